@@ -1,0 +1,73 @@
+"""Staff accounts and their API tokens."""
+
+import hashlib
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from libsys.accounts.permissions import role_permits
+from libsys.db import utcnow
+from libsys.extensions import db
+from libsys.network.models import Library
+
+
+class User(UserMixin, db.Model):
+    """A staff account, scoped to one library or (library empty) the whole network."""
+
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(30))
+    library_id: Mapped[int | None] = mapped_column(ForeignKey("library.id"), index=True)
+    language: Mapped[str | None] = mapped_column(String(5))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    library: Mapped[Library | None] = relationship()
+
+    is_staff = True
+    is_reader = False
+
+    def get_id(self) -> str:
+        """Session id, prefixed so staff and readers never collide."""
+        return f"staff:{self.id}"
+
+    @property
+    def is_active(self) -> bool:
+        """Disabled accounts cannot sign in."""
+        return self.active
+
+    def can(self, permission: str) -> bool:
+        """Whether this account's role holds the permission."""
+        return self.active and role_permits(self.role, permission)
+
+    def can_act_for(self, library_id: int | None) -> bool:
+        """Whether this account may act for a library (network accounts act for all)."""
+        return self.library_id is None or library_id == self.library_id
+
+
+def hash_token(token: str) -> str:
+    """Tokens are kept only as SHA-256 digests."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiToken(db.Model):
+    """A Bearer token for the JSON API, acting as its staff account."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,101 @@
+"""Staff accounts: creating them, signing in, API tokens."""
+
+import secrets
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from libsys.accounts.models import ApiToken, User, hash_token
+from libsys.accounts.permissions import ROLES
+from libsys.db import utcnow
+from libsys.errors import Conflict, NotFound, ValidationFailed
+from libsys.extensions import db
+from libsys.network.models import Library
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def hash_password(password: str) -> str:
+    """Hash with werkzeug's current default (scrypt) unless the config says otherwise."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD")
+    if method:
+        return generate_password_hash(password, method=method)
+    return generate_password_hash(password)
+
+
+def check_password(password_hash: str | None, password: str) -> bool:
+    """Whether the password matches the stored hash."""
+    return bool(password_hash) and check_password_hash(password_hash, password)
+
+
+def create_user(
+    username: str,
+    password: str,
+    role: str,
+    library_code: str | None = None,
+    full_name: str = "",
+    email: str | None = None,
+) -> User:
+    """Create a staff account; library_code None scopes it to the whole network."""
+    errors = {}
+    username = (username or "").strip()
+    if not username:
+        errors["username"] = _l("Enter a user name.")
+    elif db.session.scalar(select(User.id).where(User.username == username)):
+        raise Conflict(_l("The user name %(name)s is taken.", name=username), code="DUPLICATE")
+    if role not in ROLES:
+        errors["role"] = _l("Unknown role.")
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        errors["password"] = _l("The password needs at least 8 characters.")
+    library = None
+    if library_code:
+        library = db.session.scalar(select(Library).where(Library.code == library_code))
+        if library is None:
+            errors["library"] = _l("No library has the code %(code)s.", code=library_code)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        library=library,
+        full_name=full_name or username,
+        email=email,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active account with this user name and password, or None."""
+    user = db.session.scalar(select(User).where(User.username == (username or "").strip()))
+    if user is None or not user.active or not check_password(user.password_hash, password):
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def create_token(username: str, name: str = "") -> str:
+    """Make a new API token for a staff account; the token is shown once, kept hashed."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(_l("No staff account is called %(name)s.", name=username))
+    token = secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=user, token_hash=hash_token(token), name=name))
+    db.session.flush()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active account a Bearer token acts for, or None."""
+    row = db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == hash_token(token), ApiToken.revoked.is_(False)
+        )
+    )
+    if row is None or not row.user.active:
+        return None
+    return row.user

@@ -1,0 +1,106 @@
+"""The JSON API frame: /api/v1, Bearer tokens, errors as JSON, the OpenAPI document.
+
+Each domain adds its endpoints in `libsys/<domain>/api.py` on `bp`, with the OpenAPI
+operation as YAML after `---` in the view's docstring, and wraps each view in
+`api_permission(...)` or `api_public`.
+"""
+
+from functools import wraps
+
+from flask import Blueprint, Flask, g, jsonify, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from libsys.errors import LibsysError, ValidationFailed
+from libsys.extensions import csrf
+from libsys.modules import import_optional
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+API_MODULES = (
+    "libsys.network.api",
+    "libsys.readers.api",
+    "libsys.catalog.api",
+    "libsys.search.api",
+    "libsys.circulation.api",
+    "libsys.rotation.api",
+    "libsys.stats.api",
+)
+
+
+def error_response(code: str, message: str, status: int, **extra):
+    """The one error shape: {"error": {"code", "message"}} with the HTTP status."""
+    body = {"error": {"code": code, "message": str(message), **extra}}
+    return jsonify(body), status
+
+
+def _bearer_user():
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    from libsys.accounts.services import user_for_token
+
+    return user_for_token(token.strip())
+
+
+def api_permission(permission: str):
+    """Endpoint decorator: a staff Bearer token whose role holds the permission."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            user = _bearer_user()
+            if user is None:
+                return error_response(
+                    "UNAUTHORIZED", _("Send a valid API token (Authorization: Bearer ...)."), 401
+                )
+            if not user.can(permission):
+                return error_response("FORBIDDEN", _("You do not have permission to do this."), 403)
+            g.api_user = user
+            return view(*args, **kwargs)
+
+        wrapped.required_permission = permission
+        return wrapped
+
+    return decorator
+
+
+def api_public(view):
+    """Mark an endpoint open to everyone (the OPAC's search, for instance)."""
+    view.public = True
+    return view
+
+
+def json_body() -> dict:
+    """The request's JSON object, or a 422 saying the body must be a JSON object."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ValidationFailed(_("The request body must be a JSON object."), code="INVALID_JSON")
+    return data
+
+
+def init_app(app: Flask) -> None:
+    """Attach every domain's endpoints, then register the blueprint and its error shape."""
+    for name in API_MODULES:
+        import_optional(name)
+    from libsys.api import openapi  # noqa: F401  (the /openapi.json endpoint)
+
+    csrf.exempt(bp)
+    if "api" not in app.blueprints:
+        app.register_blueprint(bp)
+
+    @app.errorhandler(LibsysError)
+    def _libsys_error(exc: LibsysError):
+        if request.path.startswith("/api/"):
+            return jsonify(exc.to_dict()), exc.status
+        raise exc  # pages catch their own errors; an uncaught one is a bug
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if request.path.startswith("/api/"):
+            code = (exc.name or "ERROR").upper().replace(" ", "_")
+            return error_response(code, exc.description or exc.name, exc.code or 500)
+        from libsys.core.views import render_http_error
+
+        return render_http_error(exc)

@@ -1,0 +1,64 @@
+"""Configuration read from the environment, with defaults that need no server."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def data_dir_from_env() -> Path:
+    """The data directory (LIBSYS_DATA_DIR, default ./instance): database, index, uploads."""
+    return Path(os.environ.get("LIBSYS_DATA_DIR", "instance")).resolve()
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept postgres:// and postgresql:// URLs and drive them with psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _secret_key(data_dir: Path) -> str:
+    """SECRET_KEY from the environment, or one generated once and kept in the data dir."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def load_config() -> dict:
+    """Build the configuration mapping from the environment."""
+    data_dir = data_dir_from_env()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'libsys.db'}"
+    return {
+        "DATA_DIR": str(data_dir),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SECRET_KEY": _secret_key(data_dir),
+        "PORT": int(os.environ.get("PORT", "5000")),
+        "SEARCH_BACKEND": os.environ.get("LIBSYS_SEARCH", "whoosh"),
+        "SEARCH_INDEX_DIR": str(data_dir / "search-index"),
+        "UPLOAD_DIR": str(data_dir / "uploads"),
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "LIBSYS_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "LANGUAGES": {"vi": "Tiếng Việt", "en": "English"},
+        # Card numbers: prefix + zero-padded serial, e.g. "BD000123" (configurable per province).
+        "CARD_NUMBER_PREFIX": os.environ.get("LIBSYS_CARD_PREFIX", "BD"),
+        "CARD_NUMBER_DIGITS": int(os.environ.get("LIBSYS_CARD_DIGITS", "6")),
+        "CARD_VALIDITY_DAYS": int(os.environ.get("LIBSYS_CARD_VALIDITY_DAYS", "365")),
+        "SMTP_HOST": os.environ.get("LIBSYS_SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("LIBSYS_SMTP_PORT", "25")),
+        "SMTP_SENDER": os.environ.get("LIBSYS_SMTP_SENDER", "libsys@localhost"),
+        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "JSON_SORT_KEYS": False,
+    }

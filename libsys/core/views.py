@@ -1,0 +1,75 @@
+"""Home pages, the health check and the language switch."""
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask_login import current_user
+from sqlalchemy import func, select, text
+
+from libsys.accounts.access import staff_required
+from libsys.extensions import db
+from libsys.stats.events import local_today
+from libsys.stats.models import Event
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/healthz")
+def healthz():
+    """Liveness and readiness: the database answers, the search index is there."""
+    status = {"status": "ok", "database": "ok", "search": "absent"}
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001  (any failure means the database is not usable)
+        status["status"], status["database"] = "error", "error"
+    search_health = current_app.extensions.get("libsys_search_health")
+    if search_health is not None:
+        status["search"] = search_health()
+        if status["search"] not in ("ok", "absent"):
+            status["status"] = "error"
+    return jsonify(status), 200 if status["status"] == "ok" else 503
+
+
+@bp.route("/")
+def index():
+    """The OPAC home page (the OPAC replaces it with search and new arrivals)."""
+    if "opac.home" in current_app.view_functions:
+        return current_app.view_functions["opac.home"]()
+    return render_template("core/index.html")
+
+
+@bp.route("/lang/<code>", methods=["POST"])
+def set_language(code):
+    """Switch the interface language for this browser."""
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    target = request.form.get("next") or request.referrer or "/"
+    return redirect(target if target.startswith("/") else "/")
+
+
+TODAY_KINDS = ("checkout", "checkin", "renewal", "visit", "inhouse_use", "reader_registered")
+
+
+def today_numbers(library_id: int | None) -> dict[str, int]:
+    """Today's counts from the event log, for one library or the whole network."""
+    query = (
+        select(Event.kind, func.coalesce(func.sum(Event.quantity), 0))
+        .where(Event.day == local_today(), Event.kind.in_(TODAY_KINDS))
+        .group_by(Event.kind)
+    )
+    if library_id is not None:
+        query = query.where(Event.library_id == library_id)
+    counts = dict.fromkeys(TODAY_KINDS, 0)
+    counts.update({kind: int(total) for kind, total in db.session.execute(query)})
+    return counts
+
+
+@bp.route("/staff")
+@staff_required
+def staff_home():
+    """The staff home: today's numbers for the librarian's library and shortcuts."""
+    numbers = today_numbers(current_user.library_id)
+    return render_template("core/staff_home.html", numbers=numbers, today=local_today())
+
+
+def render_http_error(exc):
+    """A page for 403, 404 and the like, in the interface language."""
+    return render_template("core/error.html", error=exc), exc.code or 500

@@ -1,0 +1,48 @@
+"""Vietnamese demo data: a provincial network, staff for each role, readers, books.
+
+Other domains add their part in `libsys/<domain>/demo.py` with `load_demo(context)`.
+"""
+
+from sqlalchemy import func, select
+
+from libsys.extensions import db
+from libsys.modules import import_optional
+from libsys.network.models import Library
+from libsys.stats.events import local_today
+
+DEMO_MODULES = ("libsys.catalog.demo", "libsys.circulation.demo", "libsys.rotation.demo")
+DEMO_READER_COUNT = 300
+
+
+def database_is_empty() -> bool:
+    """True when no library is recorded yet (a new installation)."""
+    return not db.session.scalar(select(func.count(Library.id)))
+
+
+def load_demo(reader_count: int = DEMO_READER_COUNT) -> list[str]:
+    """Load the whole demo in one transaction and say what was loaded."""
+    from libsys.demo.network import load_network, load_reader_categories
+    from libsys.demo.people import DEMO_PASSWORD, DEMO_READER_PASSWORD, load_readers, load_staff
+
+    today = local_today()
+    load_reader_categories()
+    libraries = load_network()
+    staff = load_staff()
+    readers = load_readers(reader_count, today)
+    context = {"libraries": libraries, "readers": readers, "today": today}
+    summary = [
+        f"libraries and points: {len(libraries)}",
+        f"readers: {len(readers)}",
+    ]
+    for name in DEMO_MODULES:
+        module = import_optional(name)
+        if module is None:
+            continue
+        summary.extend(module.load_demo(context) or [])
+    db.session.commit()
+    summary.append("staff accounts (password: %s):" % DEMO_PASSWORD)
+    summary.extend(f"  {username:15} {role}" for username, role in staff)
+    summary.append(
+        f"reader sign-in: card {readers[0].card_number}, password {DEMO_READER_PASSWORD}"
+    )
+    return summary

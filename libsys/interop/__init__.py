@@ -1,0 +1,1 @@
+"""Interop: to come (see README roadmap)."""

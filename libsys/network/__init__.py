@@ -1,0 +1,1 @@
+"""The library network: administrative units, libraries, rotation points, stores."""

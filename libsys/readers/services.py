@@ -1,0 +1,321 @@
+"""Registering, finding, editing and blocking readers; card renewal; reader sign-in."""
+
+import re
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from libsys.accounts.services import check_password, hash_password
+from libsys.errors import NotFound, ValidationFailed
+from libsys.extensions import db
+from libsys.network.models import AdminUnit, Library
+from libsys.readers.ethnicities import ETHNICITY_NAMES
+from libsys.readers.models import GENDERS, Reader, ReaderCategory
+from libsys.stats.events import local_today, record_event
+from libsys.text import fold, nfc
+
+TEXT_FIELDS = (
+    "address",
+    "phone",
+    "email",
+    "school",
+    "guardian_name",
+    "guardian_phone",
+    "notes",
+)
+EDITABLE_FIELDS = (
+    "card_number",
+    "full_name",
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "category",
+    "admin_unit",
+    "home_library",
+    "card_issued",
+    "card_expires",
+    "keep_history",
+    "disability",
+    *TEXT_FIELDS,
+)
+PHONE_PATTERN = re.compile(r"^\+?[0-9 .\-]{8,15}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _clean(value):
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = nfc(value).strip()
+        return value or None
+    return value
+
+
+def _parse_date(value, field: str, errors: dict):
+    """An ISO date (YYYY-MM-DD) or dd/mm/yyyy as Vietnamese forms write it."""
+    value = _clean(value)
+    if value is None or isinstance(value, date):
+        return value
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(str(value), pattern).date()
+        except ValueError:
+            continue
+    errors[field] = _l("Write the date as dd/mm/yyyy.")
+    return None
+
+
+def _parse_bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "on", "yes", "y")
+
+
+def next_card_number() -> str:
+    """The next free card number in the configured format (prefix + serial)."""
+    prefix = current_app.config["CARD_NUMBER_PREFIX"]
+    digits = current_app.config["CARD_NUMBER_DIGITS"]
+    numbers = db.session.scalars(
+        select(Reader.card_number).where(Reader.card_number.like(f"{prefix}%"))
+    )
+    highest = 0
+    for number in numbers:
+        tail = number[len(prefix) :]
+        if tail.isdigit():
+            highest = max(highest, int(tail))
+    return f"{prefix}{highest + 1:0{digits}d}"
+
+
+def _apply(reader: Reader, data: dict, *, creating: bool) -> None:
+    """Validate the given fields and set them on the reader; raise with every problem."""
+    errors: dict[str, object] = {}
+    today = local_today()
+    given = {key: data[key] for key in EDITABLE_FIELDS if key in data}
+
+    if "full_name" in given or creating:
+        name = _clean(given.get("full_name"))
+        if not name:
+            errors["full_name"] = _l("Enter the reader's full name.")
+        elif len(name) > 200:
+            errors["full_name"] = _l("The name is too long.")
+        else:
+            reader.full_name = " ".join(name.split())
+            reader.name_folded = fold(reader.full_name)
+
+    if "card_number" in given:
+        card = _clean(given["card_number"])
+        if card and card != reader.card_number:
+            if not re.fullmatch(r"[A-Za-z0-9.\-]{3,30}", card):
+                errors["card_number"] = _l("A card number has 3 to 30 letters or digits.")
+            elif db.session.scalar(select(Reader.id).where(Reader.card_number == card)):
+                errors["card_number"] = _l("Card number %(card)s is already in use.", card=card)
+            else:
+                reader.card_number = card
+
+    if "date_of_birth" in given:
+        born = _parse_date(given["date_of_birth"], "date_of_birth", errors)
+        if born is not None and (born > today or born < date(1900, 1, 1)):
+            errors["date_of_birth"] = _l("The date of birth is not possible.")
+        elif "date_of_birth" not in errors:
+            reader.date_of_birth = born
+
+    if "gender" in given:
+        gender = _clean(given["gender"])
+        if gender is not None and gender not in GENDERS:
+            errors["gender"] = _l("Choose female, male or other.")
+        else:
+            reader.gender = gender
+
+    if "ethnicity" in given:
+        ethnicity = _clean(given["ethnicity"])
+        if ethnicity is not None and ethnicity not in ETHNICITY_NAMES:
+            errors["ethnicity"] = _l("Choose one of the 54 ethnic groups.")
+        else:
+            reader.ethnicity = ethnicity
+
+    if "category" in given or creating:
+        code = _clean(given.get("category"))
+        category = (
+            db.session.scalar(select(ReaderCategory).where(ReaderCategory.code == code))
+            if code
+            else None
+        )
+        if category is None:
+            errors["category"] = _l("Choose the reader's category.")
+        else:
+            reader.category = category
+
+    if "admin_unit" in given:
+        code = _clean(given["admin_unit"])
+        unit = None
+        if code:
+            unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == code))
+            if unit is None:
+                errors["admin_unit"] = _l("Unknown administrative unit.")
+        reader.admin_unit = unit
+
+    if "home_library" in given or creating:
+        code = _clean(given.get("home_library"))
+        library = db.session.scalar(select(Library).where(Library.code == code)) if code else None
+        if library is None:
+            errors["home_library"] = _l("Choose the reader's home library.")
+        else:
+            reader.home_library = library
+
+    for field in ("card_issued", "card_expires"):
+        if field in given:
+            day = _parse_date(given[field], field, errors)
+            if day is not None:
+                setattr(reader, field, day)
+
+    for field in ("keep_history", "disability"):
+        if field in given:
+            setattr(reader, field, _parse_bool(given[field]))
+
+    for field in TEXT_FIELDS:
+        if field in given:
+            setattr(reader, field, _clean(given[field]))
+    if reader.phone and not PHONE_PATTERN.match(reader.phone):
+        errors["phone"] = _l("The phone number is not valid.")
+    if reader.email and not EMAIL_PATTERN.match(reader.email):
+        errors["email"] = _l("The e-mail address is not valid.")
+
+    if creating:
+        reader.card_issued = reader.card_issued or today
+        if reader.card_expires is None:
+            days = current_app.config["CARD_VALIDITY_DAYS"]
+            reader.card_expires = reader.card_issued + timedelta(days=days)
+    if reader.card_issued and reader.card_expires and reader.card_expires < reader.card_issued:
+        errors["card_expires"] = _l("The card cannot expire before it is issued.")
+    category = reader.category if "category" not in errors else None
+    if category is not None and category.is_children and not reader.guardian_name:
+        errors["guardian_name"] = _l("A child's card needs a parent or guardian on record.")
+    if errors:
+        raise ValidationFailed(fields=errors)
+
+
+def register_reader(data: dict) -> Reader:
+    """Register a reader and issue a card; nothing is written when a field is wrong."""
+    reader = Reader(status="active")
+    with db.session.no_autoflush:
+        _apply(reader, data, creating=True)
+    if not reader.card_number:
+        reader.card_number = next_card_number()
+    if data.get("password"):
+        set_reader_password(reader, data["password"])
+    db.session.add(reader)
+    db.session.flush()
+    # Counted on the issue date, so cards carried over from an old system count in their year.
+    record_event(
+        "reader_registered", library=reader.home_library, reader=reader, day=reader.card_issued
+    )
+    return reader
+
+
+def update_reader(reader: Reader, data: dict) -> Reader:
+    """Change the given fields of a reader (the rest stay as they are)."""
+    with db.session.no_autoflush:
+        _apply(reader, data, creating=False)
+        if "status" in data:
+            status = data["status"]
+            if status == "blocked":
+                block_reader(reader, data.get("blocked_reason") or "")
+            elif status == "active":
+                unblock_reader(reader)
+            else:
+                raise ValidationFailed(fields={"status": _l("Status is active or blocked.")})
+    db.session.flush()
+    return reader
+
+
+def renew_card(reader: Reader, days: int | None = None) -> Reader:
+    """Extend the card from today (or from its expiry when it is still valid)."""
+    today = local_today()
+    days = days or current_app.config["CARD_VALIDITY_DAYS"]
+    start = max(today, reader.card_expires)
+    reader.card_expires = start + timedelta(days=days)
+    record_event("card_renewed", library=reader.home_library, reader=reader)
+    db.session.flush()
+    return reader
+
+
+def block_reader(reader: Reader, reason: str) -> Reader:
+    """Block a reader's card with a reason the desk will show."""
+    reason = _clean(reason)
+    if not reason:
+        raise ValidationFailed(fields={"blocked_reason": _l("Say why the card is blocked.")})
+    reader.status = "blocked"
+    reader.blocked_reason = reason
+    record_event("reader_blocked", library=reader.home_library, reader=reader)
+    db.session.flush()
+    return reader
+
+
+def unblock_reader(reader: Reader) -> Reader:
+    """Lift a block."""
+    if reader.status == "blocked":
+        reader.status = "active"
+        reader.blocked_reason = None
+        record_event("reader_unblocked", library=reader.home_library, reader=reader)
+    db.session.flush()
+    return reader
+
+
+def get_reader(card_number: str) -> Reader:
+    """The reader with this card number, or NotFound."""
+    reader = db.session.scalar(select(Reader).where(Reader.card_number == card_number.strip()))
+    if reader is None:
+        raise NotFound(
+            _l("No reader has card number %(card)s.", card=card_number), code="UNKNOWN_READER"
+        )
+    return reader
+
+
+def find_readers(query: str, *, limit: int = 50, offset: int = 0) -> list[Reader]:
+    """Readers by exact card number, or by name typed with or without diacritics."""
+    query = nfc(query or "").strip()
+    statement = select(Reader)
+    if not query:
+        statement = statement.order_by(Reader.created_at.desc(), Reader.id.desc())
+        return list(db.session.scalars(statement.limit(limit).offset(offset)))
+    by_card = db.session.scalar(
+        select(Reader).where(func.lower(Reader.card_number) == query.lower())
+    )
+    if by_card is not None:
+        return [by_card]
+    for word in fold(query).split():
+        statement = statement.where(Reader.name_folded.contains(word))
+    statement = statement.order_by(Reader.name_folded, Reader.id).limit(limit).offset(offset)
+    return list(db.session.scalars(statement))
+
+
+def set_reader_password(reader: Reader, password: str) -> None:
+    """Set the password a reader signs in to the OPAC with."""
+    if len(password or "") < 6:
+        raise ValidationFailed(fields={"password": _l("The password needs at least 6 characters.")})
+    reader.password_hash = hash_password(password)
+
+
+def change_reader_password(reader: Reader, current: str, new: str) -> None:
+    """A reader changes her own password, proving the current one."""
+    if not check_password(reader.password_hash, current):
+        raise ValidationFailed(fields={"current_password": _l("The current password is wrong.")})
+    set_reader_password(reader, new)
+    db.session.flush()
+
+
+def authenticate_reader(card_number: str, password: str) -> Reader | None:
+    """The reader with this card and password who may sign in, or None."""
+    reader = db.session.scalar(
+        select(Reader).where(Reader.card_number == (card_number or "").strip())
+    )
+    if reader is None or reader.status == "blocked":
+        return None
+    return reader if check_password(reader.password_hash, password) else None
+
+
+def reader_categories() -> list[ReaderCategory]:
+    """Reader categories in their configured order."""
+    return list(db.session.scalars(select(ReaderCategory).order_by(ReaderCategory.position)))

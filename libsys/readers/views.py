@@ -1,0 +1,201 @@
+"""Staff pages for readers: register, find, edit, renew a card, block and unblock."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from libsys.accounts.access import permission_required
+from libsys.errors import LibsysError
+from libsys.extensions import db
+from libsys.network.models import AdminUnit, Library
+from libsys.readers.ethnicities import ETHNICITIES
+from libsys.readers.services import (
+    block_reader,
+    find_readers,
+    get_reader,
+    reader_categories,
+    register_reader,
+    renew_card,
+    set_reader_password,
+    unblock_reader,
+    update_reader,
+)
+from libsys.stats.events import local_today
+
+bp = Blueprint("readers", __name__, url_prefix="/staff/readers")
+PAGE_SIZE = 50
+
+# Panels other domains add to the reader page (loans, holds...): callables(reader) -> html.
+READER_PANELS: list = []
+
+
+def _form_choices() -> dict:
+    """Options for the reader form's lists, labels in the interface language."""
+    locale = str(get_locale() or "vi")
+    libraries = db.session.scalars(
+        select(Library).where(Library.level != "point").order_by(Library.code)
+    )
+    communes = db.session.scalars(
+        select(AdminUnit).where(AdminUnit.level == "commune").order_by(AdminUnit.name)
+    )
+    return {
+        "category_options": [(c.code, c.label(locale)) for c in reader_categories()],
+        "ethnicities": ETHNICITIES,
+        "library_options": [(lib.code, lib.name) for lib in libraries],
+        "commune_options": [(unit.code, unit.path()) for unit in communes],
+    }
+
+
+@bp.route("/")
+@permission_required("readers.view")
+def index():
+    """Find readers by card number or name (with or without diacritics)."""
+    query = request.args.get("q", "")
+    page = max(request.args.get("page", 1, type=int), 1)
+    readers = find_readers(query, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    if len(readers) == 1 and query and readers[0].card_number.lower() == query.strip().lower():
+        return redirect(url_for("readers.show", card_number=readers[0].card_number))
+    return render_template(
+        "readers/index.html",
+        readers=readers[:PAGE_SIZE],
+        has_more=len(readers) > PAGE_SIZE,
+        page=page,
+        query=query,
+        today=local_today(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required("readers.edit")
+def new():
+    """Register a reader."""
+    errors, values = {}, {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        try:
+            with db.session.begin_nested():
+                reader = register_reader(values)
+            flash(
+                _(
+                    "Reader %(name)s registered with card %(card)s.",
+                    name=reader.full_name,
+                    card=reader.card_number,
+                ),
+                "success",
+            )
+            return redirect(url_for("readers.show", card_number=reader.card_number))
+        except LibsysError as exc:
+            errors = exc.fields
+            flash(str(exc.message), "error")
+    return render_template(
+        "readers/form.html", values=values, errors=errors, reader=None, **_form_choices()
+    ), (422 if errors else 200)
+
+
+@bp.route("/<card_number>")
+@permission_required("readers.view")
+def show(card_number):
+    """A reader's card, with the panels other domains add (loans, holds)."""
+    reader = get_reader(card_number)
+    panels = [panel(reader) for panel in READER_PANELS]
+    return render_template(
+        "readers/show.html",
+        reader=reader,
+        today=local_today(),
+        panels=panels,
+        ethnicities=dict(ETHNICITIES),
+    )
+
+
+@bp.route("/<card_number>/edit", methods=["GET", "POST"])
+@permission_required("readers.edit")
+def edit(card_number):
+    """Edit a reader."""
+    reader = get_reader(card_number)
+    errors = {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        values.setdefault("keep_history", "")
+        values.setdefault("disability", "")
+        try:
+            with db.session.begin_nested():
+                update_reader(reader, values)
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("readers.show", card_number=reader.card_number))
+        except LibsysError as exc:
+            errors = exc.fields
+            flash(str(exc.message), "error")
+            db.session.refresh(reader)
+    else:
+        values = _reader_values(reader)
+    return render_template(
+        "readers/form.html", values=values, errors=errors, reader=reader, **_form_choices()
+    ), (422 if errors else 200)
+
+
+def _reader_values(reader) -> dict:
+    return {
+        "card_number": reader.card_number,
+        "full_name": reader.full_name,
+        "date_of_birth": reader.date_of_birth.isoformat() if reader.date_of_birth else "",
+        "gender": reader.gender or "",
+        "ethnicity": reader.ethnicity or "",
+        "category": reader.category.code,
+        "admin_unit": reader.admin_unit.code if reader.admin_unit else "",
+        "address": reader.address or "",
+        "phone": reader.phone or "",
+        "email": reader.email or "",
+        "school": reader.school or "",
+        "guardian_name": reader.guardian_name or "",
+        "guardian_phone": reader.guardian_phone or "",
+        "home_library": reader.home_library.code,
+        "card_issued": reader.card_issued.isoformat(),
+        "card_expires": reader.card_expires.isoformat(),
+        "keep_history": "1" if reader.keep_history else "",
+        "disability": "1" if reader.disability else "",
+        "notes": reader.notes or "",
+    }
+
+
+def _action(card_number, action, success_message):
+    reader = get_reader(card_number)
+    try:
+        with db.session.begin_nested():
+            action(reader)
+        flash(success_message, "success")
+    except LibsysError as exc:
+        flash(str(exc.message) + " " + " ".join(str(m) for m in exc.fields.values()), "error")
+    return redirect(url_for("readers.show", card_number=reader.card_number))
+
+
+@bp.route("/<card_number>/renew", methods=["POST"])
+@permission_required("readers.edit")
+def renew(card_number):
+    """Renew a reader's card."""
+    return _action(card_number, renew_card, _("The card was renewed."))
+
+
+@bp.route("/<card_number>/block", methods=["POST"])
+@permission_required("readers.edit")
+def block(card_number):
+    """Block a card with a reason."""
+    reason = request.form.get("reason", "")
+    return _action(card_number, lambda r: block_reader(r, reason), _("The card is blocked."))
+
+
+@bp.route("/<card_number>/unblock", methods=["POST"])
+@permission_required("readers.edit")
+def unblock(card_number):
+    """Lift a block."""
+    return _action(card_number, unblock_reader, _("The card is unblocked."))
+
+
+@bp.route("/<card_number>/password", methods=["POST"])
+@permission_required("readers.edit")
+def set_password(card_number):
+    """Set the reader's OPAC password (told to the reader at the desk)."""
+    password = request.form.get("password", "")
+    return _action(
+        card_number, lambda r: set_reader_password(r, password), _("The password was set.")
+    )

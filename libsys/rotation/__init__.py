@@ -1,0 +1,1 @@
+"""Rotation: to come (see README roadmap)."""

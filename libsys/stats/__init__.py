@@ -1,0 +1,1 @@
+"""Statistics: the event log, indicators, plan targets and exports."""

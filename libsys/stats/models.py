@@ -1,0 +1,81 @@
+"""The event log: every desk, catalogue and rotation action appends one row.
+
+Each row carries a snapshot of what reports group by (the reader's category, age group,
+gender, ethnicity and commune; the copy's library, store, material type and class) as it
+was at that moment, so every figure can be recomputed later from this table alone.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from libsys.db import utcnow
+from libsys.extensions import db
+
+# Known kinds; a new capability adds its own here.
+EVENT_KINDS = (
+    "checkout",
+    "checkin",
+    "renewal",
+    "override",
+    "visit",
+    "inhouse_use",
+    "hold_placed",
+    "hold_filled",
+    "hold_cancelled",
+    "hold_expired",
+    "item_lost",
+    "item_damaged",
+    "item_found",
+    "transfer_sent",
+    "transfer_received",
+    "reader_registered",
+    "card_renewed",
+    "reader_blocked",
+    "reader_unblocked",
+    "item_acquired",
+    "item_withdrawn",
+    "record_created",
+    "record_updated",
+    "periodical_received",
+    "batch_dispatched",
+    "batch_returned",
+    "point_loan",
+    "point_visit",
+)
+
+
+class Event(db.Model):
+    """One action, with the attributes reports group by as they were at that moment."""
+
+    __tablename__ = "event"
+    __table_args__ = (
+        Index("ix_event_kind_day", "kind", "day"),
+        Index("ix_event_library_day", "library_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Local (Vietnam) calendar day, so monthly counts need no time-zone arithmetic.
+    day: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(30))
+    library_id: Mapped[int | None] = mapped_column(ForeignKey("library.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    quantity: Mapped[int] = mapped_column(default=1)
+    # Pseudonymous reader key: counts distinct readers without keeping who read what.
+    reader_key: Mapped[str | None] = mapped_column(String(32))
+    reader_category: Mapped[str | None] = mapped_column(String(30))
+    reader_age_group: Mapped[str | None] = mapped_column(String(10))
+    reader_gender: Mapped[str | None] = mapped_column(String(10))
+    reader_ethnicity: Mapped[str | None] = mapped_column(String(2))
+    reader_admin_unit: Mapped[str | None] = mapped_column(String(20))
+    reader_children: Mapped[bool | None]
+    item_id: Mapped[int | None] = mapped_column(index=True)
+    record_id: Mapped[int | None]
+    item_library: Mapped[str | None] = mapped_column(String(20))
+    item_store: Mapped[str | None] = mapped_column(String(20))
+    item_material_type: Mapped[str | None] = mapped_column(String(20))
+    item_class: Mapped[str | None] = mapped_column(String(10))
+    loan_id: Mapped[int | None]
+    details: Mapped[dict | None] = mapped_column(JSON)
