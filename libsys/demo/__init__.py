@@ -40,7 +40,7 @@ def load_demo(reader_count: int = DEMO_READER_COUNT) -> list[str]:
             continue
         summary.extend(module.load_demo(context) or [])
     db.session.commit()
-    summary.append("staff accounts (password: %s):" % DEMO_PASSWORD)
+    summary.append(f"staff accounts (password: {DEMO_PASSWORD}):")
     summary.extend(f"  {username:15} {role}" for username, role in staff)
     summary.append(
         f"reader sign-in: card {readers[0].card_number}, password {DEMO_READER_PASSWORD}"

@@ -49,6 +49,8 @@ LIBRARY_COMMUNES = {
     "TVBL": ("03493",),
     "THCSBL": ("03493",),
 }
+VILLAGES = ("Nà Khum", "Cò Nọt", "Hợp 1", "Phiêng Pát", "Tẩn Giang")
+SCHOOLS = ("Trường THCS Bình Lư", "Trường Tiểu học Thị trấn Tam Đường", "Trường THPT Lai Châu")
 
 
 def load_staff() -> list[tuple[str, str]]:
@@ -82,7 +84,7 @@ def load_readers(count: int, today: date, seed: int = 2026) -> list:
             "category": category,
             "home_library": library,
             "admin_unit": rng.choice(LIBRARY_COMMUNES[library]),
-            "address": f"Bản {rng.choice(('Nà Khum', 'Cò Nọt', 'Hợp 1', 'Phiêng Pát', 'Tẩn Giang'))}",
+            "address": f"Bản {rng.choice(VILLAGES)}",
             "phone": "09" + "".join(str(rng.randint(0, 9)) for _ in range(8)),
             "card_issued": issued,
             "card_expires": issued + timedelta(days=365 * 2),
