@@ -35,6 +35,7 @@ def reader_required(view):
             return login_manager.unauthorized()
         return view(*args, **kwargs)
 
+    wrapped.required_permission = "reader"
     return wrapped
 
 

@@ -21,7 +21,7 @@ def _staff_rules(app):
     """Every rule whose view requires a staff permission (pages and API)."""
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
-        if getattr(view, "required_permission", None):
+        if getattr(view, "required_permission", None) not in (None, "reader"):
             yield rule
 
 
