@@ -94,7 +94,9 @@ def init_app(app: Flask) -> None:
     def _libsys_error(exc: LibsysError):
         if request.path.startswith("/api/"):
             return jsonify(exc.to_dict()), exc.status
-        raise exc  # pages catch their own errors; an uncaught one is a bug
+        from libsys.core.views import render_libsys_error
+
+        return render_libsys_error(exc)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

@@ -1,5 +1,7 @@
 """Home pages, the health check and the language switch."""
 
+from types import SimpleNamespace
+
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
 from flask_login import current_user
 from sqlalchemy import func, select, text
@@ -72,4 +74,10 @@ def staff_home():
 
 def render_http_error(exc):
     """A page for 403, 404 and the like, in the interface language."""
-    return render_template("core/error.html", error=exc), exc.code or 500
+    return render_template("core/error.html", error=exc, message=None), exc.code or 500
+
+
+def render_libsys_error(exc):
+    """A page for a rule a page view did not handle itself (unknown reader, say)."""
+    error = SimpleNamespace(code=exc.status)
+    return render_template("core/error.html", error=error, message=exc.message), exc.status

@@ -1,0 +1,270 @@
+"""Staff pages for the network: libraries and rotation points, stores, administrative units."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from libsys.accounts.access import permission_required
+from libsys.errors import LibsysError, NotFound
+from libsys.extensions import db
+from libsys.network.models import (
+    ADMIN_LEVELS,
+    LIBRARY_LEVELS,
+    POINT_KINDS,
+    STORE_KINDS,
+    AdminUnit,
+    Store,
+)
+from libsys.network.services import (
+    get_library,
+    list_admin_units,
+    list_libraries,
+    save_admin_unit,
+    save_library,
+    save_store,
+)
+
+bp = Blueprint("network", __name__, url_prefix="/staff/network")
+
+LEVEL_LABELS = {
+    "provincial": _l("Provincial library"),
+    "district": _l("District library"),
+    "commune": _l("Commune library"),
+    "school": _l("School library"),
+    "point": _l("Rotation point"),
+    "other": _l("Other library"),
+}
+POINT_KIND_LABELS = {
+    "post_office": _l("Commune post-office cultural point"),
+    "school": _l("School bookcase"),
+    "bookcase": _l("Village or commune bookcase"),
+    "community": _l("Community or family library"),
+    "army": _l("Army unit"),
+    "prison": _l("Prison"),
+    "mobile": _l("Mobile library stop"),
+}
+STORE_KIND_LABELS = {
+    "reading": _l("Reading room"),
+    "lending": _l("Lending"),
+    "children": _l("Children"),
+    "local_studies": _l("Local studies"),
+    "foreign": _l("Foreign languages"),
+    "rotation": _l("Rotation stock"),
+    "multimedia": _l("Multimedia"),
+}
+ADMIN_LEVEL_LABELS = {
+    "province": _l("Province"),
+    "district": _l("District"),
+    "commune": _l("Commune"),
+}
+assert set(LEVEL_LABELS) == set(LIBRARY_LEVELS) and set(POINT_KIND_LABELS) == set(POINT_KINDS)
+assert set(STORE_KIND_LABELS) == set(STORE_KINDS) and set(ADMIN_LEVEL_LABELS) == set(ADMIN_LEVELS)
+
+
+@bp.app_context_processor
+def _labels():
+    return {
+        "library_level_labels": LEVEL_LABELS,
+        "point_kind_labels": POINT_KIND_LABELS,
+        "store_kind_labels": STORE_KIND_LABELS,
+        "admin_level_labels": ADMIN_LEVEL_LABELS,
+    }
+
+
+def _choices() -> dict:
+    return {
+        "library_options": [(lib.code, f"{lib.code} · {lib.name}") for lib in list_libraries()],
+        "unit_options": [(u.code, u.path()) for u in list_admin_units()],
+    }
+
+
+def _save(action, values, on_success):
+    """Run a service in a savepoint; on a rule broken, return the errors to show."""
+    try:
+        with db.session.begin_nested():
+            result = action()
+    except LibsysError as exc:
+        flash(str(exc.message), "error")
+        return None, exc.fields
+    flash(_("Changes saved."), "success")
+    return redirect(on_success(result)), {}
+
+
+@bp.route("/")
+@permission_required("network.view")
+def index():
+    """The network at a glance: libraries, points, stores."""
+    return render_template("network/index.html", libraries=list_libraries())
+
+
+@bp.route("/libraries/new", methods=["GET", "POST"])
+@permission_required("network.manage")
+def new_library():
+    """Add a library or rotation point."""
+    values, errors = request.form.to_dict(), {}
+    if request.method == "POST":
+        response, errors = _save(
+            lambda: save_library(values),
+            values,
+            lambda lib: url_for("network.library", code=lib.code),
+        )
+        if response:
+            return response
+    return render_template(
+        "network/library_form.html", values=values, errors=errors, library=None, **_choices()
+    ), (422 if errors else 200)
+
+
+@bp.route("/libraries/<code>")
+@permission_required("network.view")
+def library(code):
+    """One library with its stores."""
+    return render_template("network/library.html", library=get_library(code), values={}, errors={})
+
+
+@bp.route("/libraries/<code>/edit", methods=["GET", "POST"])
+@permission_required("network.manage")
+def edit_library(code):
+    """Change a library."""
+    library = get_library(code)
+    errors = {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        response, errors = _save(
+            lambda: save_library(values, library),
+            values,
+            lambda lib: url_for("network.library", code=lib.code),
+        )
+        if response:
+            return response
+        db.session.refresh(library)
+    else:
+        values = {
+            "code": library.code,
+            "name": library.name,
+            "level": library.level,
+            "point_kind": library.point_kind or "",
+            "parent": library.parent.code if library.parent else "",
+            "admin_unit": library.admin_unit.code if library.admin_unit else "",
+            "address": library.address or "",
+            "phone": library.phone or "",
+            "email": library.email or "",
+        }
+    return render_template(
+        "network/library_form.html",
+        values=values,
+        errors=errors,
+        library=library,
+        **_choices(),
+    ), (422 if errors else 200)
+
+
+@bp.route("/libraries/<code>/stores", methods=["POST"])
+@permission_required("network.manage")
+def add_store(code):
+    """Add a store to a library."""
+    library = get_library(code)
+    values = request.form.to_dict()
+    response, errors = _save(
+        lambda: save_store(library, values),
+        values,
+        lambda store: url_for("network.library", code=library.code),
+    )
+    if response:
+        return response
+    return render_template(
+        "network/library.html", library=library, values=values, errors=errors
+    ), 422
+
+
+@bp.route("/libraries/<code>/stores/<int:store_id>", methods=["GET", "POST"])
+@permission_required("network.manage")
+def edit_store(code, store_id):
+    """Change a store."""
+    library = get_library(code)
+    store = db.session.get(Store, store_id)
+    if store is None or store.library_id != library.id:
+        raise NotFound()
+    errors = {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        response, errors = _save(
+            lambda: save_store(library, values, store),
+            values,
+            lambda s: url_for("network.library", code=library.code),
+        )
+        if response:
+            return response
+        db.session.refresh(store)
+    else:
+        values = {
+            "code": store.code,
+            "name": store.name,
+            "kind": store.kind,
+            "reference_only": "1" if store.reference_only else "",
+        }
+    return render_template(
+        "network/store_form.html", library=library, store=store, values=values, errors=errors
+    ), (422 if errors else 200)
+
+
+@bp.route("/units", methods=["GET", "POST"])
+@permission_required("network.view")
+def units():
+    """Administrative units with the population served; add one."""
+    values, errors = {}, {}
+    if request.method == "POST":
+        if not current_user.can("network.manage"):
+            abort(403)
+        values = request.form.to_dict()
+        response, errors = _save(
+            lambda: save_admin_unit(values), values, lambda unit: url_for("network.units")
+        )
+        if response:
+            return response
+    return render_template(
+        "network/units.html",
+        units=list_admin_units(),
+        values=values,
+        errors=errors,
+        unit_options=_choices()["unit_options"],
+    ), (422 if errors else 200)
+
+
+@bp.route("/units/<code>", methods=["GET", "POST"])
+@permission_required("network.manage")
+def edit_unit(code):
+    """Change an administrative unit (name, population, remote)."""
+    unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == code))
+    if unit is None:
+        raise NotFound()
+    errors = {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        response, errors = _save(
+            lambda: save_admin_unit(values, unit), values, lambda u: url_for("network.units")
+        )
+        if response:
+            return response
+        db.session.refresh(unit)
+    else:
+        values = {
+            "code": unit.code,
+            "name": unit.name,
+            "level": unit.level,
+            "parent": unit.parent.code if unit.parent else "",
+            "population": unit.population if unit.population is not None else "",
+            "children_population": unit.children_population
+            if unit.children_population is not None
+            else "",
+            "remote": "1" if unit.remote else "",
+        }
+    return render_template(
+        "network/unit_form.html",
+        unit=unit,
+        values=values,
+        errors=errors,
+        unit_options=_choices()["unit_options"],
+    ), (422 if errors else 200)
