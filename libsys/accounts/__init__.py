@@ -9,9 +9,10 @@ from libsys.extensions import db, login_manager
 
 def init_app(app: Flask) -> None:
     """Register sign-in, the user loader and the account commands."""
-    from libsys.accounts import views
+    from libsys.accounts import staff_views, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(staff_views.bp)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"

@@ -99,3 +99,66 @@ def user_for_token(token: str) -> User | None:
     if row is None or not row.user.active:
         return None
     return row.user
+
+
+def list_users(library_id: int | None = None) -> list[User]:
+    """Staff accounts, of one library or of the whole network."""
+    query = select(User).order_by(User.username)
+    if library_id is not None:
+        query = query.where(User.library_id == library_id)
+    return list(db.session.scalars(query))
+
+
+def get_user(username: str) -> User:
+    """The staff account with this user name, or NotFound."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(_l("No staff account is called %(name)s.", name=username))
+    return user
+
+
+def update_user(user: User, data: dict) -> User:
+    """Change an account's name, role, library, e-mail or whether it may sign in."""
+    errors = {}
+    if "role" in data:
+        if data["role"] not in ROLES:
+            errors["role"] = _l("Unknown role.")
+        else:
+            user.role = data["role"]
+    if "library" in data:
+        code = (data["library"] or "").strip()
+        if not code:
+            user.library = None
+        else:
+            library = db.session.scalar(select(Library).where(Library.code == code))
+            if library is None:
+                errors["library"] = _l("No library has the code %(code)s.", code=code)
+            else:
+                user.library = library
+    if "full_name" in data:
+        user.full_name = (data["full_name"] or "").strip() or user.username
+    if "email" in data:
+        user.email = (data["email"] or "").strip() or None
+    if "active" in data:
+        user.active = str(data["active"]).lower() in ("1", "true", "on")
+    if data.get("password"):
+        if len(data["password"]) < MIN_PASSWORD_LENGTH:
+            errors["password"] = _l("The password needs at least 8 characters.")
+        else:
+            user.password_hash = hash_password(data["password"])
+    if errors:
+        raise ValidationFailed(fields=errors)
+    db.session.flush()
+    return user
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    """A staff member changes her own password, proving the current one."""
+    if not check_password(user.password_hash, current):
+        raise ValidationFailed(fields={"current_password": _l("The current password is wrong.")})
+    if len(new or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            fields={"new_password": _l("The password needs at least 8 characters.")}
+        )
+    user.password_hash = hash_password(new)
+    db.session.flush()
