@@ -14,6 +14,7 @@ MODEL_MODULES = (
     "libsys.circulation.models",
     "libsys.circulation.visits",
     "libsys.circulation.transfers",
+    "libsys.circulation.notices",
     "libsys.rotation.models",
 )
 

@@ -1,0 +1,294 @@
+"""Lost, damaged and found copies (tài liệu mất, hư hỏng, tìm thấy) and the page for them.
+
+A copy declared lost while on loan closes the loan (the reader no longer has it to return,
+so it counts against no limit); the loan keeps its reader until the matter is settled,
+because the library may ask the reader to replace the book. When the copy turns up, the
+loan is anonymised like any returned loan of a reader who keeps no history.
+"""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from libsys.accounts.access import permission_required
+from libsys.catalog.models import Item
+from libsys.circulation.models import ACTIVE_HOLD_STATUSES, Hold, Loan
+from libsys.circulation.transfers import (
+    cancel_transfer,
+    current_library_id,
+    item_by_barcode,
+    open_transfer,
+)
+from libsys.db import utcnow
+from libsys.errors import Conflict, LibsysError, ValidationFailed
+from libsys.extensions import db
+from libsys.network.models import Library
+from libsys.stats.events import record_event
+
+DAMAGE_STATUSES = ("damaged", "in_repair")
+# A copy with a reader, on the road or gone for good is not declared damaged from here.
+NOT_DAMAGEABLE = ("on_loan", "in_transit", "withdrawn", "at_rotation_point")
+FINDABLE = ("lost", "damaged", "in_repair")
+STATUS_LABELS = {
+    "available": _l("Available"),
+    "on_loan": _l("On loan"),
+    "on_hold_shelf": _l("On the hold shelf"),
+    "in_transit": _l("In transit"),
+    "at_rotation_point": _l("At a rotation point"),
+    "lost": _l("Lost"),
+    "damaged": _l("Damaged"),
+    "withdrawn": _l("Withdrawn"),
+    "in_repair": _l("In repair"),
+}
+
+bp = Blueprint("losses", __name__, url_prefix="/staff/copy-status")
+
+
+def _library_id(library) -> int | None:
+    return getattr(library, "id", library)
+
+
+def _release_holds(item: Item, library_id: int | None, user_id: int | None) -> None:
+    """Holds that counted on this copy wait again for another copy (or end, if for this one)."""
+    holds = db.session.scalars(
+        select(Hold).where(Hold.item_id == item.id, Hold.status.in_(ACTIVE_HOLD_STATUSES))
+    ).all()
+    for hold in holds:
+        if hold.copy_level:
+            hold.status = "cancelled"
+            hold.closed_at = utcnow()
+            record_event(
+                "hold_cancelled",
+                library=hold.pickup_library_id,
+                reader=hold.reader,
+                item=item,
+                user_id=user_id,
+                hold_id=hold.id,
+                reason="copy_unavailable",
+            )
+        elif hold.status != "waiting":
+            hold.status = "waiting"
+            hold.item_id = None
+            hold.trapped_at = None
+            hold.shelf_expires_on = None
+            hold.notified_at = None
+
+
+def _open_loan(item: Item) -> Loan | None:
+    return db.session.scalar(
+        select(Loan).where(Loan.item_id == item.id, Loan.returned_at.is_(None))
+    )
+
+
+def declare_lost(item: Item, *, library=None, user=None, note: str | None = None) -> Loan | None:
+    """Declare a copy lost (item_lost); its loan, if any, is closed. Returns that loan."""
+    if item.status in ("lost", "withdrawn"):
+        raise Conflict(
+            _l("Copy %(barcode)s is already %(status)s.", barcode=item.barcode, status=item.status),
+            code="ITEM_STATE",
+        )
+    user_id = getattr(user, "id", None)
+    library_id = _library_id(library) or current_library_id(item)
+    note = (note or "").strip() or None
+    loan = _open_loan(item)
+    if loan is not None and loan.status == "on_loan":
+        from libsys.circulation.services import trigger
+
+        def close(changed: Loan) -> None:
+            changed.returned_at = utcnow()
+            changed.returned_library_id = library_id
+
+        trigger(
+            loan,
+            "declare_lost",
+            library=library_id,
+            user=user,
+            apply=close,
+            event_details={"note": note, "due_date": loan.due_date.isoformat()},
+        )
+    else:
+        loan = None
+        record_event("item_lost", library=library_id, item=item, user_id=user_id, note=note)
+    transfer = open_transfer(item)
+    if transfer is not None and transfer.status == "requested":
+        cancel_transfer(transfer)
+    _release_holds(item, library_id, user_id)
+    item.status = "lost"
+    if note:
+        item.notes = "\n".join(filter(None, [item.notes, note]))
+    db.session.flush()
+    return loan
+
+
+def declare_damaged(
+    item: Item, *, status: str = "damaged", library=None, user=None, note: str | None = None
+) -> Item:
+    """Mark a copy damaged or sent for repair (item_damaged); a copy on loan is checked in first."""
+    if status not in DAMAGE_STATUSES:
+        raise ValidationFailed(fields={"status": _l("Choose damaged or in repair.")})
+    if item.status == "on_loan":
+        raise Conflict(
+            _l("Copy %(barcode)s is on loan: check it in first.", barcode=item.barcode),
+            code="ITEM_ON_LOAN",
+        )
+    if item.status in NOT_DAMAGEABLE:
+        raise Conflict(
+            _l("Copy %(barcode)s cannot be marked now (status: %(status)s).",
+               barcode=item.barcode, status=item.status),
+            code="ITEM_STATE",
+        )  # fmt: skip
+    user_id = getattr(user, "id", None)
+    library_id = _library_id(library) or current_library_id(item)
+    note = (note or "").strip() or None
+    previous = item.status
+    _release_holds(item, library_id, user_id)
+    item.status = status
+    if note:
+        item.notes = "\n".join(filter(None, [item.notes, note]))
+    record_event(
+        "item_damaged",
+        library=library_id,
+        item=item,
+        user_id=user_id,
+        status=status,
+        previous_status=previous,
+        note=note,
+    )
+    db.session.flush()
+    return item
+
+
+def declare_found(item: Item, *, library=None, user=None) -> Item:
+    """A lost copy turned up, or a damaged one is mended: available again (item_found)."""
+    if item.status not in FINDABLE:
+        raise Conflict(
+            _l("Copy %(barcode)s is not lost or damaged.", barcode=item.barcode),
+            code="ITEM_STATE",
+        )
+    previous = item.status
+    library_id = _library_id(library) or current_library_id(item)
+    if previous == "lost":
+        _settle_lost_loans(item, library_id)
+    item.status = "available"
+    record_event(
+        "item_found",
+        library=library_id,
+        item=item,
+        user_id=getattr(user, "id", None),
+        previous_status=previous,
+    )
+    db.session.flush()
+    return item
+
+
+def _settle_lost_loans(item: Item, library_id: int | None) -> None:
+    """Close a loan still open as lost; forget its reader unless the reader keeps a history."""
+    loans = db.session.scalars(
+        select(Loan).where(
+            Loan.item_id == item.id, Loan.status == "lost", Loan.reader_id.is_not(None)
+        )
+    ).all()
+    for loan in loans:
+        if loan.returned_at is None:
+            loan.returned_at = utcnow()
+            loan.returned_library_id = library_id
+        if loan.reader is not None and not loan.reader.keep_history:
+            loan.reader_id = None
+
+
+def lost_loans_of(reader) -> list[Loan]:
+    """Copies the reader lost that have not turned up (the reader may have to replace them)."""
+    return list(
+        db.session.scalars(
+            select(Loan)
+            .join(Item, Item.id == Loan.item_id)
+            .where(Loan.reader_id == reader.id, Loan.status == "lost", Item.status == "lost")
+            .order_by(Loan.returned_at.desc())
+        )
+    )
+
+
+# --- Pages -----------------------------------------------------------------------------
+
+
+def _acting_library():
+    library_id = getattr(current_user, "library_id", None)
+    return db.session.get(Library, library_id) if library_id else None
+
+
+@bp.route("/", methods=["GET"])
+@permission_required("circulation.desk")
+def index():
+    """Scan a copy to see its status and its loan, with the lost / damaged / found buttons."""
+    barcode = request.args.get("barcode", "").strip()
+    item, loan = None, None
+    status = 200
+    if barcode:
+        try:
+            item = item_by_barcode(barcode)
+            loan = _open_loan(item)
+        except LibsysError as exc:
+            flash(str(exc.message), "error")
+            status = 404
+    return render_template(
+        "circulation/copy_status.html",
+        barcode=barcode,
+        item=item,
+        loan=loan,
+        status_labels=STATUS_LABELS,
+        findable=FINDABLE,
+    ), status
+
+
+def _act(barcode: str, action, message: str):
+    try:
+        with db.session.begin_nested():
+            action(item_by_barcode(barcode))
+        flash(message, "success")
+    except LibsysError as exc:
+        flash(" ".join([str(exc.message), *(str(m) for m in exc.fields.values())]), "error")
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("losses.index", barcode=barcode)
+    return redirect(target)
+
+
+@bp.route("/<barcode>/lost", methods=["POST"])
+@permission_required("circulation.desk")
+def lost(barcode):
+    """Declare the copy lost (closing its loan)."""
+    note = request.form.get("note")
+    return _act(
+        barcode,
+        lambda item: declare_lost(item, library=_acting_library(), user=current_user, note=note),
+        _("The copy is recorded as lost."),
+    )
+
+
+@bp.route("/<barcode>/damaged", methods=["POST"])
+@permission_required("circulation.desk")
+def damaged(barcode):
+    """Mark the copy damaged or in repair."""
+    status = request.form.get("status", "damaged")
+    note = request.form.get("note")
+    return _act(
+        barcode,
+        lambda item: declare_damaged(
+            item, status=status, library=_acting_library(), user=current_user, note=note
+        ),
+        _("The copy is recorded as damaged.") if status == "damaged"
+        else _("The copy is recorded as in repair."),
+    )  # fmt: skip
+
+
+@bp.route("/<barcode>/found", methods=["POST"])
+@permission_required("circulation.desk")
+def found(barcode):
+    """The copy is found or mended: back on the shelf."""
+    return _act(
+        barcode,
+        lambda item: declare_found(item, library=_acting_library(), user=current_user),
+        _("The copy is available again."),
+    )

@@ -1,0 +1,284 @@
+"""Policy lookup (most specific rule wins) and due dates over the library calendar.
+
+Specificity: a rule matches when each of its keys is empty or equal to the checkout's
+value; among matching rules, the one with more keys set wins, ties broken in the order
+library > reader category > item type > store. Each value is taken from the most specific
+matching rule that sets it, then from less specific ones (the network default row has every
+key empty), then from BUILT_IN_DEFAULTS.
+
+Due dates: start + loan days, never past the card's expiry. When the expiry caps the date
+we move to the previous open day (lending past the card's expiry is what the cap forbids);
+otherwise we move to the next open day (the reader gets a little longer, never less).
+"""
+
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, Integer, cast, null, or_, select, union_all
+
+from libsys.circulation.models import CirculationPolicy, ClosedWeekday, Holiday
+from libsys.errors import ValidationFailed
+from libsys.extensions import db
+from libsys.network.models import Library, Store
+
+BUILT_IN_DEFAULTS = {
+    "loan_days": 14,
+    "max_loans": 5,
+    "max_loans_per_type": None,  # no per-type limit
+    "renewals_allowed": 2,
+    "renewal_days": 14,
+    "holds_allowed": 3,
+    "hold_shelf_days": 3,
+    "fine_per_day": 0,
+    "grace_days": 0,
+    "fine_cap": None,
+    "overdue_blocks": True,
+}
+# A year of closed days in a row means a misconfigured calendar; stop looking.
+MAX_CALENDAR_SEARCH = 366
+
+
+@dataclass(frozen=True)
+class EffectivePolicy:
+    """The values that apply to one checkout, with the rules they came from."""
+
+    loan_days: int
+    max_loans: int
+    max_loans_per_type: int | None
+    renewals_allowed: int
+    renewal_days: int
+    holds_allowed: int
+    hold_shelf_days: int
+    fine_per_day: int
+    grace_days: int
+    fine_cap: int | None
+    overdue_blocks: bool
+    rule_ids: tuple = ()
+
+
+POLICY_VALUES = tuple(f.name for f in fields(EffectivePolicy) if f.name != "rule_ids")
+
+
+def _specificity(rule: CirculationPolicy) -> tuple:
+    keys = (
+        rule.library_id is not None,
+        rule.reader_category_id is not None,
+        rule.item_type is not None,
+        rule.store_id is not None,
+    )
+    return (sum(keys), *keys)
+
+
+def policy_for(library, reader_category, item=None) -> EffectivePolicy:
+    """The policy for lending `item` at `library` to a reader of `reader_category`."""
+    library_id = getattr(library, "id", library)
+    category_id = getattr(reader_category, "id", reader_category)
+    query = select(CirculationPolicy).where(
+        or_(CirculationPolicy.library_id.is_(None), CirculationPolicy.library_id == library_id),
+        or_(
+            CirculationPolicy.reader_category_id.is_(None),
+            CirculationPolicy.reader_category_id == category_id,
+        ),
+    )
+    if item is not None:
+        query = query.where(
+            or_(
+                CirculationPolicy.item_type.is_(None), CirculationPolicy.item_type == item.item_type
+            ),
+            or_(CirculationPolicy.store_id.is_(None), CirculationPolicy.store_id == item.store_id),
+        )
+    else:
+        query = query.where(
+            CirculationPolicy.item_type.is_(None), CirculationPolicy.store_id.is_(None)
+        )
+    rules = sorted(db.session.scalars(query), key=lambda r: (_specificity(r), -r.id), reverse=True)
+    values, used = {}, []
+    for name in POLICY_VALUES:
+        for rule in rules:
+            value = getattr(rule, name)
+            if value is not None:
+                values[name] = value
+                if rule.id not in used:
+                    used.append(rule.id)
+                break
+        else:
+            values[name] = BUILT_IN_DEFAULTS[name]
+    return EffectivePolicy(**values, rule_ids=tuple(used))
+
+
+def _as_date(value) -> date:
+    """SQLite hands back dates from a UNION as text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+class Calendar:
+    """A library's closed weekdays and holidays (its own and the network's)."""
+
+    def __init__(self, library):
+        library_id = getattr(library, "id", library)
+        # One query for both (the desk asks for a calendar at every checkout).
+        weekdays = select(
+            ClosedWeekday.weekday.label("weekday"),
+            cast(null(), Date).label("first_day"),
+            cast(null(), Date).label("last_day"),
+        ).where(ClosedWeekday.library_id == library_id)
+        holidays = select(
+            cast(null(), Integer).label("weekday"), Holiday.first_day, Holiday.last_day
+        ).where(or_(Holiday.library_id.is_(None), Holiday.library_id == library_id))
+        self.closed_weekdays, self.holidays = set(), []
+        for weekday, first_day, last_day in db.session.execute(union_all(weekdays, holidays)):
+            if weekday is not None:
+                self.closed_weekdays.add(weekday)
+            else:
+                self.holidays.append((_as_date(first_day), _as_date(last_day)))
+
+    def is_open(self, day: date) -> bool:
+        """Whether the library is open on a day."""
+        if day.weekday() in self.closed_weekdays:
+            return False
+        return not any(first <= day <= last for first, last in self.holidays)
+
+    def next_open_day(self, day: date) -> date:
+        """The day itself when open, else the next open day."""
+        for offset in range(MAX_CALENDAR_SEARCH):
+            candidate = day + timedelta(days=offset)
+            if self.is_open(candidate):
+                return candidate
+        return day
+
+    def previous_open_day(self, day: date, *, not_before: date | None = None) -> date:
+        """The day itself when open, else the previous open day (not before `not_before`)."""
+        for offset in range(MAX_CALENDAR_SEARCH):
+            candidate = day - timedelta(days=offset)
+            if not_before is not None and candidate < not_before:
+                break
+            if self.is_open(candidate):
+                return candidate
+        return day
+
+
+def due_date_for(policy, library, reader, start: date, *, days: int | None = None) -> date:
+    """The due date of a loan starting on `start` (or a renewal of `days` from `start`)."""
+    due = start + timedelta(days=policy.loan_days if days is None else days)
+    calendar = Calendar(library)
+    expiry = reader.card_expires if reader is not None else None
+    if expiry is not None and start <= expiry < due:
+        return calendar.previous_open_day(expiry, not_before=start)
+    moved = calendar.next_open_day(due)
+    if expiry is not None and start <= expiry < moved:
+        return calendar.previous_open_day(expiry, not_before=start)
+    return moved
+
+
+def shelf_expiry_for(policy, library, start: date) -> date:
+    """Last day a trapped copy waits on the hold shelf: hold-shelf days of opening, then open."""
+    return Calendar(library).next_open_day(start + timedelta(days=policy.hold_shelf_days))
+
+
+# --- Editing rules and calendars (the policies page) --------------------------------------
+
+POLICY_KEYS = ("library_id", "reader_category_id", "item_type", "store_id")
+BOOLEAN_VALUES = ("overdue_blocks",)
+
+
+def specificity(rule: CirculationPolicy) -> tuple:
+    """Sort key: the network default first, the most specific rules last."""
+    return (*_specificity(rule), rule.id or 0)
+
+
+def store_options() -> list[tuple[str, str]]:
+    """(id, "LIB · STORE name") for every store, for the rule form."""
+    rows = db.session.execute(
+        select(Store.id, Library.code, Store.code, Store.name)
+        .join(Library, Library.id == Store.library_id)
+        .order_by(Library.code, Store.code)
+    ).all()
+    return [(str(sid), f"{lib} · {code} — {name}") for sid, lib, code, name in rows]
+
+
+def policy_values(rule: CirculationPolicy) -> dict:
+    """A rule as form values (empty strings for "any" and "inherit")."""
+    values = {}
+    for name in (*POLICY_KEYS, *POLICY_VALUES):
+        value = getattr(rule, name)
+        if name in BOOLEAN_VALUES:
+            values[name] = "" if value is None else ("1" if value else "0")
+        else:
+            values[name] = "" if value is None else str(value)
+    values["notes"] = rule.notes or ""
+    return values
+
+
+def save_policy(values: dict, rule: CirculationPolicy | None = None) -> CirculationPolicy:
+    """Create or change a rule from form values; empty keys mean any, empty values inherit."""
+    errors, parsed = {}, {}
+    for name in ("library_id", "reader_category_id", "store_id"):
+        raw = (values.get(name) or "").strip()
+        parsed[name] = int(raw) if raw.isdigit() else None
+    parsed["item_type"] = (values.get("item_type") or "").strip() or None
+    for name in POLICY_VALUES:
+        raw = (values.get(name) or "").strip()
+        if name in BOOLEAN_VALUES:
+            parsed[name] = None if raw == "" else raw in ("1", "true", "on", "yes")
+        elif raw == "":
+            parsed[name] = None
+        elif raw.isdigit():
+            parsed[name] = int(raw)
+        else:
+            errors[name] = _l("Enter a whole number of 0 or more, or leave empty.")
+    if errors:
+        raise ValidationFailed(fields=errors)
+    rule = rule or CirculationPolicy()
+    for name, value in parsed.items():
+        setattr(rule, name, value)
+    rule.notes = (values.get("notes") or "").strip() or None
+    db.session.add(rule)
+    db.session.flush()
+    return rule
+
+
+def set_closed_weekdays(library_id: int | None, weekdays: list[int]) -> None:
+    """Replace a library's closed weekdays (0 = Monday ... 6 = Sunday)."""
+    if not library_id:
+        raise ValidationFailed(fields={"library_id": _l("Choose a library.")})
+    for row in db.session.scalars(
+        select(ClosedWeekday).where(ClosedWeekday.library_id == library_id)
+    ):
+        db.session.delete(row)
+    db.session.flush()
+    for day in sorted(set(d for d in weekdays if 0 <= d <= 6)):
+        db.session.add(ClosedWeekday(library_id=library_id, weekday=day))
+    db.session.flush()
+
+
+def add_holiday(values: dict) -> Holiday:
+    """A holiday from form values: name, first_day, last_day (optional), library_id or none."""
+    errors = {}
+    name = (values.get("name") or "").strip()
+    if not name:
+        errors["name"] = _l("This field is required.")
+    days = {}
+    for field_name in ("first_day", "last_day"):
+        raw = (values.get(field_name) or "").strip()
+        try:
+            days[field_name] = date.fromisoformat(raw) if raw else None
+        except ValueError:
+            errors[field_name] = _l("Enter a date as YYYY-MM-DD.")
+    if not days.get("first_day") and "first_day" not in errors:
+        errors["first_day"] = _l("This field is required.")
+    last = days.get("last_day") or days.get("first_day")
+    if days.get("first_day") and last and last < days["first_day"]:
+        errors["last_day"] = _l("The last day comes before the first.")
+    if errors:
+        raise ValidationFailed(fields=errors)
+    raw_library = (values.get("library_id") or "").strip()
+    holiday = Holiday(
+        library_id=int(raw_library) if raw_library.isdigit() else None,
+        name=name,
+        first_day=days["first_day"],
+        last_day=last,
+    )
+    db.session.add(holiday)
+    db.session.flush()
+    return holiday

@@ -1,0 +1,780 @@
+"""The desk's work: checkout, checkin, renewal, holds, with the rules each one enforces.
+
+Every refusal is a DeskRefusal raised before anything is written, so a failed checkout
+leaves no loan, no event and no visit. A librarian holding `circulation.override` may pass
+a reason to lift an overridable refusal; each lifted refusal is logged as an `override`
+event. Loans move through LOAN_TRANSITIONS by `trigger()` only.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from libsys.catalog.models import Item, Record
+from libsys.catalog.services import mark_changed
+from libsys.circulation.errors import DeskRefusal
+from libsys.circulation.models import ACTIVE_HOLD_STATUSES, Hold, Loan
+from libsys.circulation.policies import due_date_for, policy_for, shelf_expiry_for
+from libsys.circulation.visits import ensure_visit
+from libsys.db import utcnow
+from libsys.errors import NotFound, ValidationFailed
+from libsys.extensions import db
+from libsys.network.models import Library
+from libsys.readers.models import Reader
+from libsys.stats.events import local_today, record_event
+
+# Copy statuses from which a copy may be lent.
+LENDABLE_STATUSES = ("available", "on_hold_shelf")
+
+
+# --- Loan states as data (invenio-circulation style) ------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One allowed move of a loan: trigger name, target state, guard, event kind."""
+
+    trigger: str
+    dest: str
+    event: str
+    guard: Callable | None = None
+
+
+def _guard_renew(loan: Loan, context: dict) -> None:
+    """Renewals left, no other reader waiting for the title (each overridable)."""
+    policy = context["policy"]
+    refusals = context.setdefault("refusals", [])
+    if loan.renewals >= policy.renewals_allowed:
+        refusals.append("NO_RENEWALS_LEFT")
+    if _hold_waiting_for(loan.item, exclude_reader_id=loan.reader_id):
+        refusals.append("RENEWAL_BLOCKED_BY_HOLD")
+    reader = loan.reader
+    if reader is not None:
+        refusals[:0] = [code for code in _reader_refusals(reader, context["today"])]
+
+
+LOAN_TRANSITIONS: dict[str, list[Transition]] = {
+    "new": [Transition("checkout", "on_loan", "checkout")],
+    "on_loan": [
+        Transition("renew", "on_loan", "renewal", _guard_renew),
+        Transition("checkin", "returned", "checkin"),
+        Transition("declare_lost", "lost", "item_lost"),
+    ],
+    # A lost copy found and scanned back in closes its loan.
+    "lost": [Transition("checkin", "returned", "checkin")],
+}
+
+
+def trigger(
+    loan: Loan, name: str, *, library, user=None, override_reason=None, state=None, **context
+):
+    """Move a loan by a named trigger: check the guard, set the state, append the event.
+
+    `context["apply"]`, if given, changes the loan after the guard passed and before the
+    event is written. Overridable refusals found by the guard are lifted with a reason by
+    a user allowed to override (one `override` event each), else the first one is raised.
+    """
+    # `state` names the state before the move when the caller knows it better than the row
+    # (checkout passes "new" for the loan its guarded INSERT has just written).
+    state = state or (loan.status if loan.id is not None else "new")
+    move = next((t for t in LOAN_TRANSITIONS.get(state, ()) if t.trigger == name), None)
+    if move is None:
+        raise DeskRefusal(code="INVALID_TRANSITION", details={"state": state, "trigger": name})
+    if move.guard is not None:
+        move.guard(loan, context)
+    _settle_refusals(
+        context.get("refusals", ()),
+        user=user,
+        override_reason=override_reason,
+        library=library,
+        reader=loan.reader,
+        item=loan.item,
+    )
+    apply = context.get("apply")
+    if apply is not None:
+        apply(loan)
+    loan.status = move.dest
+    db.session.flush()
+    details = context.get("event_details") or {}
+    return record_event(
+        move.event,
+        library=library,
+        reader=context.get("reader", loan.reader),
+        item=loan.item,
+        loan=loan,
+        user_id=getattr(user, "id", None),
+        **details,
+    )
+
+
+# --- Lookups ---------------------------------------------------------------------------
+
+
+def find_item(barcode: str) -> Item:
+    """The copy with this barcode, or UNKNOWN_ITEM."""
+    barcode = (barcode or "").strip()
+    item = None
+    if barcode:
+        # Store and title come in the same query: the rules and the event snapshot need them.
+        item = db.session.scalar(
+            select(Item)
+            .options(joinedload(Item.store), joinedload(Item.record))
+            .where(Item.barcode == barcode)
+        )
+    if item is None:
+        raise DeskRefusal(code="UNKNOWN_ITEM", details={"item": barcode})
+    return item
+
+
+def find_reader(card_number: str) -> Reader:
+    """The reader with this card number, or UNKNOWN_READER."""
+    card_number = (card_number or "").strip()
+    reader = None
+    if card_number:
+        query = select(Reader).options(joinedload(Reader.category), joinedload(Reader.admin_unit))
+        reader = db.session.scalar(query.where(Reader.card_number == card_number))
+        if reader is None:
+            reader = db.session.scalar(
+                query.where(func.upper(Reader.card_number) == card_number.upper())
+            )
+    if reader is None:
+        raise DeskRefusal(code="UNKNOWN_READER", details={"reader": card_number})
+    return reader
+
+
+def open_loan_for(item) -> Loan | None:
+    """The copy's open loan (on loan or lost), if any."""
+    return db.session.scalar(
+        select(Loan)
+        .options(
+            joinedload(Loan.reader).joinedload(Reader.category),
+            joinedload(Loan.reader).joinedload(Reader.admin_unit),
+        )
+        .where(Loan.item_id == item.id, Loan.returned_at.is_(None))
+    )
+
+
+def reader_loans(reader) -> list[Loan]:
+    """The reader's open loans, soonest due first, with copy and title loaded."""
+    return list(
+        db.session.scalars(
+            select(Loan)
+            .options(joinedload(Loan.item).joinedload(Item.record))
+            .where(Loan.reader_id == reader.id, Loan.returned_at.is_(None))
+            .order_by(Loan.due_date, Loan.id)
+        )
+    )
+
+
+def reader_holds(reader) -> list[Hold]:
+    """The reader's active holds (waiting, in transit, on the shelf), oldest first."""
+    return list(
+        db.session.scalars(
+            select(Hold)
+            .options(joinedload(Hold.record), joinedload(Hold.pickup_library))
+            .where(Hold.reader_id == reader.id, Hold.status.in_(ACTIVE_HOLD_STATUSES))
+            .order_by(Hold.placed_at, Hold.id)
+        )
+    )
+
+
+def overdue_loans(library=None, today: date | None = None) -> list[Loan]:
+    """Open loans past their due date, oldest due first, optionally for one lending library."""
+    today = today or local_today()
+    query = (
+        select(Loan)
+        .options(joinedload(Loan.item).joinedload(Item.record), joinedload(Loan.reader))
+        .where(Loan.returned_at.is_(None), Loan.status == "on_loan", Loan.due_date < today)
+        .order_by(Loan.due_date, Loan.id)
+    )
+    if library is not None:
+        query = query.where(Loan.library_id == getattr(library, "id", library))
+    return list(db.session.scalars(query))
+
+
+def hold_queue(record) -> list[Hold]:
+    """Holds on a title still waiting for a copy, in queue order (first placed first)."""
+    record_id = getattr(record, "id", record)
+    return list(
+        db.session.scalars(
+            select(Hold)
+            .where(Hold.record_id == record_id, Hold.status == "waiting")
+            .order_by(Hold.placed_at, Hold.id)
+        )
+    )
+
+
+def queue_position(hold: Hold) -> int | None:
+    """1 for the first waiting hold on its title; None once the hold is not waiting."""
+    if hold.status != "waiting":
+        return None
+    ahead = db.session.scalar(
+        select(func.count(Hold.id)).where(
+            Hold.record_id == hold.record_id,
+            Hold.status == "waiting",
+            (Hold.placed_at < hold.placed_at)
+            | ((Hold.placed_at == hold.placed_at) & (Hold.id < hold.id)),
+        )
+    )
+    return ahead + 1
+
+
+# --- Rules -----------------------------------------------------------------------------
+
+
+def _reader_refusals(reader, today: date) -> list[str]:
+    codes = []
+    if reader.status == "blocked":
+        codes.append("READER_BLOCKED")
+    if reader.card_expires < today:
+        codes.append("CARD_EXPIRED")
+    if reader.category.is_children and not reader.guardian_name:
+        codes.append("GUARDIAN_REQUIRED")
+    return codes
+
+
+def reader_blocks(reader, today: date | None = None) -> list[str]:
+    """Codes of what stops this reader borrowing now (for the desk's reader panel)."""
+    today = today or local_today()
+    codes = _reader_refusals(reader, today)
+    has_overdue = db.session.scalar(
+        select(func.count(Loan.id)).where(
+            Loan.reader_id == reader.id, Loan.returned_at.is_(None), Loan.due_date < today
+        )
+    )
+    if has_overdue:
+        codes.append("OVERDUE_BLOCKS")
+    return codes
+
+
+def _hold_waiting_for(item, *, exclude_reader_id=None) -> Hold | None:
+    """A hold of another reader that this copy could fill: on the copy, or on its title."""
+    query = (
+        select(Hold)
+        .where(
+            Hold.status.in_(ACTIVE_HOLD_STATUSES),
+            (Hold.item_id == item.id) | ((Hold.record_id == item.record_id) & ~Hold.copy_level
+                                         & (Hold.status == "waiting")),
+        )
+        .order_by(Hold.placed_at, Hold.id)
+        .limit(1)
+    )  # fmt: skip
+    if exclude_reader_id is not None:
+        query = query.where(Hold.reader_id != exclude_reader_id)
+    return db.session.scalar(query)
+
+
+def _checkout_refusals(item, reader, policy, today: date, loans, holds) -> list[str]:
+    """Every overridable rule this checkout breaks, in the order the desk reports them.
+
+    `loans` are the reader's open loans as (due_date, item_type); `holds` the active holds
+    on this copy or its title, of any reader.
+    """
+    codes = []
+    store = item.store
+    if store is not None and store.reference_only:
+        codes.append("NOT_FOR_LOAN")
+    codes += _reader_refusals(reader, today)
+    if policy.overdue_blocks and any(due < today for due, _type in loans):
+        codes.append("OVERDUE_BLOCKS")
+    same_type = sum(1 for _due, item_type in loans if item_type == item.item_type)
+    if len(loans) >= policy.max_loans or (
+        policy.max_loans_per_type is not None and same_type >= policy.max_loans_per_type
+    ):
+        codes.append("LIMIT_REACHED")
+    # A copy trapped for another reader, or a copy-level hold of another reader on it.
+    if any(
+        hold.item_id == item.id
+        and hold.reader_id != reader.id
+        and (hold.status != "waiting" or hold.copy_level)
+        for hold in holds
+    ):
+        codes.append("HELD_FOR_ANOTHER")
+    return codes
+
+
+def _may_override(user) -> bool:
+    return (
+        user is not None and getattr(user, "is_staff", False) and user.can("circulation.override")
+    )
+
+
+def _settle_refusals(codes, *, user, override_reason, library, reader, item) -> None:
+    """Raise the first refusal unless every one is overridable and the user overrides."""
+    if not codes:
+        return
+    reason = (override_reason or "").strip()
+    first = DeskRefusal(code=codes[0])
+    if (
+        not reason
+        or not _may_override(user)
+        or not all(DeskRefusal(code=c).overridable for c in codes)
+    ):
+        first.details = {"codes": list(codes), "overridable": _may_override(user) and all(
+            DeskRefusal(code=c).overridable for c in codes)}  # fmt: skip
+        raise first
+    for code in codes:
+        record_event(
+            "override",
+            library=library,
+            reader=reader,
+            item=item,
+            user_id=getattr(user, "id", None),
+            code=code,
+            reason=reason,
+        )
+
+
+# --- Checkout --------------------------------------------------------------------------
+
+
+def checkout(
+    item_barcode: str, card_number: str, *, library, user=None, override_reason=None
+) -> Loan:
+    """Lend a copy to a reader at a library; the same reader's copy is renewed instead.
+
+    The loan carries `renewed_now = True` (not stored) when the scan renewed it.
+    """
+    item = find_item(item_barcode)
+    reader = find_reader(card_number)
+    today = local_today()
+    # One query for the copy's open loan and the reader's open loans (the desk's hot path).
+    open_rows = db.session.execute(
+        select(Loan, Item.item_type)
+        .join(Item, Item.id == Loan.item_id)
+        .where(
+            Loan.returned_at.is_(None), (Loan.item_id == item.id) | (Loan.reader_id == reader.id)
+        )
+    ).all()
+    current = next((loan for loan, _type in open_rows if loan.item_id == item.id), None)
+    if current is not None:
+        if current.reader_id == reader.id and current.status == "on_loan":
+            return renew(current, library=library, user=user, override_reason=override_reason)
+        raise DeskRefusal(code="ALREADY_ON_LOAN", details={"item": item.barcode})
+    if item.status not in LENDABLE_STATUSES:
+        raise DeskRefusal(code="NOT_FOR_LOAN", overridable=False, details={"status": item.status})
+    policy = policy_for(library, reader.category_id, item)
+    holds = db.session.scalars(
+        select(Hold).where(
+            Hold.status.in_(ACTIVE_HOLD_STATUSES),
+            (Hold.item_id == item.id) | (Hold.record_id == item.record_id),
+        )
+    ).all()
+    loans = [
+        (loan.due_date, item_type) for loan, item_type in open_rows if loan.reader_id == reader.id
+    ]
+    codes = _checkout_refusals(item, reader, policy, today, loans, holds)
+    # Decide before writing: a refusal leaves nothing behind.
+    if codes:
+        reason = (override_reason or "").strip()
+        overridable = all(DeskRefusal(code=c).overridable for c in codes)
+        if not (reason and _may_override(user) and overridable):
+            _settle_refusals(
+                codes, user=user, override_reason=None, library=library, reader=reader, item=item
+            )
+    if reader.card_expires < today:
+        # Overridden expired card: lend for the normal period from today.
+        due = due_date_for(policy, library, None, today)
+    else:
+        due = due_date_for(policy, library, reader, today)
+    previous_status = item.status
+    loan = Loan(
+        item_id=item.id,
+        reader_id=reader.id,
+        library_id=library.id,
+        due_date=due,
+        override_reason=(override_reason or "").strip() or None if codes else None,
+    )
+    try:
+        with db.session.begin_nested():
+            # The conditional update is the lock: of two desks, only one changes the status.
+            changed = db.session.execute(
+                update(Item)
+                .where(Item.id == item.id, Item.status == previous_status)
+                .values(status="on_loan", updated_at=utcnow())
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if changed != 1:
+                raise DeskRefusal(code="ALREADY_ON_LOAN", details={"item": item.barcode})
+            db.session.add(loan)
+            db.session.flush()
+    except IntegrityError:
+        raise DeskRefusal(code="ALREADY_ON_LOAN", details={"item": item.barcode}) from None
+    set_committed_value(item, "status", "on_loan")
+    # The conditional UPDATE bypasses the flush: tell the search index the copy changed.
+    mark_changed([item.record_id])
+    set_committed_value(loan, "item", item)
+    set_committed_value(loan, "reader", reader)
+    _settle_refusals(
+        codes, user=user, override_reason=override_reason, library=library, reader=reader, item=item
+    )
+    trigger(
+        loan,
+        "checkout",
+        library=library,
+        user=user,
+        state="new",
+        reader=reader,
+        event_details={"due_date": due.isoformat()},
+    )
+    _fill_hold(reader, item, library, holds)
+    ensure_visit(reader, library, day=today)
+    loan.renewed_now = False
+    db.session.flush()
+    return loan
+
+
+def _fill_hold(reader, item, library, holds) -> None:
+    """The reader's hold that this loan satisfies becomes fulfilled (the copy's own first)."""
+    own = [
+        h
+        for h in holds
+        if h.reader_id == reader.id
+        and (h.item_id == item.id or (h.record_id == item.record_id and not h.copy_level))
+    ]
+    if not own:
+        return
+    hold = min(own, key=lambda h: (h.item_id != item.id, h.placed_at, h.id))
+    hold.status = "fulfilled"
+    hold.item_id = item.id
+    hold.closed_at = utcnow()
+    record_event("hold_filled", library=library, reader=reader, item=item, hold_id=hold.id)
+
+
+# --- Renewal ---------------------------------------------------------------------------
+
+
+def renew(loan: Loan, *, library=None, user=None, override_reason=None) -> Loan:
+    """Extend a loan by the renewal period (from the due date, or today when overdue)."""
+    if loan.status != "on_loan" or loan.returned_at is not None:
+        raise DeskRefusal(code="NOT_ON_LOAN")
+    library = library or loan.library
+    today = local_today()
+    reader = loan.reader
+    policy = policy_for(library, reader.category_id if reader else None, loan.item)
+    start = max(loan.due_date, today)
+    if reader is not None and reader.card_expires < today:
+        new_due = due_date_for(policy, library, None, start, days=policy.renewal_days)
+    else:
+        new_due = due_date_for(policy, library, reader, start, days=policy.renewal_days)
+    old_due = loan.due_date
+
+    def apply(changed: Loan) -> None:
+        changed.renewals += 1
+        changed.due_date = max(new_due, old_due)
+        if override_reason:
+            changed.override_reason = override_reason.strip() or changed.override_reason
+
+    trigger(
+        loan,
+        "renew",
+        library=library,
+        user=user,
+        override_reason=override_reason,
+        policy=policy,
+        today=today,
+        apply=apply,
+        event_details={"due_date": new_due.isoformat(), "previous_due_date": old_due.isoformat()},
+    )
+    loan.renewed_now = True
+    return loan
+
+
+def renew_all(reader, *, library=None, user=None, override_reason=None) -> list[tuple]:
+    """Renew every open loan of a reader: (loan, None) when renewed, (loan, refusal) if not."""
+    results = []
+    for loan in reader_loans(reader):
+        if loan.status != "on_loan":
+            continue
+        try:
+            with db.session.begin_nested():
+                renew(loan, library=library, user=user, override_reason=override_reason)
+            results.append((loan, None))
+        except DeskRefusal as refusal:
+            results.append((loan, refusal))
+    return results
+
+
+# --- Checkin ---------------------------------------------------------------------------
+
+
+@dataclass
+class CheckinResult:
+    """What the returns screen shows after a scan."""
+
+    item: Item
+    loan: Loan | None = None
+    overdue_days: int = 0
+    hold: Hold | None = None  # the hold this copy now waits for (on the shelf or in transit)
+    route_to: str | None = None  # library code the copy must travel to
+    route_reason: str | None = None  # "hold", "home" or what a hook says ("rotation")
+    notes: list = field(default_factory=list)
+
+    def hold_slip(self) -> dict | None:
+        """The data printed on the hold slip that goes in the copy."""
+        if self.hold is None:
+            return None
+        hold = self.hold
+        return {
+            "hold_id": hold.id,
+            "status": hold.status,
+            "reader": hold.reader.full_name,
+            "card_number": hold.reader.card_number,
+            "title": self.item.record.title,
+            "barcode": self.item.barcode,
+            "call_number": self.item.call_number,
+            "pickup_library": hold.pickup_library.code,
+            "pickup_library_name": hold.pickup_library.name,
+            "shelf_expires_on": hold.shelf_expires_on.isoformat()
+            if hold.shelf_expires_on
+            else None,
+        }
+
+
+# Other parts (transfers, rotation) may look at each checkin: callables(result, library).
+CHECKIN_HOOKS: list = []
+
+
+def checkin(item_barcode: str, *, library, user=None) -> CheckinResult:
+    """Take a copy back; trap it for the next hold or route it home when it belongs elsewhere."""
+    item = find_item(item_barcode)
+    today = local_today()
+    result = CheckinResult(item=item)
+    loan = open_loan_for(item)
+    if loan is not None:
+        reader = loan.reader
+        result.loan = loan
+        result.overdue_days = loan.overdue_days(today)
+
+        def apply(changed: Loan) -> None:
+            changed.returned_at = utcnow()
+            changed.returned_library_id = library.id
+            # Privacy: who read what is forgotten unless the reader asked to keep a history
+            # (the event below still takes its snapshot from `reader`).
+            if reader is not None and not reader.keep_history:
+                changed.reader = None
+
+        trigger(
+            loan,
+            "checkin",
+            library=library,
+            user=user,
+            apply=apply,
+            reader=reader,
+            event_details={"overdue_days": result.overdue_days},
+        )
+    _place_copy(item, library, today, result)
+    for hook in CHECKIN_HOOKS:
+        hook(result, library)
+    db.session.flush()
+    return result
+
+
+def _place_copy(item, library, today: date, result: CheckinResult) -> None:
+    """Decide where a copy goes after a scan: a hold shelf, in transit, or back on the shelf."""
+    # One query: a hold this copy is already trapped for, else the first one it can fill.
+    candidates = db.session.scalars(
+        select(Hold)
+        .where(
+            Hold.status.in_(ACTIVE_HOLD_STATUSES),
+            (Hold.item_id == item.id) | ((Hold.record_id == item.record_id) & ~Hold.copy_level),
+        )
+        .order_by(Hold.placed_at, Hold.id)
+    ).all()
+    trapped = next((h for h in candidates if h.item_id == item.id and h.status != "waiting"), None)
+    hold = trapped or next((h for h in candidates if h.status == "waiting"), None)
+    if hold is not None:
+        _trap(hold, item, library, today)
+        result.hold = hold
+        if hold.status == "in_transit":
+            result.route_to = hold.pickup_library.code
+            result.route_reason = "hold"
+        return
+    if item.library_id != library.id:
+        item.status = "in_transit"
+        item.location_library_id = library.id
+        result.route_to = item.library.code
+        result.route_reason = "home"
+        return
+    if item.status in ("on_loan", "in_transit", "on_hold_shelf", "lost"):
+        item.status = "available"
+    item.location_library_id = None
+
+
+def _trap(hold: Hold, item, library, today: date) -> None:
+    """Put a copy aside for a hold: on this library's shelf, or in transit to the pickup."""
+    hold.item_id = item.id
+    hold.trapped_at = hold.trapped_at or utcnow()
+    if hold.pickup_library_id == library.id:
+        if hold.status != "on_shelf":
+            policy = policy_for(library, hold.reader.category_id, item)
+            hold.status = "on_shelf"
+            hold.shelf_expires_on = shelf_expiry_for(policy, library, today)
+        item.status = "on_hold_shelf"
+        item.location_library_id = None if item.library_id == library.id else library.id
+    else:
+        hold.status = "in_transit"
+        item.status = "in_transit"
+        item.location_library_id = library.id
+
+
+# --- Holds -----------------------------------------------------------------------------
+
+
+def place_hold(reader, *, record=None, item=None, pickup_library, user=None) -> Hold:
+    """Queue a reader for a title (any copy) or one copy, to collect at a pickup library."""
+    if record is None and item is None:
+        raise ValidationFailed(fields={"record": _l("Give a title or a copy.")})
+    if item is not None:
+        record = item.record
+    today = local_today()
+    policy = policy_for(pickup_library, reader.category_id, item)
+    codes = [c for c in _reader_refusals(reader, today) if c != "GUARDIAN_REQUIRED"]
+    if codes:
+        raise DeskRefusal(code=codes[0])
+    if policy.holds_allowed <= 0:
+        raise DeskRefusal(code="HOLDS_NOT_ALLOWED")
+    active = db.session.scalars(
+        select(Hold).where(Hold.reader_id == reader.id, Hold.status.in_(ACTIVE_HOLD_STATUSES))
+    ).all()
+    if any(h.record_id == record.id for h in active):
+        raise DeskRefusal(code="ALREADY_HELD")
+    if len(active) >= policy.holds_allowed:
+        raise DeskRefusal(code="LIMIT_REACHED")
+    on_loan_to_reader = db.session.scalar(
+        select(Loan.id)
+        .join(Item, Item.id == Loan.item_id)
+        .where(Loan.reader_id == reader.id, Loan.returned_at.is_(None), Item.record_id == record.id)
+        .limit(1)
+    )
+    if on_loan_to_reader is not None:
+        raise DeskRefusal(code="ALREADY_ON_LOAN")
+    hold = Hold(
+        reader_id=reader.id,
+        record_id=record.id,
+        item_id=item.id if item is not None else None,
+        copy_level=item is not None,
+        pickup_library_id=pickup_library.id,
+        status="waiting",
+        placed_at=utcnow(),
+    )
+    db.session.add(hold)
+    db.session.flush()
+    record_event(
+        "hold_placed",
+        library=pickup_library,
+        reader=reader,
+        item=item,
+        user_id=getattr(user, "id", None),
+        hold_id=hold.id,
+        record_id=record.id,
+    )
+    db.session.flush()
+    return hold
+
+
+def _release(hold: Hold, library) -> None:
+    """A trapped copy freed by a closed hold goes to the next hold or back to its shelf."""
+    item = hold.item
+    if item is None or hold.status not in ("on_shelf", "in_transit"):
+        return
+    if item.status not in ("on_hold_shelf", "in_transit"):
+        return
+    here = db.session.get(Library, hold.pickup_library_id) if hold.status == "on_shelf" else None
+    hold.status = "closing"  # out of the queue before looking for the next hold
+    db.session.flush()
+    if here is not None:
+        _place_copy(item, here, local_today(), CheckinResult(item=item))
+
+
+def cancel_hold(hold: Hold, *, user=None, library=None) -> Hold:
+    """Cancel a hold; a copy waiting for it goes to the next reader or back to the shelf."""
+    if hold.status not in ACTIVE_HOLD_STATUSES:
+        raise DeskRefusal(code="HOLD_CLOSED")
+    _release(hold, library)
+    hold.status = "cancelled"
+    hold.closed_at = utcnow()
+    record_event(
+        "hold_cancelled",
+        library=library or hold.pickup_library,
+        reader=hold.reader,
+        item=hold.item,
+        user_id=getattr(user, "id", None),
+        hold_id=hold.id,
+    )
+    db.session.flush()
+    return hold
+
+
+def expire_holds(today: date | None = None) -> int:
+    """Close holds left on the shelf past their last day; returns how many expired."""
+    today = today or local_today()
+    expired = db.session.scalars(
+        select(Hold).where(Hold.status == "on_shelf", Hold.shelf_expires_on < today)
+    ).all()
+    for hold in expired:
+        _release(hold, hold.pickup_library)
+        hold.status = "expired"
+        hold.closed_at = utcnow()
+        record_event(
+            "hold_expired",
+            library=hold.pickup_library,
+            reader=hold.reader,
+            item=hold.item,
+            day=today,
+            hold_id=hold.id,
+        )
+    db.session.flush()
+    return len(expired)
+
+
+def holds_on_shelf(library) -> list[Hold]:
+    """Holds waiting on a library's hold shelf, the oldest expiry first (printable list)."""
+    return list(
+        db.session.scalars(
+            select(Hold)
+            .options(joinedload(Hold.reader), joinedload(Hold.item), joinedload(Hold.record))
+            .where(Hold.pickup_library_id == library.id, Hold.status == "on_shelf")
+            .order_by(Hold.shelf_expires_on, Hold.id)
+        )
+    )
+
+
+def get_loan(loan_id: int) -> Loan:
+    """A loan by id, or NOT_FOUND."""
+    loan = db.session.get(Loan, loan_id)
+    if loan is None:
+        raise NotFound()
+    return loan
+
+
+def get_hold(hold_id: int) -> Hold:
+    """A hold by id, or NOT_FOUND."""
+    hold = db.session.get(Hold, hold_id)
+    if hold is None:
+        raise NotFound()
+    return hold
+
+
+def find_record(record_id) -> Record | None:
+    """A title by id."""
+    try:
+        return db.session.get(Record, int(record_id))
+    except (TypeError, ValueError):
+        return None
+
+
+def loan_is_overdue(loan: Loan, today: date | None = None) -> bool:
+    """Whether an open loan is past its due date."""
+    return loan.returned_at is None and loan.due_date < (today or local_today())
+
+
+def now() -> datetime:
+    """The stored time now (naive UTC)."""
+    return utcnow()

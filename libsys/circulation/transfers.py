@@ -1,0 +1,366 @@
+"""Transfers of copies between the libraries of the network (chuyển tài liệu giữa thư viện).
+
+A transfer is requested, sent (the copy is in transit), then received at the destination,
+where the copy is available or goes to the hold shelf when a reader there waits for it.
+It can be cancelled only before it is sent: a copy already on the road must arrive.
+"""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from libsys.catalog.models import Item
+from libsys.circulation.errors import DeskRefusal
+from libsys.db import utcnow
+from libsys.errors import Conflict, NotFound, ValidationFailed
+from libsys.extensions import db
+from libsys.network.models import Library
+from libsys.stats.events import local_today, record_event
+
+TRANSFER_STATUSES = ("requested", "in_transit", "received", "cancelled")
+OPEN_STATUSES = ("requested", "in_transit")
+# Copies that may be asked for: on a shelf, or waiting for repair somewhere else.
+TRANSFERABLE_ITEM_STATUSES = ("available", "damaged", "in_repair")
+
+# The allowed moves: {status: {trigger: destination}}.
+TRANSITIONS = {
+    "requested": {"send": "in_transit", "cancel": "cancelled"},
+    "in_transit": {"receive": "received"},
+    "received": {},
+    "cancelled": {},
+}
+
+
+class Transfer(db.Model):
+    """One copy moved from one library to another, with who did what and when."""
+
+    __tablename__ = "transfer"
+    __table_args__ = (
+        # At most one open transfer per copy, enforced by the database.
+        Index(
+            "uq_transfer_open_item",
+            "item_id",
+            unique=True,
+            sqlite_where=db.text("status IN ('requested', 'in_transit')"),
+            postgresql_where=db.text("status IN ('requested', 'in_transit')"),
+        ),
+        Index("ix_transfer_from_status", "from_library_id", "status"),
+        Index("ix_transfer_to_status", "to_library_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
+    from_library_id: Mapped[int] = mapped_column(ForeignKey("library.id"))
+    to_library_id: Mapped[int] = mapped_column(ForeignKey("library.id"))
+    status: Mapped[str] = mapped_column(String(20), default="requested")
+    reason: Mapped[str | None] = mapped_column(Text)
+    # The hold the copy travels for, when it goes to a reader's pickup library.
+    hold_id: Mapped[int | None] = mapped_column(ForeignKey("hold.id"), index=True)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    sent_at: Mapped[datetime | None]
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    received_at: Mapped[datetime | None]
+    received_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    cancelled_at: Mapped[datetime | None]
+
+    item: Mapped[Item] = relationship()
+    from_library: Mapped[Library] = relationship(foreign_keys=[from_library_id])
+    to_library: Mapped[Library] = relationship(foreign_keys=[to_library_id])
+
+    @property
+    def is_open(self) -> bool:
+        """Requested or on the road."""
+        return self.status in OPEN_STATUSES
+
+
+def _trigger(transfer: Transfer, trigger: str) -> None:
+    """Move a transfer through TRANSITIONS or refuse with a named error."""
+    destination = TRANSITIONS[transfer.status].get(trigger)
+    if destination is None:
+        if trigger == "cancel" and transfer.status == "in_transit":
+            raise Conflict(
+                _l("This copy is already on its way: a transfer under way cannot be cancelled."),
+                code="TRANSFER_UNDER_WAY",
+            )
+        raise Conflict(
+            _l("This transfer cannot be changed any more (it is %(status)s).",
+               status=transfer.status),
+            code="TRANSFER_STATE",
+        )  # fmt: skip
+    transfer.status = destination
+
+
+def item_by_barcode(barcode: str) -> Item:
+    """The copy with this barcode, or NotFound with the desk's code."""
+    barcode = (barcode or "").strip()
+    item = db.session.scalar(select(Item).where(Item.barcode == barcode)) if barcode else None
+    if item is None:
+        raise DeskRefusal(
+            _l("No copy has barcode %(barcode)s.", barcode=barcode), code="UNKNOWN_ITEM"
+        )
+    return item
+
+
+def library_by_code(code: str) -> Library:
+    """The library with this code, or a field error."""
+    library = db.session.scalar(select(Library).where(Library.code == (code or "").strip()))
+    if library is None:
+        raise ValidationFailed(fields={"to_library": _l("Choose a library.")})
+    return library
+
+
+def current_library_id(item: Item) -> int:
+    """Where the copy is now: away at another library, else at home."""
+    return item.location_library_id or item.library_id
+
+
+def open_transfer(item: Item) -> Transfer | None:
+    """The copy's transfer that is requested or on the road, if any."""
+    return db.session.scalar(
+        select(Transfer).where(Transfer.item_id == item.id, Transfer.status.in_(OPEN_STATUSES))
+    )
+
+
+def request_transfer(
+    item: Item,
+    to_library: Library,
+    *,
+    reason: str | None = None,
+    user_id: int | None = None,
+    hold_id: int | None = None,
+) -> Transfer:
+    """Ask for a copy to be sent to another library; it appears on the sender's pull list."""
+    from_library_id = current_library_id(item)
+    if to_library.id == from_library_id:
+        raise ValidationFailed(
+            fields={
+                "to_library": _l("The copy is already at %(library)s.", library=to_library.name)
+            }
+        )
+    if open_transfer(item) is not None:
+        raise Conflict(
+            _l("Copy %(barcode)s already has a transfer under way.", barcode=item.barcode),
+            code="TRANSFER_EXISTS",
+        )
+    # A copy the returns desk routed elsewhere is already "in transit" but has no transfer yet.
+    if item.status not in TRANSFERABLE_ITEM_STATUSES and item.status != "in_transit":
+        raise Conflict(
+            _l("Copy %(barcode)s cannot be sent now (status: %(status)s).",
+               barcode=item.barcode, status=item.status),
+            code="ITEM_NOT_TRANSFERABLE",
+        )  # fmt: skip
+    if hold_id is None and item.status == "in_transit":
+        hold_id = _hold_in_transit_to(item, to_library.id)
+    transfer = Transfer(
+        item=item,
+        from_library_id=from_library_id,
+        to_library_id=to_library.id,
+        reason=(reason or "").strip() or None,
+        requested_by_id=user_id,
+        hold_id=hold_id,
+    )
+    db.session.add(transfer)
+    db.session.flush()
+    return transfer
+
+
+def _hold_in_transit_to(item: Item, library_id: int) -> int | None:
+    """The hold the returns desk trapped this copy for, when its reader collects at library_id."""
+    from libsys.circulation.models import Hold
+
+    return db.session.scalar(
+        select(Hold.id).where(
+            Hold.item_id == item.id,
+            Hold.status == "in_transit",
+            Hold.pickup_library_id == library_id,
+        )
+    )
+
+
+def send_transfer(transfer: Transfer, *, user_id: int | None = None) -> Transfer:
+    """The copy leaves: in transit to the destination (event transfer_sent)."""
+    _trigger(transfer, "send")
+    transfer.sent_at = utcnow()
+    transfer.sent_by_id = user_id
+    item = transfer.item
+    item.status = "in_transit"
+    item.location_library_id = transfer.to_library_id
+    record_event(
+        "transfer_sent",
+        library=transfer.from_library_id,
+        item=item,
+        user_id=user_id,
+        transfer_id=transfer.id,
+        to_library=transfer.to_library.code,
+    )
+    db.session.flush()
+    return transfer
+
+
+def receive_transfer(transfer: Transfer, *, user_id: int | None = None) -> Transfer:
+    """The copy arrives: available at the destination, or on its hold shelf when trapped."""
+    _trigger(transfer, "receive")
+    transfer.received_at = utcnow()
+    transfer.received_by_id = user_id
+    item = transfer.item
+    item.location_library_id = (
+        None if transfer.to_library_id == item.library_id else transfer.to_library_id
+    )
+    hold = _trapped_hold(item)
+    if hold is not None and hold.pickup_library_id == transfer.to_library_id:
+        item.status = "on_hold_shelf"  # the returns desk already shelved it for the reader
+    else:
+        item.status = "available"
+        hold = _trap_for_hold(transfer)
+    record_event(
+        "transfer_received",
+        library=transfer.to_library_id,
+        item=item,
+        user_id=user_id,
+        transfer_id=transfer.id,
+        from_library=transfer.from_library.code,
+        hold_id=hold.id if hold is not None else None,
+    )
+    db.session.flush()
+    return transfer
+
+
+def _trap_for_hold(transfer: Transfer):
+    """Put the arriving copy on the hold shelf when a reader waits for it at the destination."""
+    from libsys.circulation.models import Hold
+    from libsys.circulation.policies import policy_for, shelf_expiry_for
+
+    item, library = transfer.item, transfer.to_library
+    candidates = select(Hold).where(Hold.pickup_library_id == library.id)
+    hold = db.session.get(Hold, transfer.hold_id) if transfer.hold_id else None
+    if (
+        hold is None
+        or hold.pickup_library_id != library.id
+        or hold.status
+        not in (
+            "waiting",
+            "in_transit",
+        )
+    ):
+        # The copy trapped at the returns desk for a reader here, else the queue's first.
+        hold = db.session.scalar(
+            candidates.where(Hold.item_id == item.id, Hold.status == "in_transit").limit(1)
+        ) or db.session.scalar(
+            candidates.where(
+                Hold.status == "waiting",
+                (Hold.item_id == item.id) | ((Hold.record_id == item.record_id) & ~Hold.copy_level),
+            )
+            .order_by(Hold.placed_at, Hold.id)
+            .limit(1)
+        )
+    if hold is None:
+        return None
+    today = local_today()
+    policy = policy_for(library, hold.reader.category_id, item)
+    hold.item_id = item.id
+    hold.trapped_at = hold.trapped_at or utcnow()
+    hold.status = "on_shelf"
+    hold.shelf_expires_on = shelf_expiry_for(policy, library, today)
+    item.status = "on_hold_shelf"
+    return hold
+
+
+def receive_on_checkin(result, library) -> None:
+    """Checkin hook: a copy on its way here scanned at the returns desk is received too.
+
+    The desk placed the copy already; when it placed it here (or on this shelf) the
+    transfer's own placement applies (available at this library, or trapped for a hold).
+    """
+    transfer = open_transfer(result.item)
+    if transfer is None or transfer.status != "in_transit" or transfer.to_library_id != library.id:
+        return
+    hold = result.hold
+    if hold is not None and hold.pickup_library_id != library.id:
+        # The desk sent the copy on to another reader's library: only close the transfer.
+        _trigger(transfer, "receive")
+        transfer.received_at = utcnow()
+        record_event(
+            "transfer_received",
+            library=library,
+            item=result.item,
+            transfer_id=transfer.id,
+            from_library=transfer.from_library.code,
+        )
+        return
+    receive_transfer(transfer)
+    result.route_to = None
+    result.route_reason = None
+    result.hold = _trapped_hold(result.item) or result.hold
+    result.notes.append("transfer_received")
+
+
+def _trapped_hold(item: Item):
+    from libsys.circulation.models import Hold
+
+    return db.session.scalar(
+        select(Hold).where(Hold.item_id == item.id, Hold.status == "on_shelf").limit(1)
+    )
+
+
+def cancel_transfer(transfer: Transfer) -> Transfer:
+    """Cancel a transfer that has not left yet; one on the road cannot be cancelled."""
+    _trigger(transfer, "cancel")
+    transfer.cancelled_at = utcnow()
+    db.session.flush()
+    return transfer
+
+
+def receive_by_barcode(barcode: str, library_id: int | None, *, user_id=None) -> Transfer:
+    """Receive the copy scanned at a library: its transfer on the road to that library."""
+    item = item_by_barcode(barcode)
+    transfer = open_transfer(item)
+    if transfer is None or (library_id is not None and transfer.to_library_id != library_id):
+        raise Conflict(
+            _l("Copy %(barcode)s is not on its way to this library.", barcode=item.barcode),
+            code="NO_TRANSFER",
+        )
+    if transfer.status == "requested":
+        raise Conflict(
+            _l("Copy %(barcode)s was never marked as sent: the sender must send it first.",
+               barcode=item.barcode),
+            code="TRANSFER_NOT_SENT",
+        )  # fmt: skip
+    return receive_transfer(transfer, user_id=user_id)
+
+
+def pull_list(library_id: int | None) -> list[Transfer]:
+    """Transfers waiting to leave a library (what to take off the shelves and send today)."""
+    query = select(Transfer).where(Transfer.status == "requested")
+    if library_id is not None:
+        query = query.where(Transfer.from_library_id == library_id)
+    return list(db.session.scalars(query.order_by(Transfer.requested_at, Transfer.id)))
+
+
+def incoming(library_id: int | None) -> list[Transfer]:
+    """Transfers on the road to a library."""
+    query = select(Transfer).where(Transfer.status == "in_transit")
+    if library_id is not None:
+        query = query.where(Transfer.to_library_id == library_id)
+    return list(db.session.scalars(query.order_by(Transfer.sent_at, Transfer.id)))
+
+
+def transfer_history(item: Item) -> list[Transfer]:
+    """Every transfer of a copy, newest first."""
+    return list(
+        db.session.scalars(
+            select(Transfer)
+            .where(Transfer.item_id == item.id)
+            .order_by(Transfer.requested_at.desc(), Transfer.id.desc())
+        )
+    )
+
+
+def get_transfer(transfer_id: int) -> Transfer:
+    """A transfer by id, or NotFound."""
+    transfer = db.session.get(Transfer, transfer_id)
+    if transfer is None:
+        raise NotFound(code="UNKNOWN_TRANSFER")
+    return transfer

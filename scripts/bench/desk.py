@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Desk benchmark: checkout + return cycles over the API against a real server.
+
+Starts gunicorn with two worker processes on a fresh data dir (schema, the demo, then a
+few hundred bench copies and readers), runs checkout/checkin cycles from a few client
+threads for a fixed count, and prints transactions per second and p50/p95 per operation.
+
+    .venv/bin/python scripts/bench/desk.py                       # SQLite
+    .venv/bin/python scripts/bench/desk.py --database-url postgresql://postgres@127.0.0.1:5432/bench_desk
+      (the PostgreSQL database is EMPTIED first: give a private one)
+"""
+
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[2]
+VENV_BIN = PROJECT / ".venv" / "bin"
+sys.path.insert(0, str(PROJECT))
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def prepare(env: dict, copies: int) -> tuple[str, list[tuple[str, str]]]:
+    """Fresh schema, the demo, bench copies and readers, a desk token; in a subprocess."""
+    script = f"""
+import json, os
+from datetime import timedelta
+from sqlalchemy import select
+from libsys import create_app
+from libsys.extensions import db
+app = create_app()
+with app.app_context():
+    db.drop_all()
+    db.create_all()
+    from libsys.demo import load_demo
+    load_demo(reader_count=50)
+    from libsys.accounts.services import create_token, create_user
+    from libsys.catalog.models import Item, Record
+    from libsys.network.models import Library, Store
+    from libsys.readers.services import register_reader
+    from libsys.stats.events import local_today
+    library = db.session.scalar(select(Library).where(Library.code == "TVLC"))
+    store = db.session.scalar(
+        select(Store).where(Store.library_id == library.id, Store.code == "VN"))
+    pairs = []
+    expires = (local_today() + timedelta(days=700)).isoformat()
+    for n in range({copies}):
+        record = Record(marc="{{}}", title=f"Sách đo tốc độ {{n}}",
+                        title_sort=f"sach do toc do {{n}}")
+        db.session.add(record)
+        db.session.flush()
+        db.session.add(Item(record_id=record.id, library_id=library.id, store_id=store.id,
+                            accession_number=f"VN.8{{n:05d}}", barcode=f"BENCH{{n:06d}}"))
+        reader = register_reader({{"full_name": f"Bạn đọc {{n}}", "category": "official",
+                                   "home_library": "TVLC", "card_expires": expires}})
+        pairs.append((f"BENCH{{n:06d}}", reader.card_number))
+    create_user("bench-desk", "bench-password-1", "circulation", "TVLC")
+    token = create_token("bench-desk")
+    db.session.commit()
+    print(json.dumps({{"token": token, "pairs": pairs}}))
+"""
+    result = subprocess.run(
+        [str(VENV_BIN / "python"), "-c", script],
+        env=env,
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        sys.exit(f"set-up failed:\n{result.stderr[-3000:]}")
+    data = json.loads(result.stdout.strip().splitlines()[-1])
+    return data["token"], [tuple(pair) for pair in data["pairs"]]
+
+
+def wait_until_up(port: int, timeout: float = 60) -> None:
+    """Poll until the server answers."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/login")
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit("the server did not start")
+
+
+def call(conn_factory, path: str, body: dict, token: str) -> tuple[int, float, dict]:
+    """POST JSON; (status, seconds, body)."""
+    payload = json.dumps(body)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    started = time.perf_counter()
+    conn = conn_factory()
+    conn.request("POST", path, body=payload, headers=headers)
+    response = conn.getresponse()
+    data = response.read()
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return response.status, elapsed, json.loads(data or b"{}")
+
+
+def run_clients(port: int, token: str, pairs, threads: int, cycles: int) -> dict:
+    """Each thread lends and takes back its own copies; returns the timings per operation."""
+    timings = {"checkout": [], "checkin": []}
+    errors: list = []
+    lock = threading.Lock()
+    share = [pairs[i::threads] for i in range(threads)]
+
+    def factory():
+        return http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def client(own):
+        local = {"checkout": [], "checkin": []}
+        for n in range(cycles):
+            barcode, card = own[n % len(own)]
+            status, elapsed, body = call(
+                factory, "/api/v1/checkouts", {"item": barcode, "reader": card}, token
+            )
+            if status != 201:
+                errors.append(("checkout", status, body))
+            local["checkout"].append(elapsed)
+            status, elapsed, body = call(factory, "/api/v1/checkins", {"item": barcode}, token)
+            if status != 200:
+                errors.append(("checkin", status, body))
+            local["checkin"].append(elapsed)
+        with lock:
+            for name, values in local.items():
+                timings[name].extend(values)
+
+    workers = [threading.Thread(target=client, args=(own,)) for own in share]
+    started = time.perf_counter()
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    wall = time.perf_counter() - started
+    return {"timings": timings, "wall": wall, "errors": errors}
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which `share` of the values fall (nearest rank)."""
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(share * len(ordered)) - 1))
+    return ordered[index]
+
+
+def main() -> int:
+    """Set up, serve, measure, report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="PostgreSQL URL (emptied first); default SQLite")
+    parser.add_argument("--threads", type=int, default=4, help="client threads")
+    parser.add_argument("--cycles", type=int, default=250, help="checkout+checkin per thread")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--copies", type=int, default=200, help="bench copies and readers")
+    parser.add_argument("--keep", action="store_true", help="keep the data dir")
+    parser.add_argument(
+        "--no-search-sync",
+        action="store_true",
+        help="serve with SEARCH_SYNC off, to measure the desk without the index writes",
+    )
+    args = parser.parse_args()
+
+    data_dir = Path(tempfile.mkdtemp(prefix="libsys-bench-desk-"))
+    env = {**os.environ, "LIBSYS_DATA_DIR": str(data_dir), "SECRET_KEY": "bench"}
+    if args.database_url:
+        env["DATABASE_URL"] = args.database_url
+    else:
+        env.pop("DATABASE_URL", None)
+    database = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"setting up ({database}, data dir {data_dir}) ...", flush=True)
+    token, pairs = prepare(env, args.copies)
+
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "libsys:create_app({'SEARCH_SYNC': False})"
+            if args.no_search_sync
+            else "libsys:create_app()",
+        ],
+        env=env,
+        cwd=PROJECT,
+    )
+    try:
+        wait_until_up(port)
+        run_clients(port, token, pairs, args.threads, 5)  # warm-up: imports, caches
+        result = run_clients(port, token, pairs, args.threads, args.cycles)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        if not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+    timings = result["timings"]
+    operations = sum(len(v) for v in timings.values())
+    sync = "search sync OFF" if args.no_search_sync else "search sync on"
+    print(f"\nDesk benchmark — {database}, gunicorn {args.workers} workers, {sync}, "
+          f"{args.threads} client threads, {args.cycles} cycles each")  # fmt: skip
+    print(f"operations: {operations} in {result['wall']:.2f} s = "
+          f"{operations / result['wall']:.0f} checkouts/returns per second")  # fmt: skip
+    for name, values in timings.items():
+        print(
+            f"{name:9} n={len(values):5}  p50 {percentile(values, 0.5) * 1000:6.1f} ms  "
+            f"p95 {percentile(values, 0.95) * 1000:6.1f} ms  "
+            f"mean {statistics.mean(values) * 1000:6.1f} ms"
+        )
+    if result["errors"]:
+        print(f"errors: {len(result['errors'])}, first: {result['errors'][:3]}")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

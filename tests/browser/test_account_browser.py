@@ -1,0 +1,66 @@
+"""A reader signs in on her phone with card number and password and sees her loans."""
+
+import pytest
+from sqlalchemy import select
+
+from tests.browser.conftest import READER_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def reader_with_loan(live_server):
+    """A demo reader with a password, lent one copy (committed in the live server's database)."""
+    from libsys.catalog.models import Item, Record
+    from libsys.circulation.services import checkout
+    from libsys.extensions import db
+    from libsys.readers.models import Reader
+
+    app = live_server["app"]
+    with app.app_context():
+        reader = db.session.scalar(
+            select(Reader).where(Reader.password_hash.is_not(None), Reader.status == "active")
+            .order_by(Reader.id)
+        )  # fmt: skip
+        record = Record(marc="{}", title="Những ngôi sao xa xôi", title_sort="nhung ngoi sao")
+        db.session.add(record)
+        db.session.flush()
+        item = Item(
+            record_id=record.id,
+            library_id=reader.home_library_id,
+            accession_number="VN.990001",
+            barcode="BROWSER-ACC-1",
+        )
+        db.session.add(item)
+        db.session.flush()
+        loan = checkout(item.barcode, reader.card_number, library=reader.home_library)
+        facts = {
+            "card": reader.card_number,
+            "title": record.title,
+            "due": loan.due_date.strftime("%d/%m/%Y"),
+        }
+        db.session.commit()
+    return facts
+
+
+def test_reader_signs_in_and_sees_her_loans(phone_page, reader_with_loan):
+    page = phone_page
+    page.goto("/login")
+    page.get_by_label("Tên đăng nhập hoặc số thẻ").fill(reader_with_loan["card"])
+    page.get_by_label("Mật khẩu").fill(READER_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    page.goto("/account/")
+    loans = page.locator("#loans")
+    assert reader_with_loan["title"] in loans.inner_text()
+    assert reader_with_loan["due"] in loans.inner_text()
+    assert "Sách tôi đang mượn" in loans.inner_text()
+    # Keyboard: the renew button is reachable with Tab and works with Enter.
+    renew = page.get_by_role("button", name=f"Gia hạn {reader_with_loan['title']}")
+    renew.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/account/#loans")
+    assert "Đã gia hạn" in page.inner_text(".flashes")
+    # Fits a 360 px phone: nothing wider than the screen.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, width

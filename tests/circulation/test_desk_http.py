@@ -1,0 +1,177 @@
+"""The desk pages through HTTP: scan a card, scan copies, override, renew, returns, visits."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from libsys.circulation.models import CirculationPolicy, Holiday, Loan
+from libsys.circulation.services import place_hold
+from libsys.circulation.visits import Visit
+from libsys.extensions import db
+from libsys.stats.models import Event
+from tests.circulation.conftest import adult, library, make_item, make_record
+from tests.factories import make_staff, sign_in
+
+
+def desk_client(client, role="circulation"):
+    make_staff(role, "TVLC", username=f"desk-{role}")
+    sign_in(client, f"desk-{role}")
+    return client
+
+
+def scan(client, value, url="/staff/desk/"):
+    return client.post(url, data={"scan": value}, follow_redirects=True)
+
+
+def test_desk_needs_the_permission(client, network):
+    make_staff("cataloguer", "TVLC", username="cat")
+    sign_in(client, "cat")
+    assert client.get("/staff/desk/").status_code == 403
+    assert client.post("/staff/desk/", data={"scan": "x"}).status_code == 403
+
+
+def test_card_then_copies_show_due_dates(client, network, today):
+    desk_client(client)
+    reader, item = adult(full_name="Trần Văn Bình"), make_item(make_record("Tắt đèn"))
+    page = scan(client, reader.card_number).get_data(as_text=True)
+    assert "Trần Văn Bình" in page and "data-scan" in page and "autofocus" in page
+    page = scan(client, item.barcode).get_data(as_text=True)
+    due = (today + timedelta(days=14)).strftime("%d/%m/%Y")
+    assert "Tắt đèn" in page and due in page
+    assert db.session.scalar(select(func.count(Loan.id))) == 1
+
+
+def test_refusal_shows_code_and_vietnamese_message(client, network):
+    desk_client(client)
+    reader = adult()
+    scan(client, reader.card_number)
+    page = scan(client, "KHONG-CO").get_data(as_text=True)
+    assert "UNKNOWN_ITEM" in page and "Không" in page  # Vietnamese message
+    reference = make_item(store_code="VT")
+    page = scan(client, reference.barcode).get_data(as_text=True)
+    assert "NOT_FOR_LOAN" in page
+    assert "override-form" not in page  # a circulation clerk may not override
+
+
+def test_manager_overrides_with_a_reason(client, network):
+    desk_client(client, "manager")
+    reader, reference = adult(), make_item(store_code="VT")
+    scan(client, reader.card_number)
+    page = scan(client, reference.barcode).get_data(as_text=True)
+    assert "override-form" in page
+    page = client.post(
+        "/staff/desk/override",
+        data={"barcode": reference.barcode, "reason": "Photo tài liệu"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert (
+        reference.status == "on_loan"
+        or db.session.get(type(reference), reference.id).status == "on_loan"
+    )
+    event = db.session.scalar(select(Event).where(Event.kind == "override"))
+    assert event.details["reason"] == "Photo tài liệu"
+
+
+def test_scan_a_copy_before_a_card(client, network):
+    desk_client(client)
+    page = scan(client, make_item().barcode).get_data(as_text=True)
+    assert "flash-error" in page
+    assert db.session.scalar(select(func.count(Loan.id))) == 0
+
+
+def test_panel_shows_overdue_in_red_and_holds(client, network, today, tvlc):
+    desk_client(client)
+    reader = adult()
+    item = make_item(make_record("Số đỏ"))
+    scan(client, reader.card_number)
+    scan(client, item.barcode)
+    db.session.scalar(select(Loan)).due_date = today - timedelta(days=2)
+    place_hold(reader, record=make_record("Chí Phèo"), pickup_library=tvlc)
+    page = client.get("/staff/desk/").get_data(as_text=True)
+    assert 'class="overdue"' in page and "OVERDUE_BLOCKS" in page and "Chí Phèo" in page
+
+
+def test_renew_one_and_all(client, network, today):
+    desk_client(client)
+    reader = adult()
+    scan(client, reader.card_number)
+    scan(client, make_item().barcode)
+    scan(client, make_item().barcode)
+    loan = db.session.scalars(select(Loan).order_by(Loan.id)).first()
+    client.post(f"/staff/desk/renew/{loan.id}", follow_redirects=True)
+    assert db.session.get(Loan, loan.id).renewals == 1
+    client.post("/staff/desk/renew-all", follow_redirects=True)
+    assert [loan.renewals for loan in db.session.scalars(select(Loan).order_by(Loan.id))] == [2, 1]
+
+
+def test_returns_screen_announces_a_hold_and_prints_a_slip(client, network, tvlc):
+    desk_client(client)
+    record = make_record("Nhật ký trong tù")
+    item = make_item(record)
+    scan(client, adult().card_number)
+    scan(client, item.barcode)
+    hold = place_hold(adult(full_name="Người đặt"), record=record, pickup_library=tvlc)
+    page = scan(client, item.barcode, "/staff/desk/returns").get_data(as_text=True)
+    assert "desk-notice hold" in page and "Người đặt" in page
+    slip = client.get(f"/staff/desk/holds/{hold.id}/slip").get_data(as_text=True)
+    assert "Nhật ký trong tù" in slip and hold.reader.card_number in slip
+
+
+def test_returns_screen_routes_a_copy_home(client, network):
+    desk_client(client)
+    item = make_item(library_code="TVTD")
+    scan(client, adult().card_number)
+    scan(client, item.barcode)
+    page = scan(client, item.barcode, "/staff/desk/returns").get_data(as_text=True)
+    assert "desk-notice transfer" in page and "Thư viện huyện Tam Đường" in page
+
+
+def test_visits_page_counts_once_and_tallies(client, network):
+    desk_client(client)
+    reader = adult()
+    scan(client, reader.card_number, "/staff/desk/visits")
+    scan(client, reader.card_number, "/staff/desk/visits")
+    client.post("/staff/desk/visits", data={"category": "children", "count": "1"})
+    page = client.post(
+        "/staff/desk/visits", data={"category": "adults", "count": "5"}, follow_redirects=True
+    ).get_data(as_text=True)
+    visits = db.session.scalars(select(Visit)).all()
+    assert sorted(v.count for v in visits) == [1, 1, 5]
+    assert "7" in page
+
+
+def test_policies_page_adds_a_rule_and_a_holiday(client, network):
+    desk_client(client, "manager")
+    assert client.get("/staff/desk/policies").status_code == 200
+    response = client.post(
+        "/staff/desk/policies/new",
+        data={"library_id": str(library("TVLC").id), "loan_days": "21", "overdue_blocks": "0"},
+    )
+    assert response.status_code == 303
+    rule = db.session.scalar(select(CirculationPolicy))
+    assert rule.loan_days == 21 and rule.overdue_blocks is False and rule.max_loans is None
+    bad = client.post("/staff/desk/policies/new", data={"loan_days": "mười"})
+    assert bad.status_code == 422
+    client.post(
+        "/staff/desk/holidays",
+        data={"name": "Tết Đinh Mùi", "first_day": "2027-02-05", "last_day": "2027-02-11"},
+    )
+    assert db.session.scalar(select(Holiday)).last_day.day == 11
+    client.post(
+        "/staff/desk/closed-days", data={"library_id": library("TVLC").id, "weekday": ["6"]}
+    )
+    assert "Chủ nhật" in client.get("/staff/desk/policies").get_data(as_text=True)
+
+
+def test_policies_need_their_permission(client, network):
+    desk_client(client)
+    assert client.get("/staff/desk/policies").status_code == 403
+
+
+def test_reader_page_shows_the_loans_panel(client, network):
+    desk_client(client)
+    reader = adult()
+    scan(client, reader.card_number)
+    scan(client, make_item(make_record("Vợ nhặt")).barcode)
+    page = client.get(f"/staff/readers/{reader.card_number}").get_data(as_text=True)
+    assert "Vợ nhặt" in page and "reader-panel" in page

@@ -1,0 +1,360 @@
+"""The desk's rules: checkout, every refusal code, renewal, checkin, holds, privacy."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from libsys.circulation.errors import DeskRefusal
+from libsys.circulation.models import CirculationPolicy, Hold, Loan
+from libsys.circulation.services import (
+    cancel_hold,
+    checkin,
+    checkout,
+    expire_holds,
+    overdue_loans,
+    place_hold,
+    queue_position,
+    reader_holds,
+    reader_loans,
+    renew,
+    renew_all,
+)
+from libsys.circulation.visits import Visit
+from libsys.extensions import db
+from libsys.stats.models import Event
+from tests.circulation.conftest import adult, child, library, make_item, make_record
+from tests.factories import make_staff
+
+
+def events(kind):
+    return list(db.session.scalars(select(Event).where(Event.kind == kind).order_by(Event.id)))
+
+
+def count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def refused(code, call, *args, **kwargs):
+    with pytest.raises(DeskRefusal) as info:
+        call(*args, **kwargs)
+    assert info.value.code == code, info.value.code
+    return info.value
+
+
+def test_checkout_lends_and_logs(tvlc, today):
+    reader, item = adult(), make_item()
+    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    assert loan.due_date == today + timedelta(days=14)
+    assert item.status == "on_loan"
+    (event,) = events("checkout")
+    assert event.item_id == item.id and event.loan_id == loan.id
+    assert event.reader_category == "official" and event.item_store == "VN"
+    assert reader_loans(reader) == [loan]
+
+
+def test_unknown_item_and_reader(tvlc):
+    reader = adult()
+    error = refused("UNKNOWN_ITEM", checkout, "NOPE", reader.card_number, library=tvlc)
+    assert error.status == 422
+    refused("UNKNOWN_READER", checkout, make_item().barcode, "NOPE", library=tvlc)
+
+
+def test_already_on_loan_to_another(tvlc):
+    item = make_item()
+    checkout(item.barcode, adult().card_number, library=tvlc)
+    error = refused(
+        "ALREADY_ON_LOAN", checkout, item.barcode, adult(full_name="B").card_number, library=tvlc
+    )
+    assert error.status == 409
+
+
+def test_same_reader_scanning_again_renews(tvlc):
+    reader, item = adult(), make_item()
+    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    again = checkout(item.barcode, reader.card_number, library=tvlc)
+    assert again.id == loan.id and again.renewals == 1 and again.renewed_now
+    assert len(events("renewal")) == 1
+
+
+@pytest.mark.parametrize("status", ["lost", "withdrawn", "in_repair", "damaged"])
+def test_not_for_loan_statuses(tvlc, status):
+    item = make_item(status=status)
+    error = refused("NOT_FOR_LOAN", checkout, item.barcode, adult().card_number, library=tvlc)
+    assert not error.overridable
+
+
+def test_reference_only_store_is_not_for_loan_but_overridable(tvlc):
+    item = make_item(store_code="VT")
+    error = refused("NOT_FOR_LOAN", checkout, item.barcode, adult().card_number, library=tvlc)
+    assert error.overridable
+
+
+def test_limit_reached(tvlc):
+    db.session.add(CirculationPolicy(max_loans=2))
+    reader = adult()
+    for _ in range(2):
+        checkout(make_item().barcode, reader.card_number, library=tvlc)
+    refused("LIMIT_REACHED", checkout, make_item().barcode, reader.card_number, library=tvlc)
+
+
+def test_limit_per_item_type(tvlc):
+    db.session.add(CirculationPolicy(max_loans=10, max_loans_per_type=1))
+    reader = adult()
+    checkout(make_item(item_type="dvd").barcode, reader.card_number, library=tvlc)
+    refused(
+        "LIMIT_REACHED",
+        checkout,
+        make_item(item_type="dvd").barcode,
+        reader.card_number,
+        library=tvlc,
+    )
+    checkout(make_item().barcode, reader.card_number, library=tvlc)
+
+
+def test_card_expired(tvlc, today):
+    reader = adult(
+        card_issued=(today - timedelta(days=400)).isoformat(),
+        card_expires=(today - timedelta(days=1)).isoformat(),
+    )
+    refused("CARD_EXPIRED", checkout, make_item().barcode, reader.card_number, library=tvlc)
+
+
+def test_reader_blocked(tvlc):
+    from libsys.readers.services import block_reader
+
+    reader = adult()
+    block_reader(reader, "Mất sách chưa bồi thường")
+    refused("READER_BLOCKED", checkout, make_item().barcode, reader.card_number, library=tvlc)
+
+
+def test_guardian_required_for_children(tvlc):
+    reader = child()
+    reader.guardian_name = None
+    refused(
+        "GUARDIAN_REQUIRED",
+        checkout,
+        make_item(store_code="TN").barcode,
+        reader.card_number,
+        library=tvlc,
+    )
+
+
+def test_overdue_blocks_and_can_be_turned_off(tvlc, today):
+    reader = adult()
+    loan = checkout(make_item().barcode, reader.card_number, library=tvlc)
+    loan.due_date = today - timedelta(days=3)
+    refused("OVERDUE_BLOCKS", checkout, make_item().barcode, reader.card_number, library=tvlc)
+    db.session.add(CirculationPolicy(overdue_blocks=False))
+    checkout(make_item().barcode, reader.card_number, library=tvlc)
+    assert overdue_loans(tvlc) == [loan]
+
+
+def test_held_for_another(tvlc):
+    item = make_item()
+    waiting = adult(full_name="Người chờ")
+    place_hold(waiting, item=item, pickup_library=tvlc)
+    refused("HELD_FOR_ANOTHER", checkout, item.barcode, adult().card_number, library=tvlc)
+    # The reader who placed the hold may take it, which fills the hold.
+    checkout(item.barcode, waiting.card_number, library=tvlc)
+    assert reader_holds(waiting) == [] and len(events("hold_filled")) == 1
+
+
+def test_no_renewals_left(tvlc):
+    db.session.add(CirculationPolicy(renewals_allowed=1))
+    loan = checkout(make_item().barcode, adult().card_number, library=tvlc)
+    first_due = loan.due_date
+    renew(loan, library=tvlc)
+    assert loan.renewals == 1 and loan.due_date == first_due + timedelta(days=14)
+    refused("NO_RENEWALS_LEFT", renew, loan, library=tvlc)
+    assert loan.renewals == 1
+
+
+def test_renewal_blocked_by_a_hold_on_the_title(tvlc):
+    record = make_record()
+    loan = checkout(make_item(record).barcode, adult().card_number, library=tvlc)
+    place_hold(adult(full_name="B"), record=record, pickup_library=tvlc)
+    refused("RENEWAL_BLOCKED_BY_HOLD", renew, loan, library=tvlc)
+    assert loan.renewals == 0 and events("renewal") == []
+
+
+def test_override_lifts_a_refusal_and_is_logged(tvlc):
+    user = make_staff("manager", "TVLC")
+    reader, item = adult(), make_item(store_code="VT")
+    loan = checkout(
+        item.barcode,
+        reader.card_number,
+        library=tvlc,
+        user=user,
+        override_reason="Bạn đọc cần photo gấp",
+    )
+    assert loan.override_reason == "Bạn đọc cần photo gấp"
+    (event,) = events("override")
+    assert event.details == {"code": "NOT_FOR_LOAN", "reason": "Bạn đọc cần photo gấp"}
+    assert event.user_id == user.id
+
+
+def test_override_needs_the_permission(tvlc):
+    clerk = make_staff("circulation", "TVLC")
+    item = make_item(store_code="VT")
+    refused(
+        "NOT_FOR_LOAN",
+        checkout,
+        item.barcode,
+        adult().card_number,
+        library=tvlc,
+        user=clerk,
+        override_reason="xin",
+    )
+    assert events("override") == []
+
+
+def test_override_renewal_with_hold(tvlc):
+    user = make_staff("manager", "TVLC")
+    record = make_record()
+    loan = checkout(make_item(record).barcode, adult().card_number, library=tvlc)
+    place_hold(adult(full_name="B"), record=record, pickup_library=tvlc)
+    renew(loan, library=tvlc, user=user, override_reason="Đang làm luận văn")
+    assert loan.renewals == 1
+    assert [e.details["code"] for e in events("override")] == ["RENEWAL_BLOCKED_BY_HOLD"]
+
+
+def test_failed_checkout_writes_nothing(tvlc):
+    reader = adult()
+    reference, item = make_item(store_code="VT"), make_item(status="lost")
+    before = (count(Loan), count(Event), count(Visit))
+    with pytest.raises(DeskRefusal), db.session.begin_nested():
+        checkout(reference.barcode, reader.card_number, library=tvlc)
+    with pytest.raises(DeskRefusal):
+        checkout(item.barcode, reader.card_number, library=tvlc)
+    assert (count(Loan), count(Event), count(Visit)) == before
+    assert item.status == "lost" and reference.status == "available"
+
+
+def test_checkout_records_one_visit_a_day(tvlc):
+    reader = adult()
+    checkout(make_item().barcode, reader.card_number, library=tvlc)
+    checkout(make_item().barcode, reader.card_number, library=tvlc)
+    assert count(Visit) == 1 and len(events("visit")) == 1
+    # Borrowing at another library that day is another visit.
+    checkout(make_item(library_code="TVTD").barcode, reader.card_number, library=library("TVTD"))
+    assert count(Visit) == 2
+
+
+def test_checkin_anonymises_the_loan(tvlc, today):
+    reader, item = adult(), make_item()
+    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    result = checkin(item.barcode, library=tvlc)
+    assert result.loan is loan and loan.status == "returned" and loan.returned_at
+    assert loan.reader_id is None and item.status == "available"
+    (event,) = events("checkin")
+    assert event.reader_category == "official"  # the snapshot was taken before forgetting
+
+
+def test_checkin_keeps_history_when_the_reader_asks(tvlc):
+    reader, item = adult(keep_history="1"), make_item()
+    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    checkin(item.barcode, library=tvlc)
+    assert loan.reader_id == reader.id
+
+
+def test_checkin_counts_overdue_days(tvlc, today):
+    item = make_item()
+    loan = checkout(item.barcode, adult().card_number, library=tvlc)
+    loan.due_date = today - timedelta(days=4)
+    assert checkin(item.barcode, library=tvlc).overdue_days == 4
+
+
+def test_checkin_routes_a_copy_home(tvlc):
+    item = make_item(library_code="TVTD")
+    checkout(item.barcode, adult().card_number, library=tvlc)
+    result = checkin(item.barcode, library=tvlc)
+    assert result.route_to == "TVTD" and result.route_reason == "home"
+    assert item.status == "in_transit"
+
+
+def test_checkin_traps_for_the_first_hold_in_queue(tvlc, today):
+    record = make_record()
+    item = make_item(record)
+    checkout(item.barcode, adult().card_number, library=tvlc)
+    first = place_hold(adult(full_name="Một"), record=record, pickup_library=tvlc)
+    second = place_hold(adult(full_name="Hai"), record=record, pickup_library=tvlc)
+    assert (queue_position(first), queue_position(second)) == (1, 2)
+    result = checkin(item.barcode, library=tvlc)
+    assert result.hold is first and first.status == "on_shelf"
+    assert first.shelf_expires_on == today + timedelta(days=3)
+    assert item.status == "on_hold_shelf" and result.route_to is None
+    assert result.hold_slip()["card_number"] == first.reader.card_number
+    assert queue_position(second) == 1
+    # The copy waits for the first reader: the second cannot take it.
+    refused("HELD_FOR_ANOTHER", checkout, item.barcode, second.reader.card_number, library=tvlc)
+
+
+def test_hold_for_another_pickup_library_goes_in_transit(tvlc):
+    record = make_record()
+    item = make_item(record)
+    checkout(item.barcode, adult().card_number, library=tvlc)
+    hold = place_hold(adult(full_name="Xa"), record=record, pickup_library=library("TVTD"))
+    result = checkin(item.barcode, library=tvlc)
+    assert result.route_to == "TVTD" and result.route_reason == "hold"
+    assert hold.status == "in_transit"
+    # Scanned on arrival at the pickup library: on its shelf.
+    arrived = checkin(item.barcode, library=library("TVTD"))
+    assert arrived.hold is hold and hold.status == "on_shelf" and arrived.route_to is None
+
+
+def test_expired_hold_passes_the_copy_to_the_next(tvlc, today):
+    record = make_record()
+    item = make_item(record)
+    checkout(item.barcode, adult().card_number, library=tvlc)
+    first = place_hold(adult(full_name="Một"), record=record, pickup_library=tvlc)
+    second = place_hold(adult(full_name="Hai"), record=record, pickup_library=tvlc)
+    checkin(item.barcode, library=tvlc)
+    assert expire_holds(today) == 0
+    assert expire_holds(first.shelf_expires_on + timedelta(days=1)) == 1
+    assert first.status == "expired" and second.status == "on_shelf"
+    assert second.item_id == item.id and item.status == "on_hold_shelf"
+    cancel_hold(second)
+    assert item.status == "available" and len(events("hold_cancelled")) == 1
+
+
+def test_hold_rules(tvlc):
+    db.session.add(CirculationPolicy(holds_allowed=1))
+    reader = adult()
+    record = make_record()
+    place_hold(reader, record=record, pickup_library=tvlc)
+    refused("ALREADY_HELD", place_hold, reader, record=record, pickup_library=tvlc)
+    refused("LIMIT_REACHED", place_hold, reader, record=make_record("Khác"), pickup_library=tvlc)
+    assert len(events("hold_placed")) == 1
+
+
+def test_renew_all_reports_each_loan(tvlc):
+    reader = adult()
+    record = make_record()
+    free = checkout(make_item().barcode, reader.card_number, library=tvlc)
+    held = checkout(make_item(record).barcode, reader.card_number, library=tvlc)
+    place_hold(adult(full_name="B"), record=record, pickup_library=tvlc)
+    results = dict((loan.id, refusal) for loan, refusal in renew_all(reader, library=tvlc))
+    assert results[free.id] is None and free.renewals == 1
+    assert results[held.id].code == "RENEWAL_BLOCKED_BY_HOLD" and held.renewals == 0
+
+
+def test_hold_queue_order_is_by_time_placed(tvlc):
+    record = make_record()
+    holds = [
+        place_hold(adult(full_name=f"R{i}"), record=record, pickup_library=tvlc) for i in range(3)
+    ]
+    assert [queue_position(h) for h in holds] == [1, 2, 3]
+    cancel_hold(holds[0])
+    assert [queue_position(h) for h in holds[1:]] == [1, 2]
+    assert db.session.get(Hold, holds[0].id).status == "cancelled"
+
+
+def test_checkout_tells_the_search_index(tvlc, monkeypatch):
+    import libsys.circulation.services as services
+
+    noted = []
+    monkeypatch.setattr(services, "mark_changed", noted.extend)
+    item = make_item()
+    checkout(item.barcode, adult().card_number, library=tvlc)
+    assert noted == [item.record_id]

@@ -1,0 +1,163 @@
+"""Transfers between libraries: request, send, receive (hold shelf when trapped), cancel."""
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from libsys.circulation.services import checkin, checkout, place_hold
+from libsys.circulation.transfers import (
+    Transfer,
+    cancel_transfer,
+    incoming,
+    pull_list,
+    receive_by_barcode,
+    receive_transfer,
+    request_transfer,
+    send_transfer,
+)
+from libsys.errors import Conflict, ValidationFailed
+from libsys.extensions import db
+from libsys.stats.models import Event
+from tests.circulation.conftest import adult, library, make_item
+from tests.factories import make_staff, sign_in
+
+
+def events(kind: str) -> list[Event]:
+    return list(db.session.scalars(select(Event).where(Event.kind == kind)))
+
+
+def test_request_send_receive(tvlc):
+    tvtd = library("TVTD")
+    item = make_item()
+    transfer = request_transfer(item, tvtd, reason="Bạn đọc huyện cần")
+    assert pull_list(tvlc.id) == [transfer] and pull_list(tvtd.id) == []
+    assert item.status == "available"
+    send_transfer(transfer)
+    assert transfer.status == "in_transit" and transfer.sent_at is not None
+    assert item.status == "in_transit" and item.location_library_id == tvtd.id
+    assert pull_list(tvlc.id) == [] and incoming(tvtd.id) == [transfer]
+    (sent,) = events("transfer_sent")
+    assert sent.library_id == tvlc.id and sent.item_id == item.id and sent.item_store == "VN"
+    with pytest.raises(Conflict) as info:
+        cancel_transfer(transfer)
+    assert info.value.code == "TRANSFER_UNDER_WAY"
+    receive_transfer(transfer)
+    assert transfer.status == "received" and item.status == "available"
+    assert item.location_library_id == tvtd.id and item.library_id == tvlc.id
+    (received,) = events("transfer_received")
+    assert received.library_id == tvtd.id
+    # Back home: the copy is at home again.
+    back = request_transfer(item, tvlc)
+    assert back.from_library_id == tvtd.id
+    send_transfer(back)
+    receive_by_barcode(item.barcode, tvlc.id)
+    assert item.location_library_id is None and item.status == "available"
+
+
+def test_cancel_only_before_sending(tvlc):
+    item = make_item()
+    transfer = request_transfer(item, library("TVPT"))
+    cancel_transfer(transfer)
+    assert transfer.status == "cancelled" and item.status == "available"
+    with pytest.raises(Conflict):
+        send_transfer(transfer)
+    assert request_transfer(item, library("TVPT")).status == "requested"
+
+
+def test_refusals(tvlc):
+    item = make_item()
+    with pytest.raises(ValidationFailed):
+        request_transfer(item, tvlc)  # already there
+    request_transfer(item, library("TVTD"))
+    with pytest.raises(Conflict) as info:
+        request_transfer(item, library("TVPT"))
+    assert info.value.code == "TRANSFER_EXISTS"
+    lent = make_item()
+    checkout(lent.barcode, adult().card_number, library=tvlc)
+    with pytest.raises(Conflict) as info:
+        request_transfer(lent, library("TVTD"))
+    assert info.value.code == "ITEM_NOT_TRANSFERABLE"
+    with pytest.raises(Conflict) as info:
+        receive_by_barcode(item.barcode, library("TVTD").id)
+    assert info.value.code == "TRANSFER_NOT_SENT"
+
+
+def test_database_allows_one_open_transfer_per_copy(tvlc):
+    item = make_item()
+    request_transfer(item, library("TVTD"))
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.add(
+            Transfer(item_id=item.id, from_library_id=tvlc.id, to_library_id=library("TVPT").id)
+        )
+        db.session.flush()
+
+
+def test_copy_routed_for_a_hold_goes_on_the_hold_shelf_on_arrival(tvlc, today):
+    tvtd = library("TVTD")
+    borrower, waiting = adult(), adult(full_name="Lò Thị Hương", home_library="TVTD")
+    item = make_item()
+    checkout(item.barcode, borrower.card_number, library=tvlc)
+    hold = place_hold(waiting, record=item.record, pickup_library=tvtd)
+    result = checkin(item.barcode, library=tvlc)
+    assert result.route_to == "TVTD" and hold.status == "in_transit"
+    transfer = request_transfer(item, tvtd)  # "start transfer" from the returns screen
+    assert transfer.hold_id == hold.id and transfer.from_library_id == tvlc.id
+    send_transfer(transfer)
+    receive_by_barcode(item.barcode, tvtd.id)
+    assert item.status == "on_hold_shelf"
+    assert hold.status == "on_shelf" and hold.shelf_expires_on > today
+
+
+def test_waiting_hold_at_destination_traps_the_arriving_copy(tvlc):
+    tvtd = library("TVTD")
+    item = make_item()
+    hold = place_hold(adult(home_library="TVTD"), record=item.record, pickup_library=tvtd)
+    transfer = request_transfer(item, tvtd)
+    send_transfer(transfer)
+    receive_transfer(transfer)
+    assert hold.status == "on_shelf" and hold.item_id == item.id
+    assert item.status == "on_hold_shelf"
+
+
+def test_scanned_at_the_returns_desk_of_the_destination_is_received(tvlc):
+    tvtd = library("TVTD")
+    item = make_item()
+    transfer = request_transfer(item, tvtd)
+    send_transfer(transfer)
+    result = checkin(item.barcode, library=tvtd)
+    assert transfer.status == "received"
+    assert result.route_to is None and item.status == "available"
+    assert item.location_library_id == tvtd.id
+
+
+def test_pages_pull_list_send_and_receive(client, tvlc):
+    make_staff("circulation", "TVLC", "desk-lc")
+    make_staff("circulation", "TVTD", "desk-td")
+    item = make_item()
+    sign_in(client, "desk-lc")
+    form = client.get(f"/staff/transfers/start?item={item.barcode}&to=TVTD")
+    assert form.status_code == 200 and item.barcode.encode() in form.data
+    response = client.post(
+        "/staff/transfers/start", data={"item": item.barcode, "to_library": "TVTD"}
+    )
+    assert response.status_code == 302
+    pull = client.get("/staff/transfers/")
+    assert item.barcode.encode() in pull.data and b"send-all" in pull.data
+    (transfer,) = pull_list(tvlc.id)
+    assert client.post(f"/staff/transfers/{transfer.id}/send").status_code == 302
+    db.session.expire_all()
+    assert transfer.status == "in_transit"
+    refused = client.post(f"/staff/transfers/{transfer.id}/cancel")
+    assert refused.status_code == 302
+    db.session.expire_all()
+    assert transfer.status == "in_transit"
+    client.post("/logout")
+    sign_in(client, "desk-td")
+    assert item.barcode.encode() in client.get("/staff/transfers/").data
+    assert (
+        client.post("/staff/transfers/receive", data={"barcode": item.barcode}).status_code == 302
+    )
+    db.session.expire_all()
+    assert transfer.status == "received" and item.status == "available"
+    bad = client.post("/staff/transfers/start", data={"item": "NOPE", "to_library": "TVLC"})
+    assert bad.status_code == 422
