@@ -1,0 +1,367 @@
+"""The PostgreSQL backend: search inside the database, so several app servers share it.
+
+Documents live in search_document (libsys.search.models) with two tsvectors built here from
+the same folded and exact tokens as the Whoosh index (weights: A title, B authors, C
+subjects, D the rest; identifiers as "#..." lexemes), a GIN index on the folded one, facets
+counted by SQL and did-you-mean from search_term by pg_trgm similarity. Query trees become
+tsquery literals, so PostgreSQL's own parser and dictionaries never change a token.
+"""
+
+import logging
+
+from sqlalchemy import text
+
+from libsys.search.analysis import exact_tokens, folded_tokens
+from libsys.search.backends import FACETS, MULTI_VALUED, SearchOutcome, SearchRequest, order_facet
+from libsys.search.models import SearchDocument, SearchTerm
+from libsys.search.query import And, Not, Term
+
+log = logging.getLogger(__name__)
+
+WEIGHT_OF_FIELD = {"title": "A", "author": "B", "subject": "C"}
+PART_WEIGHTS = (("title", "A"), ("authors", "B"), ("subjects", "C"), ("other", "D"))
+MAX_POSITION = 16383
+EXACT_BOOST = 2.0
+RANK_WEIGHTS = "'{0.2, 0.3, 0.5, 1.0}'"  # D, C, B, A (title counts most)
+SINGLE_COLUMN = {
+    "material_type": "material_type",
+    "language": "language",
+    "year": "year_range",
+    "audience": "audience",
+}
+ARRAY_COLUMN = {"library": "libraries", "subject": "subjects"}
+
+
+def _quote(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector_literal(doc: dict, tokenize) -> str:
+    """A tsvector literal: every token with its positions and the weight of its part."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for part, weight in PART_WEIGHTS:
+        for token in tokenize(doc[part]):
+            position += 1
+            if position <= MAX_POSITION:
+                positions.setdefault(token, []).append(f"{position}{weight}")
+    if tokenize is folded_tokens:
+        for identifier in doc["ids"]:
+            positions.setdefault("#" + identifier, []).append(f"{MAX_POSITION}D")
+    return " ".join(f"{_quote(lex)}:{','.join(pos[:255])}" for lex, pos in positions.items())
+
+
+def _term_tsquery(node: Term, exact: bool) -> str | None:
+    parts = []
+    if not exact:
+        parts.extend(_quote("#" + i) for i in sorted(node.ids))
+    if node.field != "isbn":
+        tokens = node.exact if exact else node.folded
+        if exact:
+            if not node.wants_exact:
+                tokens = []
+            elif len(tokens) > 1:
+                tokens = [t for t in tokens if not t.isascii()]  # as the Whoosh exact field
+        weight = WEIGHT_OF_FIELD.get(node.field, "")
+        lexemes = []
+        for index, token in enumerate(tokens):
+            suffix = ""
+            if node.prefix and index == len(tokens) - 1:
+                suffix = "*"
+            if suffix or weight:
+                lexemes.append(f"{_quote(token)}:{suffix}{weight}")
+            else:
+                lexemes.append(_quote(token))
+        if lexemes:
+            joiner = " & " if exact else " <-> "
+            parts.append("(" + joiner.join(lexemes) + ")")
+    if not parts:
+        return None
+    return "(" + " | ".join(parts) + ")"
+
+
+def tsquery_literal(node, exact: bool = False) -> str | None:
+    """The tsquery of a query tree; exact=True gives the ranking-only query of marked words."""
+    if isinstance(node, Term):
+        return _term_tsquery(node, exact)
+    if isinstance(node, Not):
+        if exact:
+            return None
+        inner = tsquery_literal(node.child)
+        return f"!{inner}" if inner else None
+    parts = [tsquery_literal(c, exact) for c in node.children]
+    parts = [p for p in parts if p]
+    if not parts:
+        return None
+    joiner = " & " if isinstance(node, And) and not exact else " | "
+    return "(" + joiner.join(parts) + ")"
+
+
+class PostgresBackend:
+    """Search inside PostgreSQL (see the module docstring)."""
+
+    name = "postgres"
+
+    def __init__(self):
+        self._trigram_ready = False
+
+    def _session(self, session):
+        if session is None:
+            from libsys.extensions import db
+
+            session = db.session
+        return session
+
+    # -- writing ----------------------------------------------------------------------
+    def write(self, documents: dict[int, dict | None], session=None) -> None:
+        """Upsert or delete document rows inside the caller's transaction."""
+        if documents:
+            with self.batch_writer(session) as write:
+                write(documents)
+
+    def batch_writer(self, session=None, *, fresh: bool = False):
+        """A context manager yielding write(documents) (rows go into the current transaction)."""
+        from contextlib import contextmanager
+
+        session = self._session(session)
+
+        @contextmanager
+        def writer():
+            known_terms: set = set()
+
+            def write(documents: dict[int, dict | None]) -> None:
+                gone = [i for i, d in documents.items() if d is None]
+                rows = [self._row(d) for d in documents.values() if d is not None]
+                if gone or (rows and not fresh):
+                    ids = gone + [r["record_id"] for r in rows]
+                    session.execute(
+                        text("DELETE FROM search_document WHERE record_id = ANY(:ids)"),
+                        {"ids": ids},
+                    )
+                if rows:
+                    session.execute(
+                        text(
+                            "INSERT INTO search_document (record_id, text_folded, text_exact,"
+                            " tsv_fold, tsv_exact, libraries, subjects, material_type, language,"
+                            " year, year_range, audience, available, added, title_sort,"
+                            " author_sort, stamp) VALUES (:record_id, :text_folded, :text_exact,"
+                            " CAST(:tsv_fold AS tsvector), CAST(:tsv_exact AS tsvector),"
+                            " :libraries, :subjects, :material_type, :language, :year,"
+                            " :year_range, :audience, :available, :added, :title_sort,"
+                            " :author_sort, :stamp)"
+                        ),
+                        rows,
+                    )
+                    terms = set()
+                    for row in rows:
+                        terms.update((False, t) for t in row["text_folded"].split())
+                        terms.update((True, t) for t in row["text_exact"].split())
+                    terms -= known_terms
+                    known_terms.update(terms)
+                    terms = [{"exact": e, "term": t} for e, t in terms if 2 < len(t) <= 100]
+                    if terms:
+                        session.execute(
+                            text(
+                                "INSERT INTO search_term (exact, term) VALUES (:exact, :term)"
+                                " ON CONFLICT DO NOTHING"
+                            ),
+                            terms,
+                        )
+
+            yield write
+            if fresh and self._ensure_trigram(session):
+                session.execute(
+                    text(
+                        "CREATE INDEX IF NOT EXISTS ix_search_term_trgm ON search_term"
+                        " USING gin (term gin_trgm_ops)"
+                    )
+                )
+
+        return writer()
+
+    @staticmethod
+    def _row(doc: dict) -> dict:
+        folded = " ".join(
+            folded_tokens(" ".join((doc["title"], doc["authors"], doc["subjects"], doc["other"])))
+        )
+        exact = " ".join(
+            t
+            for t in exact_tokens(
+                " ".join((doc["title"], doc["authors"], doc["subjects"], doc["other"]))
+            )
+            if not t.isascii()
+        )
+        return {
+            "record_id": doc["id"],
+            "text_folded": folded,
+            "text_exact": exact,
+            "tsv_fold": tsvector_literal(doc, folded_tokens),
+            "tsv_exact": tsvector_literal(doc, exact_tokens),
+            "libraries": doc["library"],
+            "subjects": doc["subject"],
+            "material_type": doc["material_type"],
+            "language": doc["language"],
+            "year": doc["year"],
+            "year_range": doc["year_range"],
+            "audience": doc["audience"],
+            "available": bool(doc["available"]),
+            "added": doc["added"],
+            "title_sort": doc["title_sort"][:80],
+            "author_sort": doc["author_sort"][:80],
+            "stamp": doc["stamp"],
+        }
+
+    def clear(self, session=None) -> None:
+        """Remove every document and word."""
+        session = self._session(session)
+        session.execute(SearchDocument.__table__.delete())
+        session.execute(SearchTerm.__table__.delete())
+
+    # -- reading ----------------------------------------------------------------------
+    def health(self, session=None) -> str:
+        """ "ok" when the documents table answers, "error" otherwise."""
+        try:
+            self._session(session).execute(text("SELECT 1 FROM search_document LIMIT 1"))
+            return "ok"
+        except Exception:  # noqa: BLE001  (health must report, not raise)
+            log.exception("search table health check failed")
+            return "error"
+
+    def stamps(self, session=None) -> dict[int, str]:
+        """Every indexed record id with its stamp."""
+        rows = self._session(session).execute(text("SELECT record_id, stamp FROM search_document"))
+        return dict(rows.all())
+
+    def count(self, session=None) -> int:
+        """How many records are indexed."""
+        return (
+            self._session(session)
+            .execute(text("SELECT count(*) FROM search_document"))
+            .scalar_one()
+        )
+
+    def _filter_sql(self, filters: dict, skip: str | None, params: dict) -> list[str]:
+        clauses = []
+        for name, values in filters.items():
+            if not values or name == skip:
+                continue
+            key = f"f_{name}"
+            if name in ARRAY_COLUMN:
+                clauses.append(f"d.{ARRAY_COLUMN[name]} && CAST(:{key} AS text[])")
+                params[key] = list(values)
+            elif name == "available":
+                clauses.append("d.available")
+            else:
+                clauses.append(f"d.{SINGLE_COLUMN[name]} = ANY(CAST(:{key} AS text[]))")
+                params[key] = list(values)
+        return clauses
+
+    def search(self, request: SearchRequest, session=None) -> SearchOutcome:
+        """Match with the GIN index, count facets with SQL, order and cut one page."""
+        session = self._session(session)
+        params: dict = {}
+        match = "TRUE"
+        if request.node is not None:
+            query = tsquery_literal(request.node)
+            if query is None:
+                return SearchOutcome(0, [], {})
+            params["q"] = query
+            match = "d.tsv_fold @@ CAST(:q AS tsquery)"
+        where = " AND ".join([match, *self._filter_sql(request.filters, None, params)])
+        total = session.execute(
+            text(f"SELECT count(*) FROM search_document d WHERE {where}"), params
+        ).scalar_one()
+        ids = self._page(session, request, where, params) if total else []
+        facets = self._facets(session, request, match, params) if request.facets else {}
+        return SearchOutcome(total, ids, facets)
+
+    def _page(self, session, request, where, params) -> list[int]:
+        sort = request.sort
+        if sort == "relevance" and request.node is None:
+            sort = "newest"
+        order = {
+            "newest": "d.added DESC, d.record_id DESC",
+            "title": 'd.title_sort COLLATE "C", d.record_id',
+            "author": 'd.author_sort COLLATE "C", d.title_sort COLLATE "C", d.record_id',
+        }.get(sort)
+        select_rank = ""
+        if sort == "relevance":
+            rank = f"ts_rank({RANK_WEIGHTS}, d.tsv_fold, CAST(:q AS tsquery))"
+            exact = tsquery_literal(request.node, exact=True)
+            if exact:
+                params = {**params, "qx": exact}
+                rank += (
+                    f" + {EXACT_BOOST} * ts_rank({RANK_WEIGHTS}, d.tsv_exact, CAST(:qx AS tsquery))"
+                )
+            select_rank = f", {rank} AS rank"
+            order = "rank DESC, d.record_id"
+        rows = session.execute(
+            text(
+                f"SELECT d.record_id{select_rank} FROM search_document d WHERE {where}"
+                f" ORDER BY {order} LIMIT :limit OFFSET :offset"
+            ),
+            {**params, "limit": request.limit, "offset": request.offset},
+        )
+        return [row[0] for row in rows]
+
+    def _facets(self, session, request, match, params) -> dict:
+        selects = []
+        params = dict(params)
+        for name in FACETS:
+            where = " AND ".join([match, *self._filter_sql(request.filters, name, params)])
+            if name in MULTI_VALUED:
+                column = ARRAY_COLUMN[name]
+                value = "v"
+                source = f"search_document d CROSS JOIN LATERAL unnest(d.{column}) AS v"
+            elif name == "available":
+                value, source = "'1'", "search_document d"
+                where += " AND d.available"
+            else:
+                value, source = f"d.{SINGLE_COLUMN[name]}", "search_document d"
+                where += f" AND d.{SINGLE_COLUMN[name]} IS NOT NULL"
+            limit = " LIMIT 20" if name == "subject" else ""
+            selects.append(
+                f"(SELECT '{name}' AS facet, CAST({value} AS text) AS value, count(*) AS n"
+                f" FROM {source} WHERE {where} GROUP BY 2"
+                f' ORDER BY n DESC, CAST({value} AS text) COLLATE "C"{limit})'
+            )
+        counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        for facet, value, number in session.execute(text(" UNION ALL ".join(selects)), params):
+            counts[facet][value] = number
+        return {name: order_facet(name, counts[name]) for name in FACETS}
+
+    # -- did you mean -----------------------------------------------------------------
+    def _ensure_trigram(self, session) -> bool:
+        if self._trigram_ready:
+            return True
+        from libsys.extensions import db
+
+        try:
+            # Its own connection: an extension is the database's, not this transaction's.
+            # The trigram index on search_term is made by `libsys reindex` (it would wait
+            # here for the caller's own transaction, which holds locks on the table).
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("SET lock_timeout = '5s'"))
+                conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+            self._trigram_ready = True
+        except Exception:  # noqa: BLE001  (no suggestions is better than a failed search)
+            log.exception("pg_trgm is not available: no did-you-mean suggestions")
+        return self._trigram_ready
+
+    def suggest_word(self, token: str, exact: bool, session=None) -> str | None:
+        """The most similar known word (pg_trgm) when the word itself is not in the index."""
+        session = self._session(session)
+        known = session.execute(
+            text("SELECT 1 FROM search_term WHERE exact = :e AND term = :t"),
+            {"e": exact, "t": token},
+        ).first()
+        if known or not self._ensure_trigram(session):
+            return None
+        row = session.execute(
+            text(
+                "SELECT term FROM search_term WHERE exact = :e AND term % :t"
+                " ORDER BY similarity(term, :t) DESC, term LIMIT 1"
+            ),
+            {"e": exact, "t": token},
+        ).first()
+        return row[0] if row else None
