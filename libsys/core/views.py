@@ -69,7 +69,12 @@ def today_numbers(library_id: int | None) -> dict[str, int]:
 def staff_home():
     """The staff home: today's numbers for the librarian's library and shortcuts."""
     numbers = today_numbers(current_user.library_id)
-    return render_template("core/staff_home.html", numbers=numbers, today=local_today())
+    return render_template(
+        "core/staff_home.html",
+        numbers=numbers,
+        today=local_today(),
+        endpoints_available=set(current_app.view_functions),
+    )
 
 
 def render_http_error(exc):

@@ -51,3 +51,11 @@ def test_staff_home_shows_todays_numbers(client, network):
     sign_in(client, "desk3")
     page = client.get("/staff").get_data(as_text=True)
     assert re.search(r"Lượt bạn đọc</span><strong>7</strong>", page)
+
+
+def test_staff_home_links_only_to_what_the_role_may_do(client, network):
+    make_staff("cataloguer", "TVLC", "bs-home")
+    sign_in(client, "bs-home")
+    page = client.get("/staff").get_data(as_text=True)
+    assert 'href="/staff/catalog/describe"' in page
+    assert 'href="/staff/desk/"' not in page and 'href="/staff/users/"' not in page
