@@ -93,7 +93,9 @@ def load_demo(context: dict) -> list[str]:
     for item in items:
         if len(loans) >= DEMO_LOANS or not borrowers:
             break
-        reader = rng.choice(borrowers)
+        # The demo reader who can sign in to the OPAC (readers[0]) gets the first loans,
+        # so a new user sees an account with books in it.
+        reader = readers[0] if len(loans) < 2 and readers[0] in borrowers else rng.choice(borrowers)
         try:
             with db.session.begin_nested():
                 loans.append(checkout(item.barcode, reader.card_number, library=desk))
@@ -101,7 +103,8 @@ def load_demo(context: dict) -> list[str]:
             continue
     for number, loan in enumerate(loans):
         # Spread the loans over the past weeks; some are now overdue.
-        back = rng.randint(1, 12) + (20 if number % DEMO_OVERDUE_SHARE == 0 else 0)
+        overdue = number % DEMO_OVERDUE_SHARE == 0 and loan.reader_id != readers[0].id
+        back = rng.randint(1, 12) + (20 if overdue else 0)
         loan.checked_out_at = loan.checked_out_at - timedelta(days=back)
         loan.due_date = loan.due_date - timedelta(days=back)
     holds = 0
