@@ -1,0 +1,737 @@
+"""Import MARC files in batches: match against the catalogue, create records and copies.
+
+The import streams: records are read one at a time, gathered in batches of a few hundred,
+matched with one query per rule and batch, and written with bulk INSERTs that bypass the
+ORM's unit of work. Memory stays flat whatever the file size.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from os import PathLike
+
+from flask import current_app
+from sqlalchemy import insert, select, update
+
+from libsys.catalog.marc import (
+    Rejected,
+    UnreadableFile,
+    describe,
+    read_marc,
+)
+from libsys.catalog.marc.holdings import CopyData
+from libsys.catalog.models import Item, Record, RecordIsbn
+from libsys.catalog.rows import Prepared, prepare_chunk, prepared_results
+from libsys.catalog.services import (
+    accession_number,
+    build_call_number,
+    default_store,
+    delete_isbns,
+    mark_changed,
+)
+from libsys.db import utcnow
+from libsys.errors import ValidationFailed
+from libsys.extensions import db
+from libsys.modules import import_optional
+from libsys.network.models import Library, Store
+from libsys.stats.events import local_today
+from libsys.stats.models import Event
+
+MATCH_POLICIES = ("skip", "overlay", "add")
+BATCH_SIZE = 500
+# Rejections kept in memory for the summary (all of them go to the CSV report).
+KEPT_REJECTIONS = 1000
+IMPORT_CACHE_KB = 16 * 1024  # SQLite page cache for long imports (4x the default)
+# Ids of created records kept in the summary (the web page links the first ones).
+KEPT_CREATED_IDS = 1000
+REPORT_COLUMNS = ("position", "offset", "control_number", "reason")
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    """What an import did: counts, the rejections and where the time went."""
+
+    read: int = 0
+    created: int = 0
+    matched: int = 0
+    rejected: int = 0
+    items_created: int = 0
+    rejections: list[Rejected] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+    warnings: int = 0
+    parse_seconds: float = 0.0
+    database_seconds: float = 0.0
+    commit_seconds: float = 0.0
+    index_seconds: float = 0.0  # the search index's final write (bulk mode)
+    created_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """The five counts the CLI prints with --json."""
+        return {
+            "read": self.read,
+            "created": self.created,
+            "matched": self.matched,
+            "rejected": self.rejected,
+            "items_created": self.items_created,
+        }
+
+
+# --------------------------------------------------------------------------- parallel reading
+# Reading and describing cost three times what the bulk INSERTs do, so the command line
+# spreads them over worker processes: the file is cut after record terminators into chunks
+# of whole records, each worker reads and describes a chunk, and the main process writes
+# the results in file order. Only plain ISO 2709 files take this path.
+
+CHUNK_BYTES = 1 << 20
+MAX_RECORD_BYTES = 16 << 20  # as the reader: a longer run without terminator is junk
+
+
+def _plain_iso2709(source) -> bool:
+    """An ISO 2709 file on disk (not compressed, not XML or JSON)."""
+    if not isinstance(source, str | PathLike):
+        return False
+    try:
+        with open(source, "rb") as handle:
+            head = handle.read(64).lstrip()
+    except OSError:
+        return False
+    return len(head) >= 5 and head[:5].isdigit()
+
+
+def _chunks(path) -> Iterator[tuple[int, bytes]]:
+    """(file offset, bytes) pieces of a file, each ending with a record terminator."""
+    offset = 0
+    pending = b""
+    with open(path, "rb") as handle:
+        while block := handle.read(CHUNK_BYTES):
+            data = pending + block
+            cut = data.rfind(b"\x1d") + 1
+            if cut == 0 and len(data) <= MAX_RECORD_BYTES:
+                pending = data
+                continue
+            cut = cut or len(data)  # junk without terminators: let the reader reject it
+            yield offset, data[:cut]
+            offset += cut
+            pending = data[cut:]
+    if pending.strip(b"\r\n\t \x00\x1a"):
+        yield offset, pending
+
+
+def _prepared_in_parallel(path, mapping: dict | None, workers: int):
+    """Prepared records of a file in file order, read by a pool of worker processes."""
+    context = multiprocessing.get_context("spawn")
+    in_flight: deque = deque()
+    position = 0
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        chunks = _chunks(path)
+        exhausted = False
+        while True:
+            # A bounded window of chunks in flight keeps memory flat.
+            while not exhausted and len(in_flight) < workers * 3:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    exhausted = True
+                    break
+                in_flight.append(pool.submit(prepare_chunk, chunk[0], chunk[1], mapping))
+            if not in_flight:
+                break
+            results = in_flight.popleft().result()
+            for result in results:
+                result.position += position
+                yield result
+            position += len(results)
+
+
+class _NewRecord:
+    """A record inserted in the current batch; its id is known after the INSERT."""
+
+    __slots__ = ("id",)
+
+    def __init__(self) -> None:
+        self.id: int | None = None
+
+
+def _sources(paths_or_streams) -> list:
+    if isinstance(paths_or_streams, str | bytes | PathLike) or hasattr(paths_or_streams, "read"):
+        return [paths_or_streams]
+    return list(paths_or_streams)
+
+
+def _source_name(source) -> str:
+    if isinstance(source, str | PathLike):
+        return str(source)
+    return getattr(source, "name", None) or "upload"
+
+
+class _ReportWriter:
+    """CSV rows for rejected records: position, offset, control number, reason."""
+
+    def __init__(self, target) -> None:
+        self._owned = None
+        if target is None:
+            self._writer = None
+            return
+        if isinstance(target, str | PathLike):
+            self._owned = open(target, "w", newline="", encoding="utf-8")  # noqa: SIM115
+            stream = self._owned
+        else:
+            stream = target
+        self._writer = csv.writer(stream)
+        self._writer.writerow(REPORT_COLUMNS)
+
+    def write(self, rejected: Rejected) -> None:
+        if self._writer is not None:
+            self._writer.writerow(
+                [
+                    rejected.position,
+                    "" if rejected.offset is None else rejected.offset,
+                    rejected.control_number or "",
+                    rejected.reason,
+                ]
+            )
+
+    def close(self) -> None:
+        if self._owned is not None:
+            self._owned.close()
+
+
+class _Importer:
+    """The state of one import: policy, target library, numbering caches, the open batch."""
+
+    def __init__(
+        self, *, library, match, mapping, progress, report, commit_every, user_id, workers=1
+    ):
+        if match not in MATCH_POLICIES:
+            raise ValueError(f"unknown match policy {match!r}")
+        self.library = _resolve_library(library)
+        self.match = match
+        self.mapping = mapping
+        self.progress = progress
+        self.report = report
+        self.commit_every = commit_every
+        self.user_id = user_id
+        self.workers = max(1, int(workers or 1))
+        self.summary = ImportSummary()
+        self.batch: list[Prepared] = []
+        self.since_commit = 0
+        self.today = local_today()
+        self.libraries: dict[str, Library | None] = {}
+        # Numbering caches, loaded at the first copy: most files carry no holdings.
+        self.barcodes: set[str] | None = None
+        self.accessions: dict[int, set[str]] = {}
+        self.serials: dict[int, int] = {}
+        self.stores_touched: dict[int, int] = {}
+
+    # -------------------------------------------------------------- reading
+
+    def run(self, sources) -> ImportSummary:
+        if self.commit_every and db.session.get_bind().dialect.name == "sqlite":
+            # Long imports insert into several indexes of random keys (ISBN, match key): a
+            # larger page cache than SQLite's 2 MB default keeps the B-trees in memory.
+            db.session.connection().exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KB}")
+        for source in sources:
+            name = _source_name(source)
+            try:
+                if self.workers > 1 and _plain_iso2709(source):
+                    self._consume(_prepared_in_parallel(source, self.mapping, self.workers))
+                else:
+                    self._consume(prepared_results(read_marc(source, name=name), self.mapping))
+            except UnreadableFile as problem:
+                self.summary.unreadable.append((name, problem.reason))
+        self._flush_batch()
+        self._end_transaction(final=True)
+        return self.summary
+
+    def _consume(self, results: Iterable[Prepared | Rejected]) -> None:
+        summary = self.summary
+        clock = time.perf_counter
+        started = clock()
+        for result in results:
+            summary.read += 1
+            if isinstance(result, Rejected):
+                self._reject(result)
+                continue
+            summary.warnings += result.warned
+            self.batch.append(result)
+            if len(self.batch) >= BATCH_SIZE:
+                summary.parse_seconds += clock() - started
+                self._flush_batch()
+                started = clock()
+        summary.parse_seconds += clock() - started
+
+    def _reject(self, rejected: Rejected) -> None:
+        self.summary.rejected += 1
+        if len(self.summary.rejections) < KEPT_REJECTIONS:
+            self.summary.rejections.append(rejected)
+        self.report.write(rejected)
+
+    # -------------------------------------------------------------- one batch
+
+    def _flush_batch(self) -> None:
+        batch, self.batch = self.batch, []
+        if not batch:
+            if self.progress:
+                self.progress(self.summary)
+            return
+        started = time.perf_counter()
+        known = self._lookup(batch) if self.match != "add" else None
+        new_rows: list[dict] = []
+        new_refs: list[_NewRecord] = []
+        new_isbns: list[tuple[_NewRecord, list[str]]] = []
+        overlays: list[tuple[int, Prepared]] = []
+        copies: list[tuple[object, Prepared, bool]] = []  # (target, prepared, created)
+        for prepared in batch:
+            target = self._find(prepared, known) if known is not None else None
+            if target is None:
+                ref = _NewRecord()
+                row = prepared.columns
+                row["created_at"] = row["updated_at"] = utcnow()
+                new_rows.append(row)
+                new_refs.append(ref)
+                new_isbns.append((ref, prepared.isbns))
+                if known is not None:
+                    self._remember(prepared, ref, known)
+                self.summary.created += 1
+                if prepared.copies:
+                    copies.append((ref, prepared, True))
+            else:
+                self.summary.matched += 1
+                if self.match == "overlay" and isinstance(target, int):
+                    overlays.append((target, prepared))
+                if prepared.copies:
+                    copies.append((target, prepared, False))
+        if new_rows:
+            ids = _insert_returning_ids(Record, new_rows)
+            for ref, record_id in zip(new_refs, ids, strict=True):
+                ref.id = record_id
+            if len(self.summary.created_ids) < KEPT_CREATED_IDS:
+                self.summary.created_ids.extend(ids)
+            isbn_rows = [
+                {"record_id": ref.id, "isbn13": number}
+                for ref, numbers in new_isbns
+                for number in numbers
+            ]
+            if isbn_rows:
+                _insert(RecordIsbn, isbn_rows)
+            self._events("record_created", ids)
+            mark_changed(ids)
+        if overlays:
+            self._overlay(overlays)
+        if copies:
+            self._add_copies(copies)
+        self.summary.database_seconds += time.perf_counter() - started
+        self.since_commit += len(batch)
+        if self.commit_every and self.since_commit >= self.commit_every:
+            self._end_transaction()
+        if self.progress:
+            self.progress(self.summary)
+
+    def _end_transaction(self, final: bool = False) -> None:
+        started = time.perf_counter()
+        self._save_serials()
+        if self.commit_every:
+            db.session.commit()
+        else:
+            db.session.flush()
+        self.since_commit = 0
+        self.summary.commit_seconds += time.perf_counter() - started
+
+    def _lookup(self, batch: list[Prepared]) -> dict:
+        """Find, with one query per rule, the records of the catalogue this batch matches."""
+        controls = {p.columns["control_number"] for p in batch if p.columns["control_number"]}
+        isbns = {number for p in batch for number in p.isbns}
+        keys = {p.columns["match_key"] for p in batch if _usable_key(p.columns["match_key"])}
+        known = {"control": {}, "isbn": {}, "key": {}}
+        session = db.session
+        if controls:
+            rows = session.execute(
+                select(Record.id, Record.control_number, Record.control_source).where(
+                    Record.control_number.in_(controls)
+                )
+            )
+            for record_id, number, source in rows:
+                known["control"].setdefault((number, source or ""), record_id)
+        if isbns:
+            rows = session.execute(
+                select(RecordIsbn.record_id, RecordIsbn.isbn13).where(RecordIsbn.isbn13.in_(isbns))
+            )
+            for record_id, number in rows:
+                known["isbn"].setdefault(number, record_id)
+        if keys:
+            rows = session.execute(
+                select(Record.id, Record.match_key).where(Record.match_key.in_(keys))
+            )
+            for record_id, key in rows:
+                known["key"].setdefault(key, record_id)
+        return known
+
+    @staticmethod
+    def _find(prepared: Prepared, known: dict):
+        """Matching rules in order: 001 + 003, then any ISBN, then title + author + year."""
+        number = prepared.columns["control_number"]
+        if number:
+            found = known["control"].get((number, prepared.columns["control_source"] or ""))
+            if found is not None:
+                return found
+        for isbn in prepared.isbns:
+            found = known["isbn"].get(isbn)
+            if found is not None:
+                return found
+        key = prepared.columns["match_key"]
+        if _usable_key(key):
+            return known["key"].get(key)
+        return None
+
+    @staticmethod
+    def _remember(prepared: Prepared, ref: _NewRecord, known: dict) -> None:
+        """Let later records of the same batch match one created earlier in it."""
+        number = prepared.columns["control_number"]
+        if number:
+            known["control"].setdefault((number, prepared.columns["control_source"] or ""), ref)
+        for isbn in prepared.isbns:
+            known["isbn"].setdefault(isbn, ref)
+        key = prepared.columns["match_key"]
+        if _usable_key(key):
+            known["key"].setdefault(key, ref)
+
+    def _overlay(self, overlays: list[tuple[int, Prepared]]) -> None:
+        """Replace the MARC and the columns of matched records (policy overlay)."""
+        session = db.session
+        seen: dict[int, Prepared] = {}
+        for record_id, prepared in overlays:
+            seen[record_id] = prepared  # the last one in the file wins
+        rows = []
+        for record_id, prepared in seen.items():
+            row = dict(prepared.columns)
+            row.pop("created_at", None)
+            row["id"] = record_id
+            row["updated_at"] = utcnow()
+            rows.append(row)
+        session.execute(update(Record), rows)
+        delete_isbns(seen)
+        isbn_rows = [
+            {"record_id": record_id, "isbn13": number}
+            for record_id, prepared in seen.items()
+            for number in prepared.isbns
+        ]
+        if isbn_rows:
+            _insert(RecordIsbn, isbn_rows)
+        self._events("record_updated", list(seen))
+        mark_changed(seen)
+
+    def _events(self, kind: str, record_ids: list[int]) -> None:
+        library_id = self.library.id if self.library is not None else None
+        now = utcnow()
+        _insert(
+            Event,
+            [
+                {
+                    "kind": kind,
+                    "day": self.today,
+                    "occurred_at": now,
+                    "library_id": library_id,
+                    "user_id": self.user_id,
+                    "quantity": 1,
+                    "record_id": record_id,
+                    "details": {"imported": True},
+                }
+                for record_id in record_ids
+            ],
+        )
+
+    # -------------------------------------------------------------- copies
+
+    def _target_library(self, copy: CopyData) -> Library | None:
+        if self.library is not None:
+            return self.library
+        code = copy.library_code
+        if code not in self.libraries:
+            self.libraries[code] = (
+                db.session.scalar(select(Library).where(Library.code == code)) if code else None
+            )
+        return self.libraries[code]
+
+    def _load_numbering(self, library: Library) -> None:
+        if self.barcodes is None:
+            self.barcodes = set(db.session.scalars(select(Item.barcode)))
+        if library.id not in self.accessions:
+            self.accessions[library.id] = set(
+                db.session.scalars(
+                    select(Item.accession_number).where(Item.library_id == library.id)
+                )
+            )
+
+    def _next_accession(self, store: Store, taken: set[str]) -> str:
+        serial = self.serials.get(store.id)
+        if serial is None:
+            serial = db.session.scalar(select(Store.last_accession).where(Store.id == store.id))
+        while True:
+            serial += 1
+            number = accession_number(store.code, serial)
+            if number not in taken:
+                self.serials[store.id] = serial
+                self.stores_touched[store.id] = serial
+                return number
+
+    def _save_serials(self) -> None:
+        for store_id, serial in self.stores_touched.items():
+            db.session.execute(
+                update(Store)
+                .where(Store.id == store_id, Store.last_accession < serial)
+                .values(last_accession=serial),
+                execution_options={"synchronize_session": False},
+            )
+        self.stores_touched = {}
+
+    def _add_copies(self, copies: list[tuple[object, Prepared, bool]]) -> None:
+        """Holdings become items; a barcode already known is never added twice."""
+        rows = []
+        for target, prepared, created in copies:
+            record_id = target.id if isinstance(target, _NewRecord) else target
+            for copy in prepared.copies:
+                # A copy without a barcode cannot be told from one imported before: only a
+                # new record gets it, so that importing a file twice adds nothing.
+                if not copy.barcode and not created:
+                    continue
+                library = self._target_library(copy)
+                if library is None:
+                    continue
+                self._load_numbering(library)
+                if copy.barcode and copy.barcode in self.barcodes:
+                    continue
+                store = _store_by_code(library, copy.store_code) or default_store(library)
+                taken = self.accessions[library.id]
+                number = copy.accession_number[:40] if copy.accession_number else ""
+                if not number or number in taken:
+                    if store is None:
+                        continue  # a rotation point has no store to number copies in
+                    number = self._next_accession(store, taken)
+                barcode = (copy.barcode or number)[:40]
+                if barcode in self.barcodes:
+                    barcode = f"{library.code}-{number}"[:40]
+                    if barcode in self.barcodes:
+                        continue
+                taken.add(number)
+                self.barcodes.add(barcode)
+                rows.append(
+                    {
+                        "record_id": record_id,
+                        "library_id": library.id,
+                        "store_id": store.id if store is not None else None,
+                        "accession_number": number,
+                        "barcode": barcode,
+                        "call_number": (copy.call_number or _call_number(prepared))[:100] or None,
+                        "item_type": prepared.columns["material_type"] or "book",
+                        "price": _whole(copy.price),
+                        "acquired_on": copy.acquired_on or self.today,
+                        "status": "available",
+                        "notes": copy.notes or None,
+                        "created_at": utcnow(),
+                        "updated_at": utcnow(),
+                        "_library": library,
+                        "_store": store,
+                        "_columns": prepared.columns,
+                    }
+                )
+        if not rows:
+            return
+        snapshots = [(r.pop("_library"), r.pop("_store"), r.pop("_columns")) for r in rows]
+        ids = _insert_returning_ids(Item, rows)
+        mark_changed({row["record_id"] for row in rows})
+        now = utcnow()
+        events = []
+        for item_id, row, (library, store, columns) in zip(ids, rows, snapshots, strict=True):
+            ddc = columns["ddc"] or ""
+            events.append(
+                {
+                    "kind": "item_acquired",
+                    "day": self.today,
+                    "occurred_at": now,
+                    "library_id": library.id,
+                    "user_id": self.user_id,
+                    "quantity": 1,
+                    "item_id": item_id,
+                    "record_id": row["record_id"],
+                    "item_library": library.code,
+                    "item_store": store.code if store is not None else None,
+                    "item_material_type": columns["material_type"],
+                    "item_class": ddc[:3] if ddc[:3].isdigit() else None,
+                    # Copies migrated from another system are not this year's acquisitions.
+                    "details": {"imported": True},
+                }
+            )
+        _insert(Event, events)
+        self.summary.items_created += len(rows)
+
+
+def _insert(model, rows: list[dict]) -> None:
+    """A Core executemany INSERT: the ORM's bulk path costs more than the rows themselves."""
+    db.session.connection().execute(insert(model.__table__), rows)
+
+
+def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
+    """INSERT many rows and return their new ids in the order of the rows."""
+    table = model.__table__
+    result = db.session.connection().execute(
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+    )
+    return list(result.scalars())
+
+
+def _usable_key(key: str | None) -> bool:
+    """A title alone is too weak a match: the key needs an author or a year as well."""
+    if not key:
+        return False
+    title, _, rest = key.partition("|")
+    return bool(title.strip()) and bool(rest.replace("|", "").strip())
+
+
+def _store_by_code(library: Library, code: str) -> Store | None:
+    if not code:
+        return None
+    for store in library.stores:
+        if store.code.lower() == code.lower():
+            return store
+    return None
+
+
+def _whole(price) -> int | None:
+    if price is None:
+        return None
+    try:
+        return int(price)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _call_number(prepared: Prepared) -> str:
+    columns = prepared.columns
+    shadow = Record(
+        title=columns["title"],
+        authors=columns["authors"],
+        ddc=columns["ddc"],
+        year=columns["year"],
+        language=columns["language"],
+    )
+    return build_call_number(shadow)
+
+
+def _resolve_library(library) -> Library | None:
+    if library is None or isinstance(library, Library):
+        return library
+    found = db.session.scalar(select(Library).where(Library.code == str(library)))
+    if found is None:
+        raise ValidationFailed(fields={"library": f"unknown library {library}"})
+    return found
+
+
+def import_marc(
+    paths_or_streams,
+    *,
+    library=None,
+    match: str = "skip",
+    mapping: dict | None = None,
+    progress: Callable[[ImportSummary], None] | None = None,
+    report=None,
+    commit_every: int | None = None,
+    user_id: int | None = None,
+    workers: int = 1,
+) -> ImportSummary:
+    """Import MARC files (paths or binary streams) into the catalogue, streaming.
+
+    `match` decides what happens to a record the catalogue already holds (001 + 003, an
+    ISBN, or title + first author + year): "skip" counts it, "overlay" replaces its MARC,
+    "add" always creates. Holdings (852, 952, and the local fields `mapping` describes)
+    become copies of `library`. Rejected records go to `report` (a CSV path or text
+    stream). With `commit_every` the import commits every so many records (CLI, background
+    job); without it, it only flushes and the caller commits. `workers` > 1 reads and
+    describes plain ISO 2709 files in that many worker processes.
+    """
+    writer = _ReportWriter(report)
+    try:
+        importer = _Importer(
+            library=library,
+            match=match,
+            mapping=mapping,
+            progress=progress,
+            report=writer,
+            commit_every=commit_every,
+            user_id=user_id,
+            workers=workers,
+        )
+        bulk = _bulk_indexing() if commit_every else nullcontext()
+        summary = None
+        try:
+            with bulk:
+                summary = importer.run(_sources(paths_or_streams))
+                indexing_started = time.perf_counter()
+        finally:
+            if summary is not None:
+                # Leaving bulk_indexing() writes the index for the records still waiting.
+                summary.index_seconds = time.perf_counter() - indexing_started
+        return summary
+    finally:
+        writer.close()
+
+
+def _bulk_indexing():
+    """The search index's bulk mode for long imports, when search is installed."""
+    sync = import_optional("libsys.search.sync")
+    if sync is None or not hasattr(sync, "bulk_indexing"):
+        return nullcontext()
+    return sync.bulk_indexing()
+
+
+def rejections_csv(rejections: Iterable[Rejected]) -> str:
+    """The rejections as CSV text (for a download from the upload page)."""
+    buffer = io.StringIO()
+    writer = _ReportWriter(buffer)
+    for rejected in rejections:
+        writer.write(rejected)
+    return buffer.getvalue()
+
+
+def default_workers() -> int:
+    """Worker processes for command-line imports (config IMPORT_WORKERS, default: the cores)."""
+    return int(current_app.config.get("IMPORT_WORKERS") or os.cpu_count() or 1)
+
+
+def default_commit_every() -> int:
+    """Records per commit for long imports (config IMPORT_COMMIT_EVERY)."""
+    return int(current_app.config.get("IMPORT_COMMIT_EVERY", 1000))
+
+
+@dataclass(slots=True)
+class Preview:
+    """What an uploaded file holds, before anything is written."""
+
+    read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    records: list = field(default_factory=list)  # (position, Description) of the first ones
+    rejections: list[Rejected] = field(default_factory=list)
+
+
+def preview_marc(source, *, limit: int = 20, name: str | None = None) -> Preview:
+    """Read a whole file without writing: the first records described, every rejection counted."""
+    preview = Preview()
+    for result in read_marc(source, name=name):
+        preview.read += 1
+        if isinstance(result, Rejected):
+            preview.rejected += 1
+            if len(preview.rejections) < KEPT_REJECTIONS:
+                preview.rejections.append(result)
+            continue
+        preview.accepted += 1
+        if len(preview.records) < limit:
+            preview.records.append((result.position, describe(result.record)))
+    return preview

@@ -1,0 +1,485 @@
+"""The acquisition registers: general (sổ đăng ký tổng quát) and individual (sổ đăng ký cá biệt).
+
+The general register has one line per incoming batch and one per removal (a withdrawal's
+minutes); the individual register one line per copy in accession-number order. Both are
+kept per library (optionally one store) over a period and downloaded as xlsx or PDF.
+"""
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask import Blueprint, render_template, request, send_file
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from libsys.accounts.access import permission_required
+from libsys.catalog.models import AcquisitionBatch, Item
+from libsys.catalog.tools import (
+    acting_libraries,
+    format_day,
+    format_vnd,
+    parse_day,
+    resolve_library,
+    resolve_store,
+    store_codes,
+)
+from libsys.errors import LibsysError, ValidationFailed
+from libsys.extensions import db
+from libsys.network.models import Library, Store
+from libsys.stats.events import local_today
+
+SOURCE_LABELS = {
+    "purchase": _l("Purchase"),
+    "gift": _l("Gift"),
+    "legal_deposit": _l("Legal deposit"),
+    "exchange": _l("Exchange"),
+    "rotation": _l("Rotation"),
+    "withdrawal": _l("Withdrawal"),
+}
+
+
+@dataclass
+class GeneralLine:
+    """A line of the general register: a batch in (copies, value) or a removal (out)."""
+
+    number: int
+    day: date
+    reference: str
+    source: str
+    copies_in: int
+    value_in: int
+    copies_out: int
+    value_out: int
+    notes: str
+
+
+@dataclass
+class IndividualLine:
+    """A line of the individual register: one copy."""
+
+    number: int
+    accession_number: str
+    day: date | None
+    title_author: str
+    publisher_year: str
+    price: int | None
+    call_number: str
+    batch_reference: str
+    notes: str
+
+
+def _period(start: date | None, end: date | None) -> tuple[date, date]:
+    return start or date(1900, 1, 1), end or date(9999, 12, 31)
+
+
+def general_register(
+    library: Library, *, store: Store | None = None, start=None, end=None
+) -> list[GeneralLine]:
+    """The general register's lines for a library (one store or all) over a period."""
+    from libsys.catalog.stocktaking import WithdrawnCopy
+
+    first, last = _period(start, end)
+    batches = db.session.scalars(
+        select(AcquisitionBatch)
+        .where(
+            AcquisitionBatch.library_id == library.id,
+            AcquisitionBatch.received_on.between(first, last),
+        )
+        .order_by(AcquisitionBatch.received_on, AcquisitionBatch.id)
+    ).all()
+    incoming = select(Item.batch_id, func.count(Item.id), func.coalesce(func.sum(Item.price), 0))
+    outgoing = (
+        select(WithdrawnCopy.batch_id, func.count(WithdrawnCopy.id))
+        .add_columns(func.coalesce(func.sum(WithdrawnCopy.price), 0))
+        .join(Item, Item.id == WithdrawnCopy.item_id)
+    )
+    if store is not None:
+        incoming = incoming.where(Item.store_id == store.id)
+        outgoing = outgoing.where(Item.store_id == store.id)
+    ids = [batch.id for batch in batches]
+    totals_in = {
+        row[0]: (row[1], int(row[2]))
+        for row in db.session.execute(
+            incoming.where(Item.batch_id.in_(ids)).group_by(Item.batch_id)
+        )
+    }
+    totals_out = {
+        row[0]: (row[1], int(row[2]))
+        for row in db.session.execute(
+            outgoing.where(WithdrawnCopy.batch_id.in_(ids)).group_by(WithdrawnCopy.batch_id)
+        )
+    }
+    lines = []
+    for batch in batches:
+        copies_in, value_in = totals_in.get(batch.id, (0, 0))
+        copies_out, value_out = totals_out.get(batch.id, (0, 0))
+        if store is not None and not copies_in and not copies_out:
+            continue  # a batch that brought nothing to this store is not on its register
+        source = str(SOURCE_LABELS.get(batch.source, batch.source or ""))
+        if batch.supplier:
+            source = f"{source}: {batch.supplier}" if source else batch.supplier
+        lines.append(
+            GeneralLine(
+                number=len(lines) + 1,
+                day=batch.received_on,
+                reference=batch.reference or "",
+                source=source,
+                copies_in=copies_in,
+                value_in=value_in,
+                copies_out=copies_out,
+                value_out=value_out,
+                notes=batch.notes or "",
+            )
+        )
+    return lines
+
+
+def individual_register(
+    library: Library, *, store: Store | None = None, start=None, end=None
+) -> list[IndividualLine]:
+    """The individual register's lines: every copy entered in the period, by accession number."""
+    from libsys.catalog.stocktaking import WithdrawnCopy
+
+    first, last = _period(start, end)
+    # A copy's register date is its acquisition date, else the day it was entered.
+    entered_from = datetime.combine(first, time.min)
+    entered_to = datetime.combine(last, time.min) + timedelta(days=1) if last.year < 9999 else None
+    entered = [Item.acquired_on.is_(None), Item.created_at >= entered_from]
+    if entered_to is not None:
+        entered.append(Item.created_at < entered_to)
+    query = (
+        select(Item)
+        .where(
+            Item.library_id == library.id,
+            or_(Item.acquired_on.between(first, last), and_(*entered)),
+        )
+        .options(joinedload(Item.record), joinedload(Item.batch))
+        .order_by(Item.accession_number)
+    )
+    if store is not None:
+        query = query.where(Item.store_id == store.id)
+    items = db.session.scalars(query).all()
+    removals = {
+        copy.item_id: copy
+        for copy in db.session.scalars(
+            select(WithdrawnCopy)
+            .where(WithdrawnCopy.item_id.in_([item.id for item in items]))
+            .options(joinedload(WithdrawnCopy.batch))
+        )
+    }
+    lines = []
+    for item in items:
+        record = item.record
+        author = record.responsibility or (record.author_list[0] if record.author_list else "")
+        title = f"{record.title} / {author}" if author else record.title
+        imprint = ", ".join(str(part) for part in (record.publisher, record.year) if part)
+        notes = [item.notes] if item.notes else []
+        if item.status == "withdrawn":
+            removal = removals.get(item.id)
+            reference = removal.batch.reference if removal and removal.batch.reference else ""
+            withdrawn = _("Withdrawn %(day)s", day=format_day(item.withdrawn_on))
+            if reference:
+                withdrawn += f" ({reference})"
+            if item.withdrawal_reason:
+                withdrawn += f": {item.withdrawal_reason}"
+            notes.append(withdrawn)
+        lines.append(
+            IndividualLine(
+                number=len(lines) + 1,
+                accession_number=item.accession_number,
+                day=item.acquired_on or item.created_at.date(),
+                title_author=title,
+                publisher_year=imprint,
+                price=item.price,
+                call_number=item.call_number or "",
+                batch_reference=(item.batch.reference or "") if item.batch else "",
+                notes="; ".join(notes),
+            )
+        )
+    return lines
+
+
+# --- Export: the same table as xlsx or PDF -----------------------------------------------
+
+
+@dataclass
+class RegisterTable:
+    """A register ready to print: title, the library/period line, headers, widths, rows."""
+
+    title: str
+    subtitle: str
+    headers: list[str]
+    widths: list[int]  # characters, for xlsx; PDF widths are proportional
+    rows: list[list]  # cells: str, int (VND amounts or counts) or date
+    money_columns: tuple[int, ...] = ()
+    total_row: list | None = None
+
+
+def _subtitle(library: Library, store: Store | None, start, end) -> str:
+    place = library.name + (f" · {store.name} ({store.code})" if store else "")
+    if start or end:
+        period = _("from %(start)s to %(end)s", start=format_day(start), end=format_day(end))
+        return f"{place} · {period}"
+    return place
+
+
+def general_table(library, *, store=None, start=None, end=None) -> RegisterTable:
+    """The general register as a table."""
+    lines = general_register(library, store=store, start=start, end=end)
+    rows = [
+        [
+            line.number,
+            line.day,
+            line.reference,
+            line.source,
+            line.copies_in or "",
+            line.value_in if line.copies_in else "",
+            line.copies_out or "",
+            line.value_out if line.copies_out else "",
+            line.notes,
+        ]
+        for line in lines
+    ]
+    total = [
+        "",
+        "",
+        _("Total"),
+        "",
+        sum(line.copies_in for line in lines),
+        sum(line.value_in for line in lines),
+        sum(line.copies_out for line in lines),
+        sum(line.value_out for line in lines),
+        "",
+    ]
+    return RegisterTable(
+        title=_("General register"),
+        subtitle=_subtitle(library, store, start, end),
+        headers=[
+            _("No."),
+            _("Date"),
+            _("Reference"),
+            _("Source"),
+            _("Copies in"),
+            _("Value in (VND)"),
+            _("Copies removed"),
+            _("Value removed (VND)"),
+            _("Notes"),
+        ],
+        widths=[7, 14, 16, 28, 10, 16, 10, 16, 30],
+        rows=rows,
+        money_columns=(5, 7),
+        total_row=total,
+    )
+
+
+def individual_table(library, *, store=None, start=None, end=None) -> RegisterTable:
+    """The individual register as a table."""
+    lines = individual_register(library, store=store, start=start, end=end)
+    rows = [
+        [
+            line.number,
+            line.accession_number,
+            line.day,
+            line.title_author,
+            line.publisher_year,
+            line.price if line.price is not None else "",
+            line.call_number,
+            line.batch_reference,
+            line.notes,
+        ]
+        for line in lines
+    ]
+    return RegisterTable(
+        title=_("Individual register"),
+        subtitle=_subtitle(library, store, start, end),
+        headers=[
+            _("No."),
+            _("Accession number"),
+            _("Date entered"),
+            _("Title / author"),
+            _("Publisher, year"),
+            _("Price (VND)"),
+            _("Call number"),
+            _("Batch"),
+            _("Notes"),
+        ],
+        widths=[7, 14, 14, 44, 26, 12, 20, 14, 30],
+        rows=rows,
+        money_columns=(5,),
+    )
+
+
+def table_to_xlsx(table: RegisterTable) -> bytes:
+    """The table as an xlsx workbook: title row, library/period row, headers, lines."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = table.title[:31]
+    columns = len(table.headers)
+    sheet.append([table.title])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    sheet.append([table.subtitle])
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=columns)
+    sheet["A2"].alignment = Alignment(horizontal="center")
+    sheet.append(table.headers)
+    thin = Side(style="thin")
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    rows = list(table.rows) + ([table.total_row] if table.total_row else [])
+    for row in rows:
+        sheet.append(row)
+        for position, cell in enumerate(sheet[sheet.max_row]):
+            if isinstance(cell.value, date):
+                cell.number_format = "DD/MM/YYYY"
+            elif position in table.money_columns and isinstance(cell.value, int):
+                cell.number_format = "#,##0"
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if table.total_row:
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True)
+    for position, width in enumerate(table.widths, start=1):
+        sheet.column_dimensions[get_column_letter(position)].width = width
+    sheet.freeze_panes = "A4"
+    sheet.print_options.gridLines = True
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.print_title_rows = "3:3"
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _cell_text(value, money: bool) -> str:
+    if isinstance(value, date):
+        return format_day(value)
+    if money and isinstance(value, int):
+        return format_vnd(value)
+    return "" if value is None else str(value)
+
+
+def table_to_pdf(table: RegisterTable) -> bytes:
+    """The table as an A4 landscape PDF with a Vietnamese font and page numbers."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+
+    from libsys.catalog.pdf import vietnamese_font
+
+    font, bold = vietnamese_font(), vietnamese_font(bold=True)
+    title_style = ParagraphStyle("title", fontName=bold, fontSize=14, leading=18, alignment=1)
+    sub_style = ParagraphStyle("sub", fontName=font, fontSize=10, leading=13, alignment=1)
+    cell_style = ParagraphStyle("cell", fontName=font, fontSize=8, leading=10)
+    head_style = ParagraphStyle("head", fontName=bold, fontSize=8, leading=10, alignment=1)
+
+    def para(text, style=cell_style):
+        # Paragraph markup: escape what the data may hold.
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return Paragraph(text, style)
+
+    page_width = landscape(A4)[0] - 20 * mm
+    scale = page_width / sum(table.widths)
+    data = [[para(str(h), head_style) for h in table.headers]]
+    rows = list(table.rows) + ([table.total_row] if table.total_row else [])
+    for row in rows:
+        data.append([para(_cell_text(v, i in table.money_columns)) for i, v in enumerate(row)])
+    grid = LongTable(data, colWidths=[w * scale for w in table.widths], repeatRows=1)
+    grid.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f4")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    page_label = _("Page")
+
+    def footer(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(font, 8)
+        canvas.drawRightString(landscape(A4)[0] - 10 * mm, 6 * mm, f"{page_label} {doc.page}")
+        canvas.restoreState()
+
+    output = io.BytesIO()
+    document = SimpleDocTemplate(
+        output,
+        pagesize=landscape(A4),
+        leftMargin=10 * mm,
+        rightMargin=10 * mm,
+        topMargin=10 * mm,
+        bottomMargin=12 * mm,
+        title=table.title,
+    )
+    story = [para(table.title, title_style), para(table.subtitle, sub_style), Spacer(1, 4 * mm)]
+    story.append(grid)
+    document.build(story, onFirstPage=footer, onLaterPages=footer)
+    return output.getvalue()
+
+
+# --- Page --------------------------------------------------------------------------------
+
+bp = Blueprint("registers", __name__, url_prefix="/staff/registers")
+
+REGISTER_KINDS = {"general": general_table, "individual": individual_table}
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.route("/", methods=["GET"])
+@permission_required("catalog.view")
+def index():
+    """Choose the register, library, store and period; download it as xlsx or PDF."""
+    libraries = acting_libraries()
+    values = request.args.to_dict()
+    errors: dict = {}
+    if values.get("register"):
+        try:
+            return _download(values, errors)
+        except LibsysError as exc:
+            errors.update(exc.fields)
+    today = local_today()
+    values.setdefault("start", date(today.year, 1, 1).isoformat())
+    values.setdefault("end", today.isoformat())
+    if len(libraries) == 1:
+        values.setdefault("library", libraries[0].code)
+    return render_template(
+        "catalog/tools/registers.html",
+        values=values,
+        errors=errors,
+        library_options=[(lib.code, f"{lib.code} · {lib.name}") for lib in libraries],
+        store_options=[(code, code) for code in store_codes(libraries)],
+    ), (422 if errors else 200)
+
+
+def _download(values: dict, errors: dict):
+    build = REGISTER_KINDS.get(values.get("register", ""))
+    if build is None:
+        errors["register"] = _l("Choose a register.")
+    library = resolve_library(values.get("library"))
+    store = resolve_store(library, values.get("store"))
+    start = parse_day(values.get("start"), "start", errors)
+    end = parse_day(values.get("end"), "end", errors)
+    if start and end and end < start:
+        errors["end"] = _l("The end of the period is before its start.")
+    if errors:
+        raise ValidationFailed(fields=errors)
+    table = build(library, store=store, start=start, end=end)
+    name = f"{values['register']}-register-{library.code}"
+    if store:
+        name += f"-{store.code}"
+    if values.get("format") == "pdf":
+        content, mimetype, name = table_to_pdf(table), "application/pdf", name + ".pdf"
+    else:
+        content, mimetype, name = table_to_xlsx(table), XLSX_MIME, name + ".xlsx"
+    return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)

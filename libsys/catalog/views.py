@@ -1,0 +1,631 @@
+"""Staff pages of the catalogue: records, describing a book, copies, MARC import and export."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import datetime
+from pathlib import Path
+from tempfile import NamedTemporaryFile
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from stdnum import isbn as stdnum_isbn
+
+from libsys.accounts.access import permission_required
+from libsys.catalog import exporter, importer
+from libsys.catalog.exporter import EXPORT_FORMATS
+from libsys.catalog.importer import MATCH_POLICIES, default_commit_every, preview_marc
+from libsys.catalog.marc import Rejected, UnreadableFile, count_permissive
+from libsys.catalog.models import (
+    ACQUISITION_SOURCES,
+    ITEM_STATUSES,
+    ImportJob,
+    Item,
+    Record,
+    RecordIsbn,
+)
+from libsys.catalog.services import (
+    EDITABLE_STATUSES,
+    FORM_FIELDS,
+    add_item,
+    build_marc,
+    get_item,
+    get_record,
+    record_marc,
+    save_record,
+    update_item,
+)
+from libsys.db import utcnow
+from libsys.errors import LibsysError, ValidationFailed
+from libsys.extensions import db
+from libsys.network.models import Library
+from libsys.stats.models import Event
+
+bp = Blueprint("catalog", __name__, url_prefix="/staff/catalog")
+PAGE_SIZE = 50
+PREVIEW_RECORDS = 20
+MAX_COPIES_AT_ONCE = 200
+
+STATUS_LABELS = {
+    "available": _l("Available"),
+    "on_loan": _l("On loan"),
+    "on_hold_shelf": _l("On the hold shelf"),
+    "in_transit": _l("In transit"),
+    "at_rotation_point": _l("At a rotation point"),
+    "lost": _l("Lost"),
+    "damaged": _l("Damaged"),
+    "withdrawn": _l("Withdrawn"),
+    "in_repair": _l("In repair"),
+}
+SOURCE_LABELS = {
+    "purchase": _l("Purchase"),
+    "gift": _l("Gift"),
+    "legal_deposit": _l("Legal deposit"),
+    "exchange": _l("Exchange"),
+    "rotation": _l("Rotation"),
+}
+MATCH_LABELS = {
+    "skip": _l("Keep the record already here (skip)"),
+    "overlay": _l("Replace the record already here (overlay)"),
+    "add": _l("Always add a new record"),
+}
+EVENT_LABELS = {
+    "item_acquired": _l("Acquired"),
+    "checkout": _l("Lent"),
+    "checkin": _l("Returned"),
+    "renewal": _l("Renewed"),
+    "inhouse_use": _l("Used in the library"),
+    "hold_filled": _l("Put on the hold shelf"),
+    "item_lost": _l("Lost"),
+    "item_damaged": _l("Damaged"),
+    "item_found": _l("Found"),
+    "transfer_sent": _l("Sent"),
+    "transfer_received": _l("Received"),
+    "item_withdrawn": _l("Withdrawn"),
+    "batch_dispatched": _l("Sent to a rotation point"),
+    "batch_returned": _l("Back from a rotation point"),
+}
+LANGUAGE_OPTIONS = (
+    ("vie", _l("Vietnamese")),
+    ("eng", _l("English")),
+    ("fre", _l("French")),
+    ("rus", _l("Russian")),
+    ("chi", _l("Chinese")),
+    ("tha", _l("Thai (Tai Dam and other Tai scripts)")),
+)
+
+
+@bp.app_context_processor
+def _catalog_labels():
+    return {
+        "item_status_labels": STATUS_LABELS,
+        "acquisition_source_labels": SOURCE_LABELS,
+    }
+
+
+def _library_options() -> list[tuple[str, str]]:
+    libraries = db.session.scalars(
+        select(Library).where(Library.level != "point").order_by(Library.code)
+    )
+    return [(lib.code, f"{lib.code} · {lib.name}") for lib in libraries]
+
+
+def _store_options() -> list[tuple[str, str]]:
+    libraries = db.session.scalars(select(Library).order_by(Library.code))
+    options, seen = [], set()
+    for library in libraries:
+        for store in library.stores:
+            if store.code not in seen:
+                seen.add(store.code)
+                options.append((store.code, f"{store.code} · {store.name}"))
+    return options
+
+
+def _default_library_code() -> str:
+    library = getattr(current_user, "library", None)
+    return library.code if library is not None else ""
+
+
+# --------------------------------------------------------------------------- records
+
+
+def find_records(query: str, *, limit: int, offset: int) -> list[Record]:
+    """Records whose title or authors contain the query, or with this ISBN or number."""
+    statement = select(Record)
+    query = (query or "").strip()
+    if query:
+        conditions = [Record.title.ilike(f"%{query}%"), Record.authors.ilike(f"%{query}%")]
+        compact = stdnum_isbn.compact(query) if query[:1].isdigit() else ""
+        if compact and stdnum_isbn.is_valid(compact):
+            conditions.append(
+                Record.id.in_(
+                    select(RecordIsbn.record_id).where(
+                        RecordIsbn.isbn13 == stdnum_isbn.to_isbn13(compact)
+                    )
+                )
+            )
+        if query.isdigit() and int(query) < 2**31:  # a record number, not an ISBN
+            conditions.append(Record.id == int(query))
+        conditions.append(Record.control_number == query)
+        statement = statement.where(or_(*conditions))
+    statement = statement.order_by(Record.title_sort, Record.id).limit(limit).offset(offset)
+    return list(db.session.scalars(statement))
+
+
+@bp.route("/")
+@permission_required("catalog.view")
+def index():
+    """The records of the catalogue, filtered by title, author or ISBN."""
+    query = request.args.get("q", "")
+    page = max(request.args.get("page", 1, type=int), 1)
+    records = find_records(query, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    counts = {}
+    if records:
+        counts = dict(
+            db.session.execute(
+                select(Item.record_id, func.count(Item.id))
+                .where(Item.record_id.in_([r.id for r in records]))
+                .group_by(Item.record_id)
+            ).all()
+        )
+    return render_template(
+        "catalog/index.html",
+        records=records[:PAGE_SIZE],
+        counts=counts,
+        has_more=len(records) > PAGE_SIZE,
+        page=page,
+        query=query,
+        formats=list(EXPORT_FORMATS),
+    )
+
+
+def _marc_lines(record: Record) -> list[tuple[str, str, str]]:
+    """The MARC record as (tag, indicators, content) lines for display."""
+    try:
+        marc = record_marc(record)
+    except ValueError:
+        return []
+    lines = [("LDR", "", str(marc.leader))]
+    for found in marc.fields:
+        if found.control_field:
+            lines.append((found.tag, "", found.data or ""))
+        else:
+            indicators = (found.indicator1 or " ") + (found.indicator2 or " ")
+            content = " ".join(f"${code} {value}" for code, value in found.subfields)
+            lines.append((found.tag, indicators.replace(" ", "_"), content))
+    return lines
+
+
+def _history(item_ids: list[int]) -> dict[int, list[Event]]:
+    history: dict[int, list[Event]] = {}
+    if not item_ids:
+        return history
+    events = db.session.scalars(
+        select(Event).where(Event.item_id.in_(item_ids)).order_by(Event.occurred_at, Event.id)
+    )
+    for event in events:
+        history.setdefault(event.item_id, []).append(event)
+    return history
+
+
+@bp.route("/records/<int:record_id>")
+@permission_required("catalog.view")
+def record(record_id):
+    """One record: its description, its MARC fields, its copies and their history."""
+    found = get_record(record_id)
+    return render_template(
+        "catalog/record.html",
+        record=found,
+        marc_lines=_marc_lines(found),
+        history=_history([item.id for item in found.items]),
+        event_labels=EVENT_LABELS,
+        library_options=_library_options(),
+        store_options=_store_options(),
+        source_options=[(code, SOURCE_LABELS[code]) for code in ACQUISITION_SOURCES],
+        values={"library": _default_library_code(), "copies": "1"},
+        errors={},
+    )
+
+
+def _copies_requested(values: dict) -> int:
+    text = (values.get("copies") or "0").strip()
+    if not text.isdigit() or int(text) > MAX_COPIES_AT_ONCE:
+        raise ValidationFailed(
+            fields={
+                "copies": _l(
+                    "Write a number of copies from 0 to %(most)s.", most=MAX_COPIES_AT_ONCE
+                )
+            }
+        )
+    return int(text)
+
+
+def _add_copies(found: Record, values: dict) -> list[Item]:
+    count = _copies_requested(values)
+    items = []
+    for _index in range(count):
+        items.append(
+            add_item(
+                found,
+                library=values.get("library") or "",
+                store=values.get("store") or None,
+                # A typed accession number or barcode only makes sense for a single copy.
+                accession_number=values.get("accession_number") if count == 1 else None,
+                barcode=values.get("barcode") if count == 1 else None,
+                call_number=values.get("call_number") or None,
+                price=values.get("price") or None,
+                source=values.get("source") or None,
+                notes=values.get("notes") or None,
+            )
+        )
+    return items
+
+
+@bp.route("/records/<int:record_id>/items", methods=["POST"])
+@permission_required("catalog.edit")
+def add_items(record_id):
+    """Add copies to a record, numbered in the chosen store."""
+    found = get_record(record_id)
+    values = request.form.to_dict()
+    try:
+        with db.session.begin_nested():
+            items = _add_copies(found, values)
+        flash(
+            _(
+                "%(count)s copies added: %(numbers)s.",
+                count=len(items),
+                numbers=", ".join(i.accession_number for i in items),
+            ),
+            "success",
+        )
+    except LibsysError as exc:
+        flash(" ".join([str(exc.message), *(str(m) for m in exc.fields.values())]), "error")
+        db.session.expire_all()
+    return redirect(url_for("catalog.record", record_id=found.id))
+
+
+@bp.route("/describe", methods=["GET", "POST"])
+@permission_required("catalog.edit")
+def describe():
+    """The Vietnamese form for describing a book: writes a MARC 21 record and its copies."""
+    values = {"language": "vie", "copies": "1", "library": _default_library_code()}
+    errors: dict = {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        try:
+            with db.session.begin_nested():
+                found = save_record(build_marc(values))
+                items = _add_copies(found, values)
+            flash(
+                _(
+                    "Record saved with %(count)s copies.",
+                    count=len(items),
+                ),
+                "success",
+            )
+            return redirect(url_for("catalog.record", record_id=found.id))
+        except LibsysError as exc:
+            errors = exc.fields
+            flash(str(exc.message), "error")
+    return render_template(
+        "catalog/describe.html",
+        values=values,
+        errors=errors,
+        fields=FORM_FIELDS,
+        language_options=LANGUAGE_OPTIONS,
+        library_options=_library_options(),
+        store_options=_store_options(),
+        source_options=[(code, SOURCE_LABELS[code]) for code in ACQUISITION_SOURCES],
+    ), (422 if errors else 200)
+
+
+@bp.route("/items/<path:barcode>", methods=["GET", "POST"])
+@permission_required("catalog.edit")
+def item(barcode):
+    """Edit a copy: store, call number, price, notes, and the statuses set by hand."""
+    found = get_item(barcode)
+    errors: dict = {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        try:
+            with db.session.begin_nested():
+                update_item(found, values)
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("catalog.record", record_id=found.record_id))
+        except LibsysError as exc:
+            errors = exc.fields
+            flash(str(exc.message), "error")
+            db.session.refresh(found)
+    else:
+        values = {
+            "store": found.store.code if found.store else "",
+            "call_number": found.call_number or "",
+            "price": "" if found.price is None else str(found.price),
+            "notes": found.notes or "",
+            "status": found.status,
+        }
+    editable = found.status in EDITABLE_STATUSES
+    status_options = [
+        (code, STATUS_LABELS[code])
+        for code in ITEM_STATUSES
+        if code == found.status or (editable and code in EDITABLE_STATUSES)
+    ]
+    return render_template(
+        "catalog/item.html",
+        item=found,
+        values=values,
+        errors=errors,
+        store_options=[(s.code, f"{s.code} · {s.name}") for s in found.library.stores],
+        status_options=status_options,
+        history=_history([found.id]).get(found.id, []),
+        event_labels=EVENT_LABELS,
+    ), (422 if errors else 200)
+
+
+# --------------------------------------------------------------------------- import
+
+
+def _upload_dir() -> Path:
+    directory = Path(current_app.config["UPLOAD_DIR"]) / "marc"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def _job(job_id: int) -> ImportJob:
+    job = db.session.get(ImportJob, job_id)
+    if job is None:
+        abort(404)
+    return job
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@permission_required("catalog.import")
+def import_marc():
+    """Upload a MARC file; it is read and shown before anything is imported."""
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            flash(_("Choose a MARC file to upload."), "error")
+            return render_template("catalog/import.html", jobs=_recent_jobs()), 422
+        path = _upload_dir() / f"{uuid.uuid4().hex}.marc"
+        try:
+            upload.save(path)
+        finally:
+            upload.close()  # a large upload is spooled to a temporary file
+        try:
+            total = count_permissive(path)
+        except UnreadableFile as problem:
+            path.unlink(missing_ok=True)
+            flash(_("This file cannot be imported: %(reason)s", reason=problem.reason), "error")
+            return render_template("catalog/import.html", jobs=_recent_jobs()), 422
+        job = ImportJob(
+            filename=Path(upload.filename).name[:300],
+            path=str(path),
+            total=total,
+            user_id=getattr(current_user, "id", None),
+            library_id=getattr(getattr(current_user, "library", None), "id", None),
+        )
+        db.session.add(job)
+        db.session.flush()
+        return redirect(url_for("catalog.import_preview", job_id=job.id))
+    return render_template("catalog/import.html", jobs=_recent_jobs())
+
+
+def _recent_jobs() -> list[ImportJob]:
+    return list(db.session.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(10)))
+
+
+@bp.route("/import/<int:job_id>")
+@permission_required("catalog.import")
+def import_preview(job_id):
+    """The first records of an uploaded file and its rejections, before the import."""
+    job = _job(job_id)
+    if job.state != "uploaded":
+        return redirect(url_for("catalog.import_job", job_id=job.id))
+    try:
+        preview = preview_marc(job.path, limit=PREVIEW_RECORDS, name=job.filename)
+    except (UnreadableFile, OSError):
+        flash(_("The uploaded file can no longer be read."), "error")
+        return redirect(url_for("catalog.import_marc"))
+    return render_template(
+        "catalog/import_preview.html",
+        job=job,
+        preview=preview,
+        library_options=_library_options(),
+        match_options=[(code, MATCH_LABELS[code]) for code in MATCH_POLICIES],
+        values={
+            "library": job.library.code if job.library else _default_library_code(),
+            "match": "skip",
+        },
+    )
+
+
+def run_import_job(app, job_id: int) -> None:
+    """Import an uploaded file in its own app context, keeping the job's counts current."""
+    with app.app_context():
+        job = db.session.get(ImportJob, job_id)
+        job.state = "running"
+        db.session.commit()
+
+        def progress(summary):
+            for name, value in summary.as_dict().items():
+                setattr(job, name, value)
+            db.session.commit()
+
+        try:
+            summary = importer.import_marc(
+                job.path,
+                library=job.library,
+                match=job.match_policy,
+                progress=progress,
+                commit_every=default_commit_every(),
+                user_id=job.user_id,
+            )
+        except Exception as exc:  # the page must say the job failed, whatever happened
+            db.session.rollback()
+            job = db.session.get(ImportJob, job_id)
+            job.state = "failed"
+            job.error = str(exc)[:2000]
+            job.finished_at = utcnow()
+            db.session.commit()
+            current_app.logger.exception("MARC import %s failed", job_id)
+            return
+        _finish_job(job, summary)
+        db.session.commit()
+
+
+def _finish_job(job: ImportJob, summary) -> None:
+    for name, value in summary.as_dict().items():
+        setattr(job, name, value)
+    job.rejections = [
+        {
+            "position": r.position,
+            "offset": r.offset,
+            "control_number": r.control_number,
+            "reason": r.reason,
+        }
+        for r in summary.rejections
+    ]
+    if summary.unreadable:
+        job.state = "failed"
+        job.error = "; ".join(reason for _name, reason in summary.unreadable)
+    else:
+        job.state = "done"
+    job.finished_at = utcnow()
+
+
+@bp.route("/import/<int:job_id>/start", methods=["POST"])
+@permission_required("catalog.import")
+def import_start(job_id):
+    """Start the import of an uploaded file with the chosen library and policy."""
+    job = _job(job_id)
+    if job.state != "uploaded":
+        return redirect(url_for("catalog.import_job", job_id=job.id))
+    match = request.form.get("match", "skip")
+    if match not in MATCH_POLICIES:
+        abort(400)
+    code = request.form.get("library") or ""
+    library = db.session.scalar(select(Library).where(Library.code == code)) if code else None
+    job.match_policy = match
+    job.library = library
+    if current_app.config.get("CATALOG_IMPORT_SYNC"):
+        # Tests (and small installations) may import inside the request itself.
+        job.state = "running"
+        try:
+            with db.session.begin_nested():
+                summary = importer.import_marc(
+                    job.path, library=library, match=match, user_id=job.user_id
+                )
+        except LibsysError as exc:
+            flash(str(exc.message), "error")
+            return redirect(url_for("catalog.import_preview", job_id=job.id))
+        _finish_job(job, summary)
+    else:
+        job.state = "running"
+        db.session.commit()  # the thread must see the job and its choices
+        app = current_app._get_current_object()
+        threading.Thread(
+            target=run_import_job, args=(app, job.id), name=f"marc-import-{job.id}", daemon=True
+        ).start()
+    return redirect(url_for("catalog.import_job", job_id=job.id))
+
+
+@bp.route("/import/<int:job_id>/progress")
+@permission_required("catalog.import")
+def import_job(job_id):
+    """The progress and, at the end, the summary of an import."""
+    return render_template("catalog/import_job.html", job=_job(job_id))
+
+
+@bp.route("/import/<int:job_id>/status")
+@permission_required("catalog.import")
+def import_status(job_id):
+    """The progress of an import as JSON, polled by the progress page."""
+    job = _job(job_id)
+    db.session.refresh(job)
+    return jsonify(
+        {
+            "state": job.state,
+            "total": job.total,
+            **job.summary(),
+            "error": job.error,
+        }
+    )
+
+
+@bp.route("/import/<int:job_id>/rejections.csv")
+@permission_required("catalog.import")
+def import_rejections(job_id):
+    """The rejected records of an import as CSV."""
+    job = _job(job_id)
+    rejections = [
+        Rejected(r["position"], r["offset"], r["control_number"], r["reason"])
+        for r in job.rejections or []
+    ]
+    response = current_app.response_class(importer.rejections_csv(rejections), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="rejections-{job.id}.csv"'
+    return response
+
+
+# --------------------------------------------------------------------------- export
+
+
+@bp.route("/export")
+@permission_required("catalog.import")
+def export_marc():
+    """Download all records, a selection or those changed since a date, as MARC."""
+    args = request.args
+    if not args.get("download"):
+        return render_template(
+            "catalog/export.html", formats=list(EXPORT_FORMATS), values=args, errors={}
+        )
+    fmt = args.get("format", "iso2709")
+    errors = {}
+    if fmt not in EXPORT_FORMATS:
+        errors["format"] = _("Choose ISO 2709 or MARCXML.")
+    since = None
+    if args.get("since"):
+        try:
+            since = datetime.strptime(args["since"], "%Y-%m-%d").date()
+        except ValueError:
+            errors["since"] = _("Write the date as dd/mm/yyyy.")
+    ids = [int(v) for v in args.getlist("ids") if v.strip().isdigit()]
+    for chunk in args.getlist("id_list"):
+        ids.extend(int(part) for part in chunk.replace(" ", "").split(",") if part.isdigit())
+    if errors:
+        return render_template(
+            "catalog/export.html", formats=list(EXPORT_FORMATS), values=args, errors=errors
+        ), 422
+    extension, mimetype = EXPORT_FORMATS[fmt]
+    # Written to a file first: a large catalogue does not have to fit in memory.
+    handle = NamedTemporaryFile(dir=_upload_dir(), suffix="." + extension, delete=False)  # noqa: SIM115
+    with handle:
+        export_marc_file(handle, fmt, since, ids)
+    response = send_file(
+        handle.name,
+        mimetype=mimetype,
+        as_attachment=True,
+        download_name=f"libsys-{datetime.now():%Y%m%d}.{extension}",
+    )
+    response.call_on_close(lambda: Path(handle.name).unlink(missing_ok=True))
+    return response
+
+
+def export_marc_file(handle, fmt: str, since, ids: list[int]) -> None:
+    """Write the export to an open binary file."""
+    exporter.export_marc(handle, format=fmt, since=since, ids=ids or None)

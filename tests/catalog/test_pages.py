@@ -1,0 +1,229 @@
+"""The catalogue's staff pages: records, the book form, copies, upload and export."""
+
+import io
+import time
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.test import EnvironBuilder
+
+from libsys.catalog.importer import import_marc
+from libsys.catalog.models import ImportJob, Item, Record
+from libsys.catalog.services import add_item
+from libsys.extensions import db
+from tests.catalog.helpers import BOOK, marc_file
+from tests.factories import make_staff, sign_in
+
+FORM = {
+    **BOOK,
+    "authors": "Nguyễn Du\nĐào Duy Anh",
+    "subjects": "Văn học Việt Nam\nTruyện thơ",
+    "copies": "3",
+    "library": "TVLC",
+    "store": "VN",
+    "source": "purchase",
+    "price": "85000",
+}
+
+
+def test_describe_a_book_creates_the_record_and_its_copies(staff_client):
+    response = staff_client.post("/staff/catalog/describe", data=FORM)
+    assert response.status_code == 302
+    record = db.session.scalars(select(Record)).one()
+    assert response.headers["Location"].endswith(f"/staff/catalog/records/{record.id}")
+    assert record.author_list == ["Nguyễn Du", "Đào Duy Anh"]
+    numbers = sorted(item.accession_number for item in record.items)
+    assert numbers == ["VN.000001", "VN.000002", "VN.000003"]
+    assert {item.price for item in record.items} == {85000}
+    page = staff_client.get(f"/staff/catalog/records/{record.id}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "VN.000003" in text and "895.922 / NG-D / 2015" in text and "$a Truyện Kiều" in text
+
+
+def test_describe_form_shows_errors_and_writes_nothing(staff_client):
+    response = staff_client.post(
+        "/staff/catalog/describe", data={**FORM, "title": "", "isbn": "123"}
+    )
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert 'id="e-title"' in text and 'id="e-isbn"' in text
+    assert db.session.scalar(select(func.count(Record.id))) == 0
+    assert db.session.scalar(select(func.count(Item.id))) == 0
+
+
+def test_list_filters_by_title_author_and_isbn(staff_client, book_record):
+    for query in ("Kiều", "Nguyễn Du", "978-604-69-1234-7", "9786046912347"):
+        text = staff_client.get("/staff/catalog/", query_string={"q": query}).get_data(as_text=True)
+        assert f"/staff/catalog/records/{book_record.id}" in text, query
+    text = staff_client.get("/staff/catalog/", query_string={"q": "Chí Phèo"}).get_data(
+        as_text=True
+    )
+    assert f"/staff/catalog/records/{book_record.id}" not in text
+
+
+def test_add_copies_and_edit_a_copy(staff_client, book_record):
+    response = staff_client.post(
+        f"/staff/catalog/records/{book_record.id}/items",
+        data={"copies": "2", "library": "TVLC", "store": "TN"},
+    )
+    assert response.status_code == 302
+    item = book_record.items[0]
+    assert item.accession_number == "TN.000001"
+    response = staff_client.post(
+        f"/staff/catalog/items/{item.barcode}",
+        data={
+            "store": "VN",
+            "call_number": "",
+            "price": "50000",
+            "notes": "Bìa rách",
+            "status": "damaged",
+        },
+    )
+    assert response.status_code == 302
+    db.session.refresh(item)
+    assert (item.store.code, item.price, item.notes, item.status) == (
+        "VN",
+        50000,
+        "Bìa rách",
+        "damaged",
+    )
+    assert item.call_number == "895.922 / NG-D / 2015"
+    page = staff_client.get(f"/staff/catalog/items/{item.barcode}").get_data(as_text=True)
+    assert "TN.000001" in page
+
+
+def test_status_set_by_the_desk_cannot_be_changed_here(staff_client, book_record):
+    item = add_item(book_record, library="TVLC")
+    item.status = "on_loan"
+    response = staff_client.post(
+        f"/staff/catalog/items/{item.barcode}", data={"status": "available"}
+    )
+    assert response.status_code == 422
+    db.session.refresh(item)
+    assert item.status == "on_loan"
+
+
+def _upload(client, relative):
+    path = marc_file(relative)
+    # The test client spools a large body to a temporary file: close it after the request.
+    builder = EnvironBuilder(
+        path="/staff/catalog/import",
+        method="POST",
+        data={"file": (io.BytesIO(path.read_bytes()), path.name)},
+        content_type="multipart/form-data",
+    )
+    environ = builder.get_environ()
+    try:
+        return client.open(environ)
+    finally:
+        environ["wsgi.input"].close()
+        builder.close()
+
+
+def test_upload_preview_then_import(app, staff_client):
+    app.config["CATALOG_IMPORT_SYNC"] = True
+    try:
+        response = _upload(staff_client, "pymarc/bad_records.mrc")
+        assert response.status_code == 302
+        job = db.session.scalars(select(ImportJob)).one()
+        preview = staff_client.get(response.headers["Location"])
+        text = preview.get_data(as_text=True)
+        assert preview.status_code == 200
+        assert job.total == 8
+        assert db.session.scalar(select(func.count(Record.id))) == 0  # nothing yet
+        assert ">3<" in text.replace(" ", "").replace("\n", "")  # three rejected
+        response = staff_client.post(
+            f"/staff/catalog/import/{job.id}/start", data={"library": "TVLC", "match": "skip"}
+        )
+        assert response.status_code == 302
+        status = staff_client.get(f"/staff/catalog/import/{job.id}/status").get_json()
+        assert status["state"] == "done"
+        assert (status["read"], status["created"], status["rejected"]) == (8, 5, 3)
+        assert db.session.scalar(select(func.count(Record.id))) == 5
+        summary_page = staff_client.get(f"/staff/catalog/import/{job.id}/progress")
+        assert summary_page.status_code == 200
+        csv_text = staff_client.get(f"/staff/catalog/import/{job.id}/rejections.csv").get_data(
+            as_text=True
+        )
+        assert csv_text.startswith("position,offset,control_number,reason")
+        assert len(csv_text.strip().splitlines()) == 4
+    finally:
+        app.config.pop("CATALOG_IMPORT_SYNC")
+
+
+def test_upload_of_a_file_that_is_not_marc_is_refused(staff_client):
+    response = _upload(staff_client, "folio/invalidMarcFile.mrc")
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count(ImportJob.id))) == 0
+
+
+def test_import_runs_in_a_background_thread(app, committed_db):
+    from libsys.demo.network import load_network, load_reader_categories
+
+    load_reader_categories()
+    load_network()
+    make_staff("cataloguer", "TVLC", username="bienmuc")
+    committed_db.session.commit()
+    client = app.test_client()
+    sign_in(client, "bienmuc")
+    response = _upload(client, "evergreen/jazz_1k.mrc")
+    job_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    response = client.post(
+        f"/staff/catalog/import/{job_id}/start", data={"library": "TVLC", "match": "skip"}
+    )
+    assert response.status_code == 302
+    deadline = time.monotonic() + 120
+    status = {}
+    while time.monotonic() < deadline:
+        status = client.get(f"/staff/catalog/import/{job_id}/status").get_json()
+        if status["state"] in ("done", "failed"):
+            break
+        time.sleep(0.2)
+    assert status["state"] == "done", status
+    assert status["read"] == status["total"] == 1000
+    assert status["created"] + status["matched"] + status["rejected"] == 1000
+    assert status["items_created"] > 0
+    committed_db.session.remove()
+    assert committed_db.session.scalar(select(func.count(Record.id))) == status["created"]
+
+
+def _download(client, **query):
+    response = client.get("/staff/catalog/export", query_string={"download": "1", **query})
+    try:
+        assert response.status_code == 200
+        return response.data
+    finally:
+        response.close()
+
+
+def test_export_all_selected_and_since(staff_client, network):
+    import_marc(marc_file("pymarc/test.dat"))
+    ids = db.session.scalars(select(Record.id).order_by(Record.id)).all()
+    assert _download(staff_client).count(b"\x1d") == len(ids)
+    chosen = _download(staff_client, format="marcxml", ids=[str(i) for i in ids[:3]])
+    assert chosen.count(b"<record") == 3
+    assert _download(staff_client, since="2999-01-01") == b""
+    assert staff_client.get("/staff/catalog/export").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("role", "path", "status"),
+    [
+        ("circulation", "/staff/catalog/", 200),
+        ("circulation", "/staff/catalog/describe", 403),
+        ("circulation", "/staff/catalog/import", 403),
+        ("circulation", "/staff/catalog/export", 403),
+        ("cataloguer", "/staff/catalog/describe", 200),
+        ("cataloguer", "/staff/catalog/import", 200),
+        ("viewer", "/staff/catalog/", 403),
+    ],
+)
+def test_permissions(client, network, role, path, status):
+    make_staff(role, "TVLC", username=f"u-{role}")
+    sign_in(client, f"u-{role}")
+    assert client.get(path).status_code == status
+
+
+def test_anonymous_people_are_sent_to_sign_in(client, network):
+    assert client.get("/staff/catalog/").status_code in (302, 401)
