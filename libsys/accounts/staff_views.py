@@ -15,6 +15,7 @@ from libsys.accounts.services import (
     list_users,
     update_user,
 )
+from libsys.core.forms import save_form
 from libsys.errors import LibsysError
 from libsys.extensions import db
 from libsys.network.models import Library
@@ -87,15 +88,12 @@ def edit(username):
             values.pop("library", None)
             if values.get("role") == "admin":
                 abort(403)
-        try:
-            with db.session.begin_nested():
-                update_user(user, values)
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("staff.index"))
-        except LibsysError as exc:
-            errors = exc.fields
-            flash(str(exc.message), "error")
-            db.session.refresh(user)
+        response, errors = save_form(
+            lambda: update_user(user, values), lambda _result: url_for("staff.index")
+        )
+        if response:
+            return response
+        db.session.refresh(user)
     else:
         values = {
             "full_name": user.full_name,

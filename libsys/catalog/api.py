@@ -5,6 +5,7 @@ import json
 from flask import jsonify
 
 from libsys.api import api_permission, api_public, bp
+from libsys.catalog.models import ITEM_STATUSES
 from libsys.catalog.services import copy_json, get_item, get_record
 
 RECORD_COLUMNS = (
@@ -41,17 +42,7 @@ COPY = {
         "call_number": {"type": "string", "nullable": True, "example": "895.922 / NG-D / 2015"},
         "status": {
             "type": "string",
-            "enum": [
-                "available",
-                "on_loan",
-                "on_hold_shelf",
-                "in_transit",
-                "at_rotation_point",
-                "lost",
-                "damaged",
-                "withdrawn",
-                "in_repair",
-            ],
+            "enum": list(ITEM_STATUSES),
         },
         "due_date": {"type": "string", "format": "date", "nullable": True},
     },

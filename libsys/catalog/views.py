@@ -50,6 +50,7 @@ from libsys.catalog.services import (
     save_record,
     update_item,
 )
+from libsys.core.forms import error_text, save_form
 from libsys.db import utcnow
 from libsys.errors import LibsysError, ValidationFailed
 from libsys.extensions import db
@@ -294,9 +295,15 @@ def add_items(record_id):
             "success",
         )
     except LibsysError as exc:
-        flash(" ".join([str(exc.message), *(str(m) for m in exc.fields.values())]), "error")
+        flash(error_text(exc), "error")
         db.session.expire_all()
     return redirect(url_for("catalog.record", record_id=found.id))
+
+
+def _describe(values: dict) -> tuple:
+    """Save the described record and its copies: (record, items)."""
+    found = save_record(build_marc(values))
+    return found, _add_copies(found, values)
 
 
 @bp.route("/describe", methods=["GET", "POST"])
@@ -307,21 +314,13 @@ def describe():
     errors: dict = {}
     if request.method == "POST":
         values = request.form.to_dict()
-        try:
-            with db.session.begin_nested():
-                found = save_record(build_marc(values))
-                items = _add_copies(found, values)
-            flash(
-                _(
-                    "Record saved with %(count)s copies.",
-                    count=len(items),
-                ),
-                "success",
-            )
-            return redirect(url_for("catalog.record", record_id=found.id))
-        except LibsysError as exc:
-            errors = exc.fields
-            flash(str(exc.message), "error")
+        response, errors = save_form(
+            lambda: _describe(values),
+            lambda saved: url_for("catalog.record", record_id=saved[0].id),
+            lambda saved: _("Record saved with %(count)s copies.", count=len(saved[1])),
+        )
+        if response:
+            return response
     return render_template(
         "catalog/describe.html",
         values=values,
@@ -342,15 +341,13 @@ def item(barcode):
     errors: dict = {}
     if request.method == "POST":
         values = request.form.to_dict()
-        try:
-            with db.session.begin_nested():
-                update_item(found, values)
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("catalog.record", record_id=found.record_id))
-        except LibsysError as exc:
-            errors = exc.fields
-            flash(str(exc.message), "error")
-            db.session.refresh(found)
+        response, errors = save_form(
+            lambda: update_item(found, values),
+            lambda _result: url_for("catalog.record", record_id=found.record_id),
+        )
+        if response:
+            return response
+        db.session.refresh(found)
     else:
         values = {
             "store": found.store.code if found.store else "",

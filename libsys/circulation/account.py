@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from libsys.accounts.access import reader_required
 from libsys.catalog.models import Item, Record
 from libsys.circulation.models import Hold, Loan
+from libsys.core.forms import error_text
 from libsys.errors import LibsysError
 from libsys.extensions import db
 from libsys.network.models import Library
@@ -84,10 +85,6 @@ def _own_hold(hold_id: int) -> Hold:
     return hold
 
 
-def _flash_error(exc: LibsysError) -> None:
-    flash(" ".join([str(exc.message), *(str(m) for m in exc.fields.values())]), "error")
-
-
 def _safe_next(default: str) -> str:
     target = request.form.get("next") or request.args.get("next") or ""
     if target.startswith("/") and not target.startswith("//"):
@@ -129,7 +126,7 @@ def renew(loan_id):
             "success",
         )  # fmt: skip
     except LibsysError as exc:
-        _flash_error(exc)
+        flash(error_text(exc), "error")
     return redirect(url_for("account.index") + "#loans")
 
 
@@ -160,7 +157,7 @@ def place_hold():
             )  # fmt: skip
             return redirect(_safe_next(url_for("account.index") + "#holds"))
         except LibsysError as exc:
-            _flash_error(exc)
+            flash(error_text(exc), "error")
     return render_template(
         "circulation/account/place_hold.html",
         record=record,
@@ -181,7 +178,7 @@ def cancel_hold(hold_id):
             cancel(hold)
         flash(_("Reservation cancelled: %(title)s.", title=hold.record.title), "success")
     except LibsysError as exc:
-        _flash_error(exc)
+        flash(error_text(exc), "error")
     return redirect(url_for("account.index") + "#holds")
 
 

@@ -81,10 +81,11 @@ def acting_library(body: dict) -> Library:
     raise DeskRefusal(code="NO_LIBRARY")
 
 
-def _text(body: dict, name: str) -> str:
+def required_text(body: dict, name: str, message=None) -> str:
+    """A required text field of a JSON body, stripped; else a 422 naming the field."""
     value = body.get(name)
     if not isinstance(value, str) or not value.strip():
-        raise ValidationFailed(fields={name: _l("This field is required.")})
+        raise ValidationFailed(fields={name: message or _l("This field is required.")})
     return value.strip()
 
 
@@ -138,8 +139,8 @@ def create_checkout():
     body = json_body()
     library = acting_library(body)
     loan = checkout(
-        _text(body, "item"),
-        _text(body, "reader"),
+        required_text(body, "item"),
+        required_text(body, "reader"),
         library=library,
         user=g.api_user,
         override_reason=body.get("override_reason") or None,
@@ -174,7 +175,7 @@ def create_checkin():
     """
     body = json_body()
     library = acting_library(body)
-    result = checkin(_text(body, "item"), library=library, user=g.api_user)
+    result = checkin(required_text(body, "item"), library=library, user=g.api_user)
     return jsonify(
         {
             "loan_id": result.loan.id if result.loan else None,
@@ -249,8 +250,10 @@ def create_hold():
         422: {description: Missing or unknown field, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
     body = json_body()
-    reader = find_reader(_text(body, "reader"))
-    pickup = db.session.scalar(select(Library).where(Library.code == _text(body, "pickup_library")))
+    reader = find_reader(required_text(body, "reader"))
+    pickup = db.session.scalar(
+        select(Library).where(Library.code == required_text(body, "pickup_library"))
+    )
     if pickup is None:
         raise ValidationFailed(fields={"pickup_library": _l("Unknown library.")})
     item = record = None

@@ -15,6 +15,7 @@ from libsys.accounts.access import permission_required
 from libsys.api import api_permission, json_body
 from libsys.api import bp as api_bp
 from libsys.catalog.models import Item
+from libsys.circulation.pages import library_options
 from libsys.circulation.transfers import current_library_id, item_by_barcode
 from libsys.circulation.visits import InHouseUse
 from libsys.errors import Conflict, LibsysError, ValidationFailed
@@ -118,7 +119,7 @@ def index():
             flash(str(exc.message), "error")
             status = 409 if isinstance(exc, Conflict) else 422
     recent = _recent_uses(library_id)
-    libraries = _library_options() if getattr(current_user, "library_id", None) is None else []
+    libraries = library_options() if getattr(current_user, "library_id", None) is None else []
     return render_template(
         "circulation/reading_room.html",
         recent=recent,
@@ -139,13 +140,6 @@ def _recent_uses(library_id: int | None, limit: int = 20) -> list:
     if library_id is not None:
         query = query.where(InHouseUse.library_id == library_id)
     return list(db.session.execute(query))
-
-
-def _library_options() -> list[tuple[str, str]]:
-    libraries = db.session.scalars(
-        select(Library).where(Library.level != "point").order_by(Library.code)
-    )
-    return [(lib.code, lib.name) for lib in libraries]
 
 
 @api_bp.route("/inhouse-uses", methods=["POST"])
@@ -186,15 +180,12 @@ def create_inhouse_use():
           description: No copy has this barcode (code UNKNOWN_ITEM)
           content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}
     """
+    from libsys.circulation.api import acting_library, required_text
+
     body = json_body()
-    barcode = body.get("item")
-    if not isinstance(barcode, str) or not barcode.strip():
-        raise ValidationFailed(fields={"item": _("Give the copy's barcode.")})
-    item = item_by_barcode(barcode)
+    item = item_by_barcode(required_text(body, "item", _l("Give the copy's barcode.")))
     library_id = None
     if body.get("library") or g.api_user.library_id is not None:
-        from libsys.circulation.api import acting_library
-
         library_id = acting_library(body).id
     # A network account naming no library counts the use where the copy is.
     use = record_inhouse_use(item, library_id)

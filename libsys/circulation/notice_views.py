@@ -3,7 +3,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from libsys.accounts.access import permission_required
 from libsys.circulation.notices import (
@@ -14,6 +13,7 @@ from libsys.circulation.notices import (
     record_overdue_notice,
     smtp_configured,
 )
+from libsys.circulation.pages import library_code_arg, library_options, working_library
 from libsys.circulation.printing import pdf_response
 from libsys.extensions import db
 from libsys.network.models import Library
@@ -22,40 +22,19 @@ from libsys.stats.events import local_today
 bp = Blueprint("notices", __name__, url_prefix="/staff/notices")
 
 
-def _working_library() -> Library | None:
-    """The librarian's library; a network account picks one with ?library=CODE (else all)."""
-    if current_user.library_id is not None:
-        return current_user.library
-    code = request.values.get("library")
-    if code:
-        return db.session.scalar(select(Library).where(Library.code == code))
-    return None
-
-
-def _library_code_arg(library: Library | None) -> str | None:
-    return library.code if library is not None and current_user.library_id is None else None
-
-
-def _library_options() -> list[tuple[str, str]]:
-    libraries = db.session.scalars(
-        select(Library).where(Library.level != "point").order_by(Library.code)
-    )
-    return [(lib.code, lib.name) for lib in libraries]
-
-
 @bp.route("/overdues", methods=["GET"])
 @permission_required("circulation.desk")
 def overdues():
     """Overdue loans of a library, by reader, with contact details and days overdue."""
-    library = _working_library()
+    library = working_library()
     today = local_today()
     return render_template(
         "circulation/notices/overdues.html",
         library=library,
-        library_code=_library_code_arg(library),
+        library_code=library_code_arg(library),
         groups=overdues_by_reader(library, today),
         today=today,
-        libraries=_library_options() if current_user.library_id is None else [],
+        libraries=library_options() if current_user.library_id is None else [],
         smtp=smtp_configured(),
     )
 
@@ -64,7 +43,7 @@ def overdues():
 @permission_required("circulation.desk")
 def letters():
     """Printable notice letters, one per reader (?new=1: only readers due a new notice)."""
-    library = _working_library()
+    library = working_library()
     today = local_today()
     groups = overdues_by_reader(library, today)
     if request.args.get("new"):
@@ -76,7 +55,7 @@ def letters():
 @permission_required("circulation.desk")
 def letters_sent():
     """Record that the printed letters were sent, so no reader gets the same notice twice."""
-    library = _working_library()
+    library = working_library()
     loans = readers = 0
     for group in overdues_by_reader(library):
         if group.needs_notice:
@@ -84,20 +63,20 @@ def letters_sent():
             readers += 1
     flash(_("Recorded %(readers)s letters (%(loans)s loans).", readers=readers, loans=loans),
           "success")  # fmt: skip
-    return redirect(url_for("notices.overdues", library=_library_code_arg(library)))
+    return redirect(url_for("notices.overdues", library=library_code_arg(library)))
 
 
 @bp.route("/holds", methods=["GET"])
 @permission_required("circulation.desk")
 def hold_calls():
     """Readers to phone: their reserved copy waits on the hold shelf and nobody told them yet."""
-    library = _working_library()
+    library = working_library()
     return render_template(
         "circulation/notices/hold_calls.html",
         library=library,
-        library_code=_library_code_arg(library),
+        library_code=library_code_arg(library),
         holds=holds_to_notify(library),
-        libraries=_library_options() if current_user.library_id is None else [],
+        libraries=library_options() if current_user.library_id is None else [],
     )
 
 
@@ -115,4 +94,4 @@ def hold_called(hold_id):
     if record_hold_notice(hold, "phone", user_id=current_user.id):
         flash(_("%(name)s was told the book is waiting.", name=hold.reader.full_name), "success")
     library = db.session.get(Library, hold.pickup_library_id)
-    return redirect(url_for("notices.hold_calls", library=_library_code_arg(library)))
+    return redirect(url_for("notices.hold_calls", library=library_code_arg(library)))

@@ -3,9 +3,9 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from libsys.accounts.access import permission_required
+from libsys.circulation.pages import library_code_arg, library_options, working_library
 from libsys.circulation.transfers import (
     cancel_transfer,
     get_transfer,
@@ -17,6 +17,7 @@ from libsys.circulation.transfers import (
     request_transfer,
     send_transfer,
 )
+from libsys.core.forms import error_text, run_action
 from libsys.errors import LibsysError
 from libsys.extensions import db
 from libsys.network.models import Library
@@ -24,44 +25,22 @@ from libsys.network.models import Library
 bp = Blueprint("transfers", __name__, url_prefix="/staff/transfers")
 
 
-def _working_library() -> Library | None:
-    """The librarian's own library; a network account picks one with ?library=CODE."""
-    if current_user.library_id is not None:
-        return current_user.library
-    code = request.values.get("library")
-    if code:
-        return db.session.scalar(select(Library).where(Library.code == code))
-    return None
-
-
-def _library_options(exclude_points: bool = True) -> list[tuple[str, str]]:
-    query = select(Library).order_by(Library.code)
-    if exclude_points:
-        query = query.where(Library.level != "point")
-    return [(lib.code, lib.name) for lib in db.session.scalars(query)]
-
-
 def _back(library: Library | None):
-    code = library.code if library is not None and current_user.library_id is None else None
-    return redirect(url_for("transfers.index", library=code))
-
-
-def _flash_error(exc: LibsysError) -> None:
-    flash(" ".join([str(exc.message), *(str(m) for m in exc.fields.values())]), "error")
+    return redirect(url_for("transfers.index", library=library_code_arg(library)))
 
 
 @bp.route("/", methods=["GET"])
 @permission_required("circulation.desk")
 def index():
     """The library's pull list (to send), incoming copies and the receive scan field."""
-    library = _working_library()
+    library = working_library()
     library_id = library.id if library is not None else None
     return render_template(
         "circulation/transfers/index.html",
         library=library,
         to_send=pull_list(library_id),
         to_receive=incoming(library_id),
-        libraries=_library_options() if current_user.library_id is None else [],
+        libraries=library_options() if current_user.library_id is None else [],
     )
 
 
@@ -109,12 +88,12 @@ def start():
             return _back(transfer.from_library)
         except LibsysError as exc:
             errors = exc.fields or {"item": exc.message}
-            _flash_error(exc)
+            flash(error_text(exc), "error")
     return render_template(
         "circulation/transfers/start.html",
         values=values,
         errors=errors,
-        libraries=_library_options(),
+        libraries=library_options(),
     ), (422 if errors else 200)
 
 
@@ -123,13 +102,12 @@ def start():
 def send(transfer_id):
     """Mark one copy as sent: it is in transit."""
     transfer = get_transfer(transfer_id)
-    try:
-        with db.session.begin_nested():
-            _check_may_act(transfer.from_library_id)
-            send_transfer(transfer, user_id=current_user.id)
-        flash(_("Copy %(barcode)s sent.", barcode=transfer.item.barcode), "success")
-    except LibsysError as exc:
-        _flash_error(exc)
+
+    def send_it():
+        _check_may_act(transfer.from_library_id)
+        send_transfer(transfer, user_id=current_user.id)
+
+    run_action(send_it, _("Copy %(barcode)s sent.", barcode=transfer.item.barcode))
     return _back(transfer.from_library)
 
 
@@ -137,7 +115,7 @@ def send(transfer_id):
 @permission_required("circulation.desk")
 def send_all():
     """Mark every copy of the pull list as sent (the van leaves)."""
-    library = _working_library()
+    library = working_library()
     sent = 0
     for transfer in pull_list(library.id if library is not None else None):
         try:
@@ -146,7 +124,7 @@ def send_all():
                 send_transfer(transfer, user_id=current_user.id)
             sent += 1
         except LibsysError as exc:
-            _flash_error(exc)
+            flash(error_text(exc), "error")
     flash(_("%(n)s copies sent.", n=sent), "success")
     return _back(library)
 
@@ -156,13 +134,12 @@ def send_all():
 def cancel(transfer_id):
     """Cancel a transfer not sent yet (one under way cannot be cancelled)."""
     transfer = get_transfer(transfer_id)
-    try:
-        with db.session.begin_nested():
-            _check_may_act(transfer.from_library_id, transfer.to_library_id)
-            cancel_transfer(transfer)
-        flash(_("The transfer was cancelled."), "success")
-    except LibsysError as exc:
-        _flash_error(exc)
+
+    def cancel_it():
+        _check_may_act(transfer.from_library_id, transfer.to_library_id)
+        cancel_transfer(transfer)
+
+    run_action(cancel_it, _("The transfer was cancelled."))
     return _back(transfer.from_library)
 
 
@@ -170,7 +147,7 @@ def cancel(transfer_id):
 @permission_required("circulation.desk")
 def receive():
     """Scan a copy that arrived: available here, or on the hold shelf for a waiting reader."""
-    library = _working_library()
+    library = working_library()
     try:
         with db.session.begin_nested():
             transfer = receive_by_barcode(
@@ -185,7 +162,7 @@ def receive():
             flash(_("Received %(barcode)s: it is available here.",
                     barcode=transfer.item.barcode), "success")  # fmt: skip
     except LibsysError as exc:
-        _flash_error(exc)
+        flash(error_text(exc), "error")
     return _back(library)
 
 

@@ -29,6 +29,7 @@ from libsys.circulation.services import (
     renew_all,
 )
 from libsys.circulation.visits import record_visit, visits_today
+from libsys.core.forms import run_action, save_form
 from libsys.errors import LibsysError
 from libsys.extensions import db
 from libsys.network.models import Library
@@ -405,14 +406,13 @@ def policy_form(policy_id=None):
     errors = {}
     if request.method == "POST":
         values = request.form.to_dict()
-        try:
-            with db.session.begin_nested():
-                policy_service.save_policy(values, rule)
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("circulation.policies"), 303)
-        except LibsysError as exc:
-            errors = exc.fields
-            flash(str(exc.message), "error")
+        response, errors = save_form(
+            lambda: policy_service.save_policy(values, rule),
+            lambda _result: url_for("circulation.policies"),
+            status=303,
+        )
+        if response:
+            return response
     else:
         values = policy_service.policy_values(rule) if rule else {}
     return render_template(
@@ -452,12 +452,7 @@ def closed_days():
 @permission_required("circulation.policies")
 def add_holiday():
     """Add a holiday (one day or a range such as Tết) for a library or the whole network."""
-    try:
-        with db.session.begin_nested():
-            policy_service.add_holiday(request.form.to_dict())
-        flash(_("Changes saved."), "success")
-    except LibsysError as exc:
-        flash(str(exc.message) + " " + " ".join(str(m) for m in exc.fields.values()), "error")
+    run_action(lambda: policy_service.add_holiday(request.form.to_dict()), _("Changes saved."))
     return redirect(url_for("circulation.policies"), 303)
 
 

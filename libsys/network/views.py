@@ -1,13 +1,13 @@
 """Staff pages for the network: libraries and rotation points, stores, administrative units."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from libsys.accounts.access import permission_required
-from libsys.errors import LibsysError, NotFound
+from libsys.core.forms import save_form
+from libsys.errors import NotFound
 from libsys.extensions import db
 from libsys.network.models import (
     ADMIN_LEVELS,
@@ -80,18 +80,6 @@ def _choices() -> dict:
     }
 
 
-def _save(action, values, on_success):
-    """Run a service in a savepoint; on a rule broken, return the errors to show."""
-    try:
-        with db.session.begin_nested():
-            result = action()
-    except LibsysError as exc:
-        flash(str(exc.message), "error")
-        return None, exc.fields
-    flash(_("Changes saved."), "success")
-    return redirect(on_success(result)), {}
-
-
 @bp.route("/")
 @permission_required("network.view")
 def index():
@@ -105,10 +93,8 @@ def new_library():
     """Add a library or rotation point."""
     values, errors = request.form.to_dict(), {}
     if request.method == "POST":
-        response, errors = _save(
-            lambda: save_library(values),
-            values,
-            lambda lib: url_for("network.library", code=lib.code),
+        response, errors = save_form(
+            lambda: save_library(values), lambda lib: url_for("network.library", code=lib.code)
         )
         if response:
             return response
@@ -132,9 +118,8 @@ def edit_library(code):
     errors = {}
     if request.method == "POST":
         values = request.form.to_dict()
-        response, errors = _save(
+        response, errors = save_form(
             lambda: save_library(values, library),
-            values,
             lambda lib: url_for("network.library", code=lib.code),
         )
         if response:
@@ -167,9 +152,8 @@ def add_store(code):
     """Add a store to a library."""
     library = get_library(code)
     values = request.form.to_dict()
-    response, errors = _save(
+    response, errors = save_form(
         lambda: save_store(library, values),
-        values,
         lambda store: url_for("network.library", code=library.code),
     )
     if response:
@@ -190,9 +174,8 @@ def edit_store(code, store_id):
     errors = {}
     if request.method == "POST":
         values = request.form.to_dict()
-        response, errors = _save(
+        response, errors = save_form(
             lambda: save_store(library, values, store),
-            values,
             lambda s: url_for("network.library", code=library.code),
         )
         if response:
@@ -219,8 +202,8 @@ def units():
         if not current_user.can("network.manage"):
             abort(403)
         values = request.form.to_dict()
-        response, errors = _save(
-            lambda: save_admin_unit(values), values, lambda unit: url_for("network.units")
+        response, errors = save_form(
+            lambda: save_admin_unit(values), lambda unit: url_for("network.units")
         )
         if response:
             return response
@@ -243,8 +226,8 @@ def edit_unit(code):
     errors = {}
     if request.method == "POST":
         values = request.form.to_dict()
-        response, errors = _save(
-            lambda: save_admin_unit(values, unit), values, lambda u: url_for("network.units")
+        response, errors = save_form(
+            lambda: save_admin_unit(values, unit), lambda u: url_for("network.units")
         )
         if response:
             return response

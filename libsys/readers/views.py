@@ -1,12 +1,12 @@
 """Staff pages for readers: register, find, edit, renew a card, block and unblock."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from libsys.accounts.access import permission_required
-from libsys.errors import LibsysError
+from libsys.core.forms import run_action, save_form
 from libsys.extensions import db
 from libsys.network.models import AdminUnit, Library
 from libsys.readers.ethnicities import ETHNICITIES
@@ -73,21 +73,17 @@ def new():
     errors, values = {}, {}
     if request.method == "POST":
         values = request.form.to_dict()
-        try:
-            with db.session.begin_nested():
-                reader = register_reader(values)
-            flash(
-                _(
-                    "Reader %(name)s registered with card %(card)s.",
-                    name=reader.full_name,
-                    card=reader.card_number,
-                ),
-                "success",
-            )
-            return redirect(url_for("readers.show", card_number=reader.card_number))
-        except LibsysError as exc:
-            errors = exc.fields
-            flash(str(exc.message), "error")
+        response, errors = save_form(
+            lambda: register_reader(values),
+            lambda reader: url_for("readers.show", card_number=reader.card_number),
+            lambda reader: _(
+                "Reader %(name)s registered with card %(card)s.",
+                name=reader.full_name,
+                card=reader.card_number,
+            ),
+        )
+        if response:
+            return response
     return render_template(
         "readers/form.html", values=values, errors=errors, reader=None, **_form_choices()
     ), (422 if errors else 200)
@@ -118,15 +114,13 @@ def edit(card_number):
         values = request.form.to_dict()
         values.setdefault("keep_history", "")
         values.setdefault("disability", "")
-        try:
-            with db.session.begin_nested():
-                update_reader(reader, values)
-            flash(_("Changes saved."), "success")
-            return redirect(url_for("readers.show", card_number=reader.card_number))
-        except LibsysError as exc:
-            errors = exc.fields
-            flash(str(exc.message), "error")
-            db.session.refresh(reader)
+        response, errors = save_form(
+            lambda: update_reader(reader, values),
+            lambda _result: url_for("readers.show", card_number=reader.card_number),
+        )
+        if response:
+            return response
+        db.session.refresh(reader)
     else:
         values = _reader_values(reader)
     return render_template(
@@ -160,12 +154,7 @@ def _reader_values(reader) -> dict:
 
 def _action(card_number, action, success_message):
     reader = get_reader(card_number)
-    try:
-        with db.session.begin_nested():
-            action(reader)
-        flash(success_message, "success")
-    except LibsysError as exc:
-        flash(str(exc.message) + " " + " ".join(str(m) for m in exc.fields.values()), "error")
+    run_action(lambda: action(reader), success_message)
     return redirect(url_for("readers.show", card_number=reader.card_number))
 
 

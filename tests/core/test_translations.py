@@ -42,3 +42,17 @@ def test_placeholders_survive_translation():
     for msgid, msgstr in _vietnamese_catalogue().items():
         wanted = sorted(re.findall(r"%\(\w+\)s", msgid))
         assert sorted(re.findall(r"%\(\w+\)s", msgstr)) == wanted, msgid
+
+
+def test_one_message_has_one_translation_in_every_domain():
+    """Catalogues are merged at run time: the same English text must not mean two things."""
+    seen: dict[str, set[str]] = {}
+    for directory in translation_directories():
+        po_path = directory / "vi" / "LC_MESSAGES" / "messages.po"
+        if po_path.exists():
+            with po_path.open("rb") as handle:
+                for message in read_po(handle):
+                    if message.id and message.string:
+                        seen.setdefault(message.id, set()).add(message.string)
+    conflicts = {msgid: sorted(texts) for msgid, texts in seen.items() if len(texts) > 1}
+    assert not conflicts, conflicts

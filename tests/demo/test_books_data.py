@@ -58,7 +58,11 @@ def isbn13_valid(isbn: str) -> bool:
 
 def isbn10_valid(isbn: str) -> bool:
     digits = isbn.replace("-", "").upper()
-    if len(digits) != 10 or not digits[:9].isdigit() or not (digits[9].isdigit() or digits[9] == "X"):
+    if (
+        len(digits) != 10
+        or not digits[:9].isdigit()
+        or not (digits[9].isdigit() or digits[9] == "X")
+    ):
         return False
     values = [int(d) for d in digits[:9]] + [10 if digits[9] == "X" else int(digits[9])]
     return sum((10 - i) * v for i, v in enumerate(values)) % 11 == 0
@@ -121,7 +125,9 @@ def test_required_keys_and_types(books):
         assert book["title"].strip(), i
         assert book["summary"].strip(), i
         assert all(isinstance(a, str) and a.strip() for a in book["authors"]), i
-        assert book["subjects"] and all(isinstance(s, str) and s.strip() for s in book["subjects"]), i
+        assert book["subjects"] and all(
+            isinstance(s, str) and s.strip() for s in book["subjects"]
+        ), i
         assert book["store_hint"] in STORES, (i, book["store_hint"])
         assert book["audience"] in AUDIENCES, (i, book["audience"])
         assert book["language"] in LANGUAGES, (i, book["language"])
@@ -154,7 +160,8 @@ def test_isbns_have_valid_check_digits(books):
 
 def test_no_duplicate_title_author_year(books):
     keys = Counter(
-        (book["title"], book["authors"][0] if book["authors"] else None, book["year"]) for book in books
+        (book["title"], book["authors"][0] if book["authors"] else None, book["year"])
+        for book in books
     )
     duplicates = [key for key, count in keys.items() if count > 1]
     assert not duplicates

@@ -1,0 +1,31 @@
+"""What the circulation staff pages share: the library a page works for, and library lists."""
+
+from flask import request
+from flask_login import current_user
+from sqlalchemy import select
+
+from libsys.extensions import db
+from libsys.network.models import Library
+
+
+def working_library() -> Library | None:
+    """The librarian's own library; a network account picks one with ?library=CODE (else all)."""
+    if current_user.library_id is not None:
+        return current_user.library
+    code = request.values.get("library")
+    if code:
+        return db.session.scalar(select(Library).where(Library.code == code))
+    return None
+
+
+def library_code_arg(library: Library | None) -> str | None:
+    """The ?library= to keep in links: only a network account chooses a library."""
+    return library.code if library is not None and current_user.library_id is None else None
+
+
+def library_options() -> list[tuple[str, str]]:
+    """(code, name) of every library that is not a rotation point, for a library filter."""
+    libraries = db.session.scalars(
+        select(Library).where(Library.level != "point").order_by(Library.code)
+    )
+    return [(lib.code, lib.name) for lib in libraries]

@@ -1,0 +1,58 @@
+"""What page views share when a form or a button runs a service.
+
+A failed action must leave nothing written: the service runs in a savepoint, and a
+LibsysError is turned into a flashed message (and the fields to show next to the form).
+"""
+
+from collections.abc import Callable
+
+from flask import flash, redirect
+from flask_babel import gettext as _
+
+from libsys.errors import LibsysError
+from libsys.extensions import db
+
+
+def error_text(exc: LibsysError) -> str:
+    """The error's message followed by what is wrong with each field (for a page with no form)."""
+    return " ".join([str(exc.message), *(str(m) for m in exc.fields.values())])
+
+
+def save_form(
+    action: Callable,
+    next_url: Callable,
+    message: Callable | None = None,
+    *,
+    status: int = 302,
+):
+    """Run a form's service in a savepoint: on success flash and redirect, else flash the error.
+
+    Returns (response, errors): a redirect to `next_url(result)` and {} when the service
+    succeeded (flashing `message(result)`, by default "Changes saved."); None and the error's
+    fields when it broke a rule, so the view shows the form again with them.
+    """
+    try:
+        with db.session.begin_nested():
+            result = action()
+    except LibsysError as exc:
+        flash(str(exc.message), "error")
+        return None, exc.fields
+    flash(message(result) if message is not None else _("Changes saved."), "success")
+    return redirect(next_url(result), status), {}
+
+
+def run_action(action: Callable, message=None) -> bool:
+    """Run a button's service in a savepoint and flash the outcome; True when it succeeded.
+
+    `message` (a string, already translated) is flashed on success; on a broken rule the
+    error and what is wrong with each field are flashed instead.
+    """
+    try:
+        with db.session.begin_nested():
+            action()
+    except LibsysError as exc:
+        flash(error_text(exc), "error")
+        return False
+    if message is not None:
+        flash(message, "success")
+    return True
