@@ -6,9 +6,9 @@ batches instead of once per commit.
 
 from flask import Flask
 
-from libsys.search.sync import bulk_indexing
+from libsys.search.sync import bulk_indexing, wait_for_index
 
-__all__ = ["bulk_indexing", "init_app"]
+__all__ = ["bulk_indexing", "init_app", "wait_for_index"]
 
 
 def init_app(app: Flask) -> None:

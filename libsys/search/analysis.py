@@ -65,6 +65,18 @@ class VietnameseTokenizer(Tokenizer):
             and getattr(other, "marked_only", False) == getattr(self, "marked_only", False)
         )
 
+    def words(self, value) -> list[str]:
+        """The token texts of value, as a plain list (the fast path of the index formats);
+        a list is taken as already tokenized."""
+        if isinstance(value, list | tuple):
+            return list(value)
+        form = fold(value) if self.folded else exact_form(value)
+        if getattr(self, "marked_only", False):
+            if form.isascii():
+                return []
+            return [w for w in _WORD.findall(form.replace("_", " ")) if not w.isascii()]
+        return _WORD.findall(form.replace("_", " "))
+
     def __call__(
         self,
         value,

@@ -11,11 +11,22 @@ from libsys.search.documents import _stamp, build_documents
 CHUNK = 2000
 
 
-def index_records(session, record_ids, *, fresh: bool = False, progress: Callable | None = None):
-    """Index (or, when gone from the database, remove) these records with one writer."""
+def index_records(
+    session,
+    record_ids,
+    *,
+    fresh: bool = False,
+    progress: Callable | None = None,
+    lock_wait: float | None = None,
+):
+    """Index (or, when gone from the database, remove) these records with one writer.
+
+    `lock_wait`: seconds to wait for another process's Whoosh writer before giving up
+    with whoosh.index.LockError (default: the backend's long wait)."""
     ids = list(record_ids)
     backend = current_backend()
-    with backend.batch_writer(session, fresh=fresh) as write:
+    options = {} if lock_wait is None or backend.name != "whoosh" else {"timeout": lock_wait}
+    with backend.batch_writer(session, fresh=fresh, **options) as write:
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             write(build_documents(session, chunk))

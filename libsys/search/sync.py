@@ -6,22 +6,42 @@ built in `before_commit` from the transaction's own data, and written after the 
 the PostgreSQL backend writes its rows inside the same transaction, the Whoosh backend
 writes its files in `after_commit`. Inside `bulk_indexing()` the Whoosh writes wait and are
 made in big batches, which is what a long import needs.
+
+A commit that only changed copies' status or location (a checkout, a return, a transfer)
+does not write the Whoosh index on the request path: its record ids go to this process's
+`BackgroundIndexer`, a thread that indexes them in batches (every INDEX_INTERVAL seconds or
+INDEX_BATCH ids) from the committed data, with one writer, skipping a turn when another
+process holds the index lock. Record edits stay synchronous. `wait_for_index()` indexes the
+queue at once (tests); the queue is also flushed at process exit.
 """
 
+import atexit
 import logging
 import os
 import threading
+import time
 from contextlib import contextmanager
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 # The same key as libsys.catalog.services.CHANGED_RECORDS_KEY: services note ids there.
 CHANGED_RECORDS_KEY = "libsys_changed_record_ids"
 CHANGED_ITEMS_KEY = "libsys_search_changed_item_ids"
 PREPARED_KEY = "libsys_search_prepared"
+DEFERRED_KEY = "libsys_search_deferred"
+RECORD_WRITE_KEY = "libsys_search_record_write"  # this transaction changed a record itself
+AVAILABILITY_KEY = "libsys_search_availability"  # ...or only copies' status/location
 BULK_FLUSH_EVERY = 25_000  # documents buffered in bulk mode before a write
+INDEX_INTERVAL = 0.5  # seconds between background index writes
+INDEX_BATCH = 500  # ids that start a background write at once
+LOCK_WAIT = 0.2  # seconds the background writer waits for another process's writer
+# Copy attributes whose change only moves the copy or changes its availability. Any other
+# change (call number, barcode, a new or deleted copy) is indexed with the commit.
+AVAILABILITY_ATTRIBUTES = frozenset(
+    {"status", "store_id", "store", "location_library_id", "location_library", "updated_at"}
+)
 
 log = logging.getLogger(__name__)
 _state = threading.local()
@@ -46,31 +66,54 @@ def _after_flush(session, _flush_context):
     from libsys.catalog.models import Item, Record
 
     changed = None
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    dirty = session.dirty
+    for obj in (*session.new, *dirty, *session.deleted):
         if isinstance(obj, Record):
             changed = _pending(session) if changed is None else changed
             changed.add(obj.id)
+            # A title whose copy collection only changed (a loan loads it) is not edited.
+            if obj not in dirty or session.is_modified(obj, include_collections=False):
+                session.info[RECORD_WRITE_KEY] = True
         elif isinstance(obj, Item):
             changed = _pending(session) if changed is None else changed
             changed.add(obj.record_id)
-            history = getattr(obj, "_sa_instance_state", None)
-            previous = history.committed_state.get("record_id") if history is not None else None
+            state = inspect(obj)
+            previous = state.committed_state.get("record_id")
             if isinstance(previous, int):
                 changed.add(previous)  # a copy moved to another title
+            if obj in dirty and not (set(state.committed_state) - AVAILABILITY_ATTRIBUTES):
+                session.info[AVAILABILITY_KEY] = True
+            else:
+                session.info[RECORD_WRITE_KEY] = True
 
 
 def _do_orm_execute(state):
-    """Bulk INSERT/UPDATE of copies bypass the flush: note their records from the rows."""
-    if not (state.is_insert or state.is_update):
+    """Bulk INSERT/UPDATE of copies bypass the flush: note their records from the rows, and
+    whether the statement edits records/copies or only changes copies' status/location."""
+    if not (state.is_insert or state.is_update or state.is_delete):
         return
-    from libsys.catalog.models import Item
+    from libsys.catalog.models import Item, Record
 
     mapper = state.bind_arguments.get("mapper")
-    if mapper is None or mapper.class_ is not Item:
+    if mapper is None or mapper.class_ not in (Item, Record):
         return
     rows = state.parameters
     if isinstance(rows, dict):
         rows = [rows]
+    if mapper.class_ is Record or not state.is_update:
+        state.session.info[RECORD_WRITE_KEY] = True
+    else:
+        columns = {
+            str(getattr(key, "key", key)) for key in getattr(state.statement, "_values", None) or ()
+        }
+        for row in rows or ():
+            columns |= set(row)
+        if columns - AVAILABILITY_ATTRIBUTES - {"id"}:
+            state.session.info[RECORD_WRITE_KEY] = True
+        else:
+            state.session.info[AVAILABILITY_KEY] = True
+    if mapper.class_ is not Item or state.is_delete:
+        return
     for row in rows or ():
         if "record_id" in row:
             _pending(state.session).add(row["record_id"])
@@ -80,10 +123,17 @@ def _do_orm_execute(state):
 
 def _before_commit(session):
     """Build the changed records' documents while the transaction can still read them."""
+    if session.in_nested_transaction():
+        return  # a savepoint released: the outer commit indexes (and classifies) it all
     if not has_app_context() or not sync_enabled():
+        _forget_kind(session)
         return
     if session.new or session.dirty or session.deleted:
         session.flush()
+    only_availability = session.info.pop(AVAILABILITY_KEY, False) and not session.info.pop(
+        RECORD_WRITE_KEY, False
+    )
+    _forget_kind(session)
     record_ids = session.info.pop(CHANGED_RECORDS_KEY, None) or set()
     item_ids = session.info.pop(CHANGED_ITEMS_KEY, None)
     if item_ids:
@@ -99,6 +149,10 @@ def _before_commit(session):
 
     backend = current_backend()
     bulk = getattr(_state, "bulk", None)
+    if only_availability and bulk is None and backend.name == "whoosh" and _defers():
+        # Only availability changed: the background indexer writes it, off the request path.
+        session.info.setdefault(DEFERRED_KEY, set()).update(record_ids)
+        return
     if bulk is not None and backend.name == "whoosh":
         # Index what earlier commits made once enough has gathered (it is committed, so
         # readable here); this transaction's records wait for its own commit.
@@ -116,7 +170,10 @@ def _before_commit(session):
 
 
 def _after_commit(session):
-    """Write the prepared documents to the index files."""
+    """Write the prepared documents to the index files; queue the deferred ids."""
+    deferred = session.info.pop(DEFERRED_KEY, None)
+    if deferred and has_app_context():
+        indexer_for(current_app._get_current_object()).add(deferred)
     prepared = session.info.pop(PREPARED_KEY, None)
     if not prepared or not has_app_context():
         return
@@ -135,6 +192,22 @@ def _after_commit(session):
 def _after_rollback(session):
     """Forget documents built for a commit that did not happen."""
     session.info.pop(PREPARED_KEY, None)
+    session.info.pop(DEFERRED_KEY, None)
+    _forget_kind(session)
+
+
+def _forget_kind(session) -> None:
+    session.info.pop(RECORD_WRITE_KEY, None)
+    session.info.pop(AVAILABILITY_KEY, None)
+
+
+def _defers() -> bool:
+    """Whether availability-only changes are queued (SEARCH_DEFER_AVAILABILITY, or
+    LIBSYS_SEARCH_DEFER=0 to index them with the commit as before; default on)."""
+    configured = current_app.config.get("SEARCH_DEFER_AVAILABILITY")
+    if configured is not None:
+        return bool(configured)
+    return os.environ.get("LIBSYS_SEARCH_DEFER", "1") != "0"
 
 
 def install() -> None:
@@ -182,3 +255,118 @@ def bulk_indexing():
             _flush_bulk(bulk, session)
             if not was_open:
                 session.rollback()  # end our read: SQLite would keep its write lock
+
+
+class BackgroundIndexer:
+    """This process's queue of records whose availability changed, indexed in batches.
+
+    A daemon thread writes the queue every INDEX_INTERVAL seconds (at once from INDEX_BATCH
+    ids on), building documents from the committed data with its own session, so the index
+    always gets the latest state whatever order processes write in. When another process
+    holds the index lock it keeps the ids and tries again next time. Under app.testing no
+    thread runs (the test's data is only visible in its own transaction): `wait_for_index()`
+    writes the queue.
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.pid = os.getpid()
+        self.pending: set[int] = set()
+        self.condition = threading.Condition()
+        self.writing = threading.Lock()
+        self.thread: threading.Thread | None = None
+        self.threaded = app.config.get("SEARCH_BACKGROUND_INDEXER", not app.testing)
+        atexit.register(self.close)
+
+    def add(self, record_ids) -> None:
+        """Queue record ids; the thread indexes them soon."""
+        with self.condition:
+            self.pending.update(record_ids)
+            if self.threaded and self.thread is None:
+                self.thread = threading.Thread(
+                    target=self._run, name="libsys-search-indexer", daemon=True
+                )
+                self.thread.start()
+            if len(self.pending) >= INDEX_BATCH:
+                self.condition.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self.condition:
+                self.condition.wait(timeout=INDEX_INTERVAL)
+                if not self.pending:
+                    continue
+            try:
+                self.flush(lock_wait=LOCK_WAIT)
+            except Exception:  # noqa: BLE001  (keep the thread alive; reindex --check repairs)
+                log.exception("background indexing failed")
+                time.sleep(INDEX_INTERVAL)
+
+    def flush(self, session=None, lock_wait: float | None = None) -> bool:
+        """Index the queued records now; False when the index lock was busy (ids kept)."""
+        from whoosh.index import LockError
+
+        from libsys.search.indexing import index_records
+
+        with self.writing:
+            with self.condition:
+                ids, self.pending = self.pending, set()
+            if not ids:
+                return True
+            try:
+                if session is not None:
+                    index_records(session, sorted(ids), lock_wait=lock_wait)
+                    return True
+                # A read-only request context: libsys.db then begins SQLite transactions as
+                # plain readers (BEGIN, not BEGIN IMMEDIATE), so the desk's writers never wait.
+                with self.app.test_request_context(method="GET"):
+                    from libsys.extensions import db
+
+                    with Session(db.engine) as own:
+                        index_records(own, sorted(ids), lock_wait=lock_wait)
+                return True
+            except LockError:
+                with self.condition:
+                    self.pending |= ids
+                return False
+            except BaseException:
+                with self.condition:
+                    self.pending |= ids
+                raise
+
+    def close(self) -> None:
+        """At exit: index what is still queued (waiting for the lock as long as needed)."""
+        if os.getpid() != self.pid or not self.pending:
+            return
+        try:
+            self.flush()
+        except Exception:  # noqa: BLE001  (exiting; reindex --check repairs)
+            log.exception("could not index %d queued records at exit", len(self.pending))
+
+
+_indexers: dict = {}
+_indexers_lock = threading.Lock()
+
+
+def indexer_for(app) -> BackgroundIndexer:
+    """This process's background indexer for the app (a new one after a fork)."""
+    key = (os.getpid(), id(app))
+    indexer = _indexers.get(key)
+    if indexer is None:
+        with _indexers_lock:
+            indexer = _indexers.get(key)
+            if indexer is None:
+                indexer = _indexers[key] = BackgroundIndexer(app)
+    return indexer
+
+
+def wait_for_index() -> None:
+    """Index every queued availability change now, with the current session (tests)."""
+    from libsys.extensions import db
+
+    indexer = indexer_for(current_app._get_current_object())
+    session = db.session()
+    was_open = session.in_transaction()
+    indexer.flush(session=session)
+    if not was_open:
+        session.rollback()  # end our read: SQLite would keep its write lock

@@ -1,6 +1,7 @@
 """The search API, the index kept in step with commits, reindex and --check."""
 
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from libsys.search.indexing import check_index
 
@@ -75,11 +76,17 @@ def test_an_edited_record_is_found_by_its_new_title_at_once(client, catalogue, d
     assert client.get("/api/v1/search?q=ten cu").get_json()["total"] == 0
 
 
-def test_a_copy_status_change_updates_availability(client, catalogue, db):
+def test_a_copy_status_change_updates_availability(client, catalogue, db, backend_name):
     record = catalogue.add("Sách đang mượn", copies=(("TVLC", "available"),))
     assert client.get("/api/v1/search?q=dang muon&available=1").get_json()["total"] == 1
     record.items[0].status = "on_loan"
     db.session.commit()
+    # Only availability changed: Whoosh indexes it in the background, not with the commit
+    # (PostgreSQL writes its rows inside the transaction, so nothing waits).
+    from libsys.search.sync import indexer_for, wait_for_index
+
+    assert (record.id in indexer_for(client.application).pending) == (backend_name == "whoosh")
+    wait_for_index()
     assert client.get("/api/v1/search?q=dang muon&available=1").get_json()["total"] == 0
 
 
@@ -147,3 +154,28 @@ def test_reindex_command_rebuilds_everything(app, catalogue, db):
 
 def test_health_reports_the_index(app, catalogue):
     assert app.extensions["libsys_search_health"]() in ("ok", "absent")
+
+
+def test_a_checkout_and_return_are_indexed_in_the_background(client, catalogue, db, backend_name):
+    from libsys.circulation.services import checkin, checkout
+    from libsys.network.models import Library
+    from libsys.search.sync import indexer_for, wait_for_index
+    from tests.circulation.conftest import adult
+
+    record = catalogue.add("Sách cho mượn", copies=(("TVLC", "available"),))
+    tvlc = db.session.scalar(select(Library).where(Library.code == "TVLC"))
+    indexer = indexer_for(client.application)
+    indexer.pending.clear()
+    checkout(record.items[0].barcode, adult().card_number, library=tvlc)
+    db.session.commit()
+    if backend_name == "whoosh":
+        assert record.id in indexer.pending  # not written with the commit
+        assert client.get("/api/v1/search?q=sach cho muon&available=1").get_json()["total"] == 1
+    wait_for_index()
+    assert not indexer.pending
+    assert client.get("/api/v1/search?q=sach cho muon&available=1").get_json()["total"] == 0
+    checkin(record.items[0].barcode, library=tvlc)
+    db.session.commit()
+    assert (record.id in indexer.pending) == (backend_name == "whoosh")
+    wait_for_index()
+    assert client.get("/api/v1/search?q=sach cho muon&available=1").get_json()["total"] == 1
