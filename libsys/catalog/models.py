@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -21,6 +22,19 @@ ITEM_STATUSES = (
     "withdrawn",
     "in_repair",
 )
+# What each status is called on the staff pages (one wording for the whole interface).
+ITEM_STATUS_LABELS = {
+    "available": _l("Available"),
+    "on_loan": _l("On loan"),
+    "on_hold_shelf": _l("On the hold shelf"),
+    "in_transit": _l("In transit"),
+    "at_rotation_point": _l("At a rotation point"),
+    "lost": _l("Lost"),
+    "damaged": _l("Damaged"),
+    "withdrawn": _l("Withdrawn"),
+    "in_repair": _l("In repair"),
+}
+assert set(ITEM_STATUS_LABELS) == set(ITEM_STATUSES)
 ACQUISITION_SOURCES = ("purchase", "gift", "legal_deposit", "exchange", "rotation")
 
 

@@ -33,6 +33,7 @@ from libsys.catalog.importer import MATCH_POLICIES, default_commit_every, previe
 from libsys.catalog.marc import Rejected, UnreadableFile, count_permissive
 from libsys.catalog.models import (
     ACQUISITION_SOURCES,
+    ITEM_STATUS_LABELS,
     ITEM_STATUSES,
     ImportJob,
     Item,
@@ -62,17 +63,7 @@ PAGE_SIZE = 50
 PREVIEW_RECORDS = 20
 MAX_COPIES_AT_ONCE = 200
 
-STATUS_LABELS = {
-    "available": _l("Available"),
-    "on_loan": _l("On loan"),
-    "on_hold_shelf": _l("On the hold shelf"),
-    "in_transit": _l("In transit"),
-    "at_rotation_point": _l("At a rotation point"),
-    "lost": _l("Lost"),
-    "damaged": _l("Damaged"),
-    "withdrawn": _l("Withdrawn"),
-    "in_repair": _l("In repair"),
-}
+STATUS_LABELS = ITEM_STATUS_LABELS
 SOURCE_LABELS = {
     "purchase": _l("Purchase"),
     "gift": _l("Gift"),

@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from libsys.accounts.access import permission_required
-from libsys.catalog.models import Item
+from libsys.catalog.models import ITEM_STATUS_LABELS, Item
 from libsys.circulation.models import ACTIVE_HOLD_STATUSES, Hold, Loan
 from libsys.circulation.transfers import (
     cancel_transfer,
@@ -31,17 +31,7 @@ DAMAGE_STATUSES = ("damaged", "in_repair")
 # A copy with a reader, on the road or gone for good is not declared damaged from here.
 NOT_DAMAGEABLE = ("on_loan", "in_transit", "withdrawn", "at_rotation_point")
 FINDABLE = ("lost", "damaged", "in_repair")
-STATUS_LABELS = {
-    "available": _l("Available"),
-    "on_loan": _l("On loan"),
-    "on_hold_shelf": _l("On the hold shelf"),
-    "in_transit": _l("In transit"),
-    "at_rotation_point": _l("At a rotation point"),
-    "lost": _l("Lost"),
-    "damaged": _l("Damaged"),
-    "withdrawn": _l("Withdrawn"),
-    "in_repair": _l("In repair"),
-}
+STATUS_LABELS = ITEM_STATUS_LABELS
 
 bp = Blueprint("losses", __name__, url_prefix="/staff/copy-status")
 

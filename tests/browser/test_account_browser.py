@@ -49,7 +49,8 @@ def test_reader_signs_in_and_sees_her_loans(phone_page, reader_with_loan):
     page.get_by_label("Tên đăng nhập hoặc số thẻ").fill(reader_with_loan["card"])
     page.get_by_label("Mật khẩu").fill(READER_PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    # Wait for the sign-in to land (it redirects away from /login) before opening the account.
+    page.wait_for_url(lambda url: "/login" not in url)
     page.goto("/account/")
     loans = page.locator("#loans")
     assert reader_with_loan["title"] in loans.inner_text()
