@@ -1,11 +1,11 @@
 """Staff accounts: creating them, signing in, API tokens."""
 
 import secrets
-import time
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from libsys.accounts.models import ApiToken, User, hash_token
@@ -90,39 +90,34 @@ def create_token(username: str, name: str = "") -> str:
     return token
 
 
-# token digest -> (user id, when looked up): saves the token query on every API call of a
-# busy desk. A revoked token stops working within TOKEN_CACHE_SECONDS in every worker.
-TOKEN_CACHE_SECONDS = 30
-_token_cache: dict[str, tuple[int, float]] = {}
+# Built once: the API runs it on every call.
+_USER_FOR_TOKEN = (
+    select(User)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .options(joinedload(User.library))
+    .where(
+        ApiToken.token_hash == bindparam("digest"),
+        ApiToken.revoked.is_(False),
+        User.active.is_(True),
+    )
+)
 
 
 def user_for_token(token: str) -> User | None:
-    """The active account a Bearer token acts for, or None."""
-    digest = hash_token(token)
-    cached = _token_cache.get(digest)
-    if cached is not None and time.monotonic() - cached[1] < TOKEN_CACHE_SECONDS:
-        user = db.session.get(User, cached[0])
-        if user is not None and user.active:
-            return user
-    row = db.session.execute(
-        select(ApiToken.user_id).where(ApiToken.token_hash == digest, ApiToken.revoked.is_(False))
-    ).first()
-    user = db.session.get(User, row.user_id) if row is not None else None
-    if user is None or not user.active:
-        _token_cache.pop(digest, None)
-        return None
-    if len(_token_cache) > 10_000:
-        _token_cache.clear()
-    _token_cache[digest] = (user.id, time.monotonic())
-    return user
+    """The active account a Bearer token acts for, or None.
+
+    One query per API call: the token, its account and the account's library together
+    (the desk's hot path needs all three), so a revoked token or a disabled account stops
+    working at once in every worker.
+    """
+    return db.session.scalar(_USER_FOR_TOKEN, {"digest": hash_token(token)})
 
 
 def revoke_tokens(user: User) -> int:
-    """Revoke every token of an account (effective at once in this worker)."""
+    """Revoke every token of an account."""
     tokens = list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)))
     for token in tokens:
         token.revoked = True
-        _token_cache.pop(token.token_hash, None)
     db.session.flush()
     return len(tokens)
 

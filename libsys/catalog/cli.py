@@ -115,9 +115,15 @@ def _parse_ids(value: str | None) -> list[int] | None:
 )
 @click.option("--ids", help="Only these record numbers, separated by commas")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
+@click.option(
+    "--copies/--no-copies",
+    default=True,
+    show_default=True,
+    help="Write each record's copies as Koha 952 fields",
+)
 @with_appcontext
-def export_marc_command(fmt, since, ids, output):
-    """Export catalogue records as ISO 2709 (UTF-8) or MARCXML."""
+def export_marc_command(fmt, since, ids, output, copies):
+    """Export catalogue records as ISO 2709 (UTF-8) or MARCXML, with their copies (952)."""
     id_list = _parse_ids(ids)
     since_day: date | None = since.date() if since else None
     total = count_export(since=since_day, ids=id_list)
@@ -125,7 +131,9 @@ def export_marc_command(fmt, since, ids, output):
         tqdm(total=total, unit="rec", file=sys.stderr, desc="export") as bar,
         open(output, "wb") as handle,
     ):
-        report = export_marc(handle, format=fmt, since=since_day, ids=id_list, progress=bar.update)
+        report = export_marc(
+            handle, format=fmt, since=since_day, ids=id_list, progress=bar.update, copies=copies
+        )
     click.echo(f"written {report.written} records to {output}")
     for left_out in report.not_written:
         click.echo(

@@ -49,6 +49,7 @@ OPENAPI_SCHEMAS = {
         "properties": {
             "loan_id": {"type": "integer", "nullable": True},
             "overdue_days": {"type": "integer"},
+            "fine": {"type": "integer", "description": "overdue fine charged, in VND (0: none)"},
             "hold": {"type": "object", "nullable": True},
             "route_to": {"type": "string", "nullable": True},
         },
@@ -180,6 +181,7 @@ def create_checkin():
         {
             "loan_id": result.loan.id if result.loan else None,
             "overdue_days": result.overdue_days,
+            "fine": result.fine,
             "hold": result.hold_slip(),
             "route_to": result.route_to,
         }

@@ -17,7 +17,7 @@ EXTRA_BLUEPRINT_MODULES = (
 
 def init_extras(app: Flask) -> None:
     """Register the blueprints, the reader-card endpoint, the checkin hook and `daily`."""
-    from libsys.circulation import cards, daily, transfers
+    from libsys.circulation import cards, daily, fines, transfers
 
     for name in EXTRA_BLUEPRINT_MODULES:
         module = import_optional(name)
@@ -34,6 +34,7 @@ def init_extras(app: Flask) -> None:
         )
     services = import_optional("libsys.circulation.services")
     hooks = getattr(services, "CHECKIN_HOOKS", None)
-    if hooks is not None and transfers.receive_on_checkin not in hooks:
-        hooks.append(transfers.receive_on_checkin)
+    for hook in (transfers.receive_on_checkin, fines.charge_on_checkin):
+        if hooks is not None and hook not in hooks:
+            hooks.append(hook)
     daily.init_app(app)

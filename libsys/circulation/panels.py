@@ -4,6 +4,7 @@ from flask import render_template
 from markupsafe import Markup
 
 from libsys.circulation.errors import REFUSAL_MESSAGES
+from libsys.circulation.fines import fines_due
 from libsys.circulation.services import reader_blocks, reader_holds, reader_loans
 from libsys.stats.events import local_today
 
@@ -17,6 +18,7 @@ def loans_panel(reader) -> Markup:
             loans=reader_loans(reader),
             holds=reader_holds(reader),
             blocks=reader_blocks(reader),
+            fines=fines_due(reader),
             today=local_today(),
             compact=True,
             messages=REFUSAL_MESSAGES,
@@ -25,8 +27,10 @@ def loans_panel(reader) -> Markup:
 
 
 def loans_json(reader) -> dict:
-    """The reader's current loans and holds as the reader API shows them."""
+    """The reader's current loans, holds and fines due as the reader API shows them."""
+    fines = fines_due(reader)
     return {
+        "fines_due": sum(fine.amount for fine in fines),
         "loans": [
             {
                 "loan_id": loan.id,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -20,9 +20,14 @@ from libsys.catalog.models import Item, Record
 from libsys.catalog.services import mark_changed
 from libsys.circulation.errors import DeskRefusal
 from libsys.circulation.models import ACTIVE_HOLD_STATUSES, Hold, Loan
-from libsys.circulation.policies import due_date_for, policy_for, shelf_expiry_for
-from libsys.circulation.visits import ensure_visit
-from libsys.db import utcnow
+from libsys.circulation.policies import (
+    due_date_for,
+    plain_rows,
+    policy_for,
+    shelf_expiry_for,
+)
+from libsys.circulation.visits import count_visit
+from libsys.db import insert_now, utcnow
 from libsys.errors import NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
@@ -100,7 +105,8 @@ def trigger(
     if apply is not None:
         apply(loan)
     loan.status = move.dest
-    db.session.flush()
+    # No flush here: the loan's change and its event go to the database together with the
+    # rest of the caller's work (one flush is much cheaper than one per change).
     details = context.get("event_details") or {}
     return record_event(
         move.event,
@@ -116,17 +122,60 @@ def trigger(
 # --- Lookups ---------------------------------------------------------------------------
 
 
+# The desk's statements are built once at import: on a scan, building a statement costs
+# more than the database takes to run it.
+_ITEM_BY_BARCODE = (
+    select(Item)
+    .options(joinedload(Item.store), joinedload(Item.record))
+    .where(Item.barcode == bindparam("barcode"))
+)
+_READERS = select(Reader).options(joinedload(Reader.category), joinedload(Reader.admin_unit))
+_READER_BY_CARD = _READERS.where(Reader.card_number == bindparam("card"))
+_READER_BY_CARD_ANY_CASE = _READERS.where(func.upper(Reader.card_number) == bindparam("card"))
+_OPEN_LOAN_OF_ITEM = (
+    select(Loan)
+    .options(
+        joinedload(Loan.reader).joinedload(Reader.category),
+        joinedload(Loan.reader).joinedload(Reader.admin_unit),
+    )
+    .where(Loan.item_id == bindparam("item_id"), Loan.returned_at.is_(None))
+)
+# The copy's open loan and the reader's open loans, with each copy's type (limits by type).
+_OPEN_LOANS_OF_ITEM_OR_READER = (
+    select(Loan.id, Loan.item_id, Loan.reader_id, Loan.status, Loan.due_date, Item.item_type)
+    .join(Item, Item.id == Loan.item_id)
+    .where(
+        Loan.returned_at.is_(None),
+        (Loan.item_id == bindparam("item_id")) | (Loan.reader_id == bindparam("reader_id")),
+    )
+)
+# Active holds of any reader on the copy or its title (held-for-another, the hold filled).
+_HOLDS_ON_ITEM_OR_TITLE = select(
+    Hold.id, Hold.reader_id, Hold.record_id, Hold.item_id, Hold.copy_level, Hold.status,
+    Hold.placed_at,
+).where(
+    Hold.status.in_(ACTIVE_HOLD_STATUSES),
+    (Hold.item_id == bindparam("item_id")) | (Hold.record_id == bindparam("record_id")),
+)  # fmt: skip
+# Holds a returned copy may be trapped for: already trapped for it, or any title-level one.
+_HOLDS_A_COPY_MAY_FILL = (
+    select(Hold)
+    .where(
+        Hold.status.in_(ACTIVE_HOLD_STATUSES),
+        (Hold.item_id == bindparam("item_id"))
+        | ((Hold.record_id == bindparam("record_id")) & ~Hold.copy_level),
+    )
+    .order_by(Hold.placed_at, Hold.id)
+)
+
+
 def find_item(barcode: str) -> Item:
     """The copy with this barcode, or UNKNOWN_ITEM."""
     barcode = (barcode or "").strip()
     item = None
     if barcode:
         # Store and title come in the same query: the rules and the event snapshot need them.
-        item = db.session.scalar(
-            select(Item)
-            .options(joinedload(Item.store), joinedload(Item.record))
-            .where(Item.barcode == barcode)
-        )
+        item = db.session.scalar(_ITEM_BY_BARCODE, {"barcode": barcode})
     if item is None:
         raise DeskRefusal(code="UNKNOWN_ITEM", details={"item": barcode})
     return item
@@ -137,12 +186,9 @@ def find_reader(card_number: str) -> Reader:
     card_number = (card_number or "").strip()
     reader = None
     if card_number:
-        query = select(Reader).options(joinedload(Reader.category), joinedload(Reader.admin_unit))
-        reader = db.session.scalar(query.where(Reader.card_number == card_number))
+        reader = db.session.scalar(_READER_BY_CARD, {"card": card_number})
         if reader is None:
-            reader = db.session.scalar(
-                query.where(func.upper(Reader.card_number) == card_number.upper())
-            )
+            reader = db.session.scalar(_READER_BY_CARD_ANY_CASE, {"card": card_number.upper()})
     if reader is None:
         raise DeskRefusal(code="UNKNOWN_READER", details={"reader": card_number})
     return reader
@@ -150,14 +196,7 @@ def find_reader(card_number: str) -> Reader:
 
 def open_loan_for(item) -> Loan | None:
     """The copy's open loan (on loan or lost), if any."""
-    return db.session.scalar(
-        select(Loan)
-        .options(
-            joinedload(Loan.reader).joinedload(Reader.category),
-            joinedload(Loan.reader).joinedload(Reader.admin_unit),
-        )
-        .where(Loan.item_id == item.id, Loan.returned_at.is_(None))
-    )
+    return db.session.scalar(_OPEN_LOAN_OF_ITEM, {"item_id": item.id})
 
 
 def reader_loans(reader) -> list[Loan]:
@@ -344,31 +383,18 @@ def checkout(
     item = find_item(item_barcode)
     reader = find_reader(card_number)
     today = local_today()
-    # One query for the copy's open loan and the reader's open loans (the desk's hot path).
-    open_rows = db.session.execute(
-        select(Loan, Item.item_type)
-        .join(Item, Item.id == Loan.item_id)
-        .where(
-            Loan.returned_at.is_(None), (Loan.item_id == item.id) | (Loan.reader_id == reader.id)
-        )
-    ).all()
-    current = next((loan for loan, _type in open_rows if loan.item_id == item.id), None)
+    open_rows = plain_rows(_OPEN_LOANS_OF_ITEM_OR_READER, item_id=item.id, reader_id=reader.id)
+    current = next((row for row in open_rows if row.item_id == item.id), None)
     if current is not None:
         if current.reader_id == reader.id and current.status == "on_loan":
-            return renew(current, library=library, user=user, override_reason=override_reason)
+            loan = db.session.get(Loan, current.id)
+            return renew(loan, library=library, user=user, override_reason=override_reason)
         raise DeskRefusal(code="ALREADY_ON_LOAN", details={"item": item.barcode})
     if item.status not in LENDABLE_STATUSES:
         raise DeskRefusal(code="NOT_FOR_LOAN", overridable=False, details={"status": item.status})
     policy = policy_for(library, reader.category_id, item)
-    holds = db.session.scalars(
-        select(Hold).where(
-            Hold.status.in_(ACTIVE_HOLD_STATUSES),
-            (Hold.item_id == item.id) | (Hold.record_id == item.record_id),
-        )
-    ).all()
-    loans = [
-        (loan.due_date, item_type) for loan, item_type in open_rows if loan.reader_id == reader.id
-    ]
+    holds = plain_rows(_HOLDS_ON_ITEM_OR_TITLE, item_id=item.id, record_id=item.record_id)
+    loans = [(row.due_date, row.item_type) for row in open_rows if row.reader_id == reader.id]
     codes = _checkout_refusals(item, reader, policy, today, loans, holds)
     # Decide before writing: a refusal leaves nothing behind.
     if codes:
@@ -402,8 +428,8 @@ def checkout(
             ).rowcount
             if changed != 1:
                 raise DeskRefusal(code="ALREADY_ON_LOAN", details={"item": item.barcode})
-            db.session.add(loan)
-            db.session.flush()
+            # The unique index on open loans stops a second loan of the copy (IntegrityError).
+            insert_now(loan)
     except IntegrityError:
         raise DeskRefusal(code="ALREADY_ON_LOAN", details={"item": item.barcode}) from None
     set_committed_value(item, "status", "on_loan")
@@ -424,14 +450,17 @@ def checkout(
         event_details={"due_date": due.isoformat()},
     )
     _fill_hold(reader, item, library, holds)
-    ensure_visit(reader, library, day=today)
+    count_visit(reader, library, day=today)
     loan.renewed_now = False
     db.session.flush()
     return loan
 
 
 def _fill_hold(reader, item, library, holds) -> None:
-    """The reader's hold that this loan satisfies becomes fulfilled (the copy's own first)."""
+    """The reader's hold that this loan satisfies becomes fulfilled (the copy's own first).
+
+    `holds` are the active holds on the copy or its title, as rows.
+    """
     own = [
         h
         for h in holds
@@ -440,7 +469,8 @@ def _fill_hold(reader, item, library, holds) -> None:
     ]
     if not own:
         return
-    hold = min(own, key=lambda h: (h.item_id != item.id, h.placed_at, h.id))
+    filled = min(own, key=lambda h: (h.item_id != item.id, h.placed_at, h.id))
+    hold = db.session.get(Hold, filled.id)
     hold.status = "fulfilled"
     hold.item_id = item.id
     hold.closed_at = utcnow()
@@ -510,7 +540,9 @@ class CheckinResult:
 
     item: Item
     loan: Loan | None = None
+    reader: Reader | None = None  # who returned it (the loan itself may forget them)
     overdue_days: int = 0
+    fine: int = 0  # VND charged for a late return (libsys.circulation.fines)
     hold: Hold | None = None  # the hold this copy now waits for (on the shelf or in transit)
     route_to: str | None = None  # library code the copy must travel to
     route_reason: str | None = None  # "hold", "home" or what a hook says ("rotation")
@@ -547,9 +579,12 @@ def checkin(item_barcode: str, *, library, user=None) -> CheckinResult:
     today = local_today()
     result = CheckinResult(item=item)
     loan = open_loan_for(item)
+    # Read before writing: the holds this copy may fill do not depend on closing the loan.
+    candidates = _holds_a_copy_may_fill(item)
     if loan is not None:
         reader = loan.reader
         result.loan = loan
+        result.reader = reader
         result.overdue_days = loan.overdue_days(today)
 
         def apply(changed: Loan) -> None:
@@ -569,24 +604,27 @@ def checkin(item_barcode: str, *, library, user=None) -> CheckinResult:
             reader=reader,
             event_details={"overdue_days": result.overdue_days},
         )
-    _place_copy(item, library, today, result)
+    _place_copy(item, library, today, result, candidates)
     for hook in CHECKIN_HOOKS:
         hook(result, library)
     db.session.flush()
     return result
 
 
-def _place_copy(item, library, today: date, result: CheckinResult) -> None:
-    """Decide where a copy goes after a scan: a hold shelf, in transit, or back on the shelf."""
-    # One query: a hold this copy is already trapped for, else the first one it can fill.
-    candidates = db.session.scalars(
-        select(Hold)
-        .where(
-            Hold.status.in_(ACTIVE_HOLD_STATUSES),
-            (Hold.item_id == item.id) | ((Hold.record_id == item.record_id) & ~Hold.copy_level),
-        )
-        .order_by(Hold.placed_at, Hold.id)
+def _holds_a_copy_may_fill(item) -> list[Hold]:
+    """Active holds this copy is trapped for or could fill, in queue order."""
+    return db.session.scalars(
+        _HOLDS_A_COPY_MAY_FILL, {"item_id": item.id, "record_id": item.record_id}
     ).all()
+
+
+def _place_copy(item, library, today: date, result: CheckinResult, candidates=None) -> None:
+    """Decide where a copy goes after a scan: a hold shelf, in transit, or back on the shelf.
+
+    `candidates` are the copy's `_holds_a_copy_may_fill` when the caller read them already.
+    """
+    if candidates is None:
+        candidates = _holds_a_copy_may_fill(item)
     trapped = next((h for h in candidates if h.item_id == item.id and h.status != "waiting"), None)
     hold = trapped or next((h for h in candidates if h.status == "waiting"), None)
     if hold is not None:

@@ -8,7 +8,7 @@ It can be cancelled only before it is sent: a copy already on the road must arri
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text, select
+from sqlalchemy import ForeignKey, Index, String, Text, bindparam, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from libsys.catalog.models import Item
@@ -117,11 +117,15 @@ def current_library_id(item: Item) -> int:
     return item.location_library_id or item.library_id
 
 
+# Built once: every return at the desk asks it.
+_OPEN_TRANSFER_OF_ITEM = select(Transfer).where(
+    Transfer.item_id == bindparam("item_id"), Transfer.status.in_(OPEN_STATUSES)
+)
+
+
 def open_transfer(item: Item) -> Transfer | None:
     """The copy's transfer that is requested or on the road, if any."""
-    return db.session.scalar(
-        select(Transfer).where(Transfer.item_id == item.id, Transfer.status.in_(OPEN_STATUSES))
-    )
+    return db.session.scalar(_OPEN_TRANSFER_OF_ITEM, {"item_id": item.id})
 
 
 def request_transfer(

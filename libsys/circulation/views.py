@@ -15,7 +15,8 @@ from sqlalchemy import select
 from libsys.accounts.access import permission_required
 from libsys.circulation import policies as policy_service
 from libsys.circulation.errors import REFUSAL_MESSAGES, DeskRefusal
-from libsys.circulation.models import CirculationPolicy, ClosedWeekday, Holiday
+from libsys.circulation.fines import fines_due, settle_fine
+from libsys.circulation.models import CirculationPolicy, ClosedWeekday, Fine, Holiday
 from libsys.circulation.services import (
     checkin,
     checkout,
@@ -120,6 +121,7 @@ def desk():
             "loans": reader_loans(reader),
             "holds": reader_holds(reader),
             "blocks": reader_blocks(reader),
+            "fines": fines_due(reader),
         }
     return render_template(
         "circulation/desk/desk.html",
@@ -209,6 +211,28 @@ def renew_one(loan_id):
     return redirect(url_for("circulation.desk"), 303)
 
 
+@bp.route("/fines/<int:fine_id>/settle", methods=["POST"])
+@permission_required("circulation.desk")
+def settle(fine_id):
+    """Mark a fine of the reader at the desk paid, or waived with a reason (override)."""
+    fine = db.get_or_404(Fine, fine_id)
+    waive = request.form.get("waive") == "1"
+    if waive and not _may_override():
+        flash(_("You may not waive fines."), "error")
+        return redirect(url_for("circulation.desk"), 303)
+    run_action(
+        lambda: settle_fine(
+            fine,
+            library=desk_library(),
+            user=current_user,
+            waive=waive,
+            reason=request.form.get("reason", ""),
+        ),
+        _("Fine waived.") if waive else _("Fine paid."),
+    )
+    return redirect(url_for("circulation.desk"), 303)
+
+
 @bp.route("/renew-all", methods=["POST"])
 @permission_required("circulation.desk")
 def renew_everything():
@@ -281,6 +305,7 @@ def _checkin_line(barcode: str) -> dict:
         "title": result.item.record.title,
         "was_on_loan": result.loan is not None,
         "overdue_days": result.overdue_days,
+        "fine": result.fine,
         "hold": result.hold_slip(),
         "route_to": result.route_to,
         "route_reason": result.route_reason,

@@ -2,8 +2,9 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ForeignKey, Index, String, bindparam, select, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from libsys.db import utcnow
@@ -106,30 +107,68 @@ def record_visit(library, reader=None, *, count: int = 1, category: str | None =
     return visit
 
 
+def _visit_insert(dialect):
+    """INSERT of a reader's visit that does nothing when the reader has one that day."""
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        insert(Visit.__table__)
+        .values(
+            library_id=bindparam("library_id"),
+            reader_id=bindparam("reader_id"),
+            day=bindparam("day"),
+            count=1,
+            category=bindparam("category"),
+            children=bindparam("children"),
+            created_at=bindparam("created_at"),
+        )
+        .on_conflict_do_nothing(
+            index_elements=["reader_id", "library_id", "day"],
+            index_where=Visit.__table__.c.reader_id.is_not(None),
+        )
+        .returning(Visit.__table__.c.id)
+    )
+
+
+# Built once per dialect (the desk counts a visit at every checkout).
+_VISIT_INSERTS = {name: _visit_insert(name) for name in ("sqlite", "postgresql")}
+
+
+def count_visit(reader, library, *, day: date | None = None) -> bool:
+    """Count the reader's visit today at this library unless it is counted already.
+
+    One statement: the unique index on (reader, library, day) keeps one visit even when two
+    desks scan the same card at once. Returns whether this call counted it (and appended the
+    `visit` event).
+    """
+    today = day or local_today()
+    # Only a visit added the ORM way must reach the table first; the caller's other pending
+    # work goes to the database later, in one flush.
+    if any(isinstance(obj, Visit) for obj in db.session.new):
+        db.session.flush()
+    connection = db.session.connection()
+    counted = connection.execute(
+        _VISIT_INSERTS[connection.dialect.name],
+        {
+            "library_id": library.id,
+            "reader_id": reader.id,
+            "day": today,
+            "category": reader.category.code,
+            "children": reader.category.is_children,
+            "created_at": utcnow(),
+        },
+    ).first()
+    if counted is None:
+        return False
+    record_event("visit", library=library, reader=reader, day=today)
+    return True
+
+
 def ensure_visit(reader, library, *, day: date | None = None) -> Visit:
     """The reader's visit today at this library, recorded now if there is none (never two)."""
     today = day or local_today()
-    visit = _find_visit(reader, library, today)
-    if visit is not None:
-        return visit
-    visit = Visit(
-        library_id=library.id,
-        reader_id=reader.id,
-        day=today,
-        count=1,
-        category=reader.category.code,
-        children=reader.category.is_children,
-    )
-    try:
-        # Two desks may scan the same card at once: the unique index keeps one visit.
-        with db.session.begin_nested():
-            db.session.add(visit)
-            db.session.flush()
-    except IntegrityError:
-        return _find_visit(reader, library, today)
-    record_event("visit", library=library, reader=reader, day=today)
+    count_visit(reader, library, day=today)
     db.session.flush()
-    return visit
+    return _find_visit(reader, library, today)
 
 
 def visits_today(library, day: date | None = None) -> dict:

@@ -37,5 +37,6 @@ READER = {
         "status": {"type": "string", "enum": ["active", "blocked", "expired"]},
         "loans": {"type": "array", "items": {"type": "object"}},
         "holds": {"type": "array", "items": {"type": "object"}},
+        "fines_due": {"type": "integer", "description": "overdue fines not yet paid, VND"},
     },
 }

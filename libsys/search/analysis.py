@@ -27,15 +27,22 @@ def folded_tokens(text: str | None) -> list[str]:
     return _WORD.findall(fold(text).replace("_", " "))
 
 
-def identifier_forms(text: str | None) -> set[str]:
-    """The forms an identifier is indexed and looked up under (ISBN, ISSN, barcode, ĐKCB)."""
+_SEPARATORS = re.compile(r"[\s-]")
+_ISBN_SHAPE = re.compile(r"\d{9}[\dx]|\d{13}")
+
+
+def identifier_forms(text: str | None, *, checked: bool = False) -> set[str]:
+    """The forms an identifier is indexed and looked up under (ISBN, ISSN, barcode, ĐKCB).
+
+    `checked`: the text is already a validated ISBN-13 (a record's ISBNs), so its ISBN-13
+    form is itself and the check digit need not be verified again."""
     raw = (text or "").strip().lower()
     if not raw:
         return set()
     forms = {raw}
-    compact = re.sub(r"[\s-]", "", raw)
+    compact = _SEPARATORS.sub("", raw)
     forms.add(compact)
-    if re.fullmatch(r"\d{9}[\dx]|\d{13}", compact):
+    if not checked and _ISBN_SHAPE.fullmatch(compact):
         from stdnum import isbn
 
         if isbn.is_valid(compact):

@@ -16,6 +16,10 @@ def reindex_command(check: bool) -> None:
     from libsys.search.indexing import all_record_ids, check_index, reindex_all
 
     backend = current_backend()
+    if check and backend.health(db.session) == "absent" and all_record_ids(db.session):
+        # No index yet (a new installation, or one of an older layout): build it whole.
+        click.echo("no search index yet: building it")
+        check = False
     if check:
         report = check_index(db.session, repair=False)
         click.echo(

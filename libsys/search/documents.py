@@ -24,6 +24,31 @@ YEAR_RANGES = (
     ("-1974", 0, 1974),
 )
 BATCH = 500
+# What a document needs of a record, read as plain rows (no ORM objects: a reindex of a
+# big catalogue reads every record).
+RECORD_COLUMNS = (
+    Record.id,
+    Record.title,
+    Record.subtitle,
+    Record.responsibility,
+    Record.authors,
+    Record.publisher,
+    Record.series,
+    Record.edition,
+    Record.summary,
+    Record.notes,
+    Record.subjects,
+    Record.isbn,
+    Record.issn,
+    Record.material_type,
+    Record.language,
+    Record.year,
+    Record.audience,
+    Record.created_at,
+    Record.updated_at,
+    Record.title_sort,
+    Record.author_sort,
+)
 
 
 def year_range(year: int | None) -> str | None:
@@ -69,19 +94,23 @@ def build_documents(session, record_ids) -> dict[int, dict | None]:
             select(RecordIsbn.record_id, RecordIsbn.isbn13).where(RecordIsbn.record_id.in_(chunk))
         ):
             isbns.setdefault(record_id, []).append(isbn13)
-        for record in session.execute(select(Record).where(Record.id.in_(chunk))).scalars():
+        for record in session.execute(select(*RECORD_COLUMNS).where(Record.id.in_(chunk))):
             out[record.id] = record_document(
                 record, copies.get(record.id, []), isbns.get(record.id)
             )
     return out
 
 
-def record_document(record: Record, copies: list, isbns: list[str] | None = None) -> dict:
-    """The index document of one record, given its copy rows and ISBNs."""
+def record_document(record, copies: list, isbns: list[str] | None = None) -> dict:
+    """The index document of one record (a Record or a row of RECORD_COLUMNS), given its
+    copy rows and ISBNs."""
+    subjects = [s for s in (record.subjects or "").split("; ") if s]
     held = [c for c in copies if c.status not in GONE_STATUSES]
     identifiers: set[str] = set()
-    for value in [record.isbn, record.issn, *(isbns or [])]:
-        identifiers |= identifier_forms(value)
+    # The record's ISBNs are validated ISBN-13s already (catalog.marc.describe).
+    for value in [record.isbn, *(isbns or [])]:
+        identifiers |= identifier_forms(value, checked=True)
+    identifiers |= identifier_forms(record.issn)
     for copy in held:
         identifiers |= identifier_forms(copy.accession_number)
         identifiers |= identifier_forms(copy.barcode)
@@ -104,7 +133,7 @@ def record_document(record: Record, copies: list, isbns: list[str] | None = None
         "id": record.id,
         "title": title,
         "authors": authors,
-        "subjects": "; ".join(record.subject_list),
+        "subjects": "; ".join(subjects),
         "other": other,
         "ids": sorted(identifiers),
         "library": sorted({c.code for c in held}),
@@ -112,7 +141,7 @@ def record_document(record: Record, copies: list, isbns: list[str] | None = None
         "language": record.language or None,
         "year": record.year,
         "year_range": year_range(record.year),
-        "subject": record.subject_list,
+        "subject": subjects,
         "audience": record.audience or None,
         "available": any(c.status == "available" for c in held),
         "added": (record.created_at or datetime(1970, 1, 1)).timestamp(),

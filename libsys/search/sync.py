@@ -4,8 +4,8 @@ Changed records are collected while the session flushes (ORM changes to Record a
 bulk INSERTs of copies, and the ids services note with `mark_changed`), their documents are
 built in `before_commit` from the transaction's own data, and written after the commit:
 the PostgreSQL backend writes its rows inside the same transaction, the Whoosh backend
-writes its files in `after_commit`. Inside `bulk_indexing()` the Whoosh writes wait and are
-made in big batches, which is what a long import needs.
+writes its files in `after_commit`. Inside `bulk_indexing()` the writes of both backends wait
+and are made in big batches, which is what a long import needs.
 
 A commit that only changed copies' status or location (a checkout, a return, a transfer)
 does not write the Whoosh index on the request path: its record ids go to this process's
@@ -34,6 +34,7 @@ DEFERRED_KEY = "libsys_search_deferred"
 RECORD_WRITE_KEY = "libsys_search_record_write"  # this transaction changed a record itself
 AVAILABILITY_KEY = "libsys_search_availability"  # ...or only copies' status/location
 BULK_FLUSH_EVERY = 25_000  # documents buffered in bulk mode before a write
+FOLLOWER_FROM = 5_000  # committed records in bulk mode that start an index follower process
 INDEX_INTERVAL = 0.5  # seconds between background index writes
 INDEX_BATCH = 500  # ids that start a background write at once
 LOCK_WAIT = 0.2  # seconds the background writer waits for another process's writer
@@ -153,10 +154,11 @@ def _before_commit(session):
         # Only availability changed: the background indexer writes it, off the request path.
         session.info.setdefault(DEFERRED_KEY, set()).update(record_ids)
         return
-    if bulk is not None and backend.name == "whoosh":
+    if bulk is not None:
         # Index what earlier commits made once enough has gathered (it is committed, so
-        # readable here); this transaction's records wait for its own commit.
-        if len(bulk["ids"]) >= BULK_FLUSH_EVERY:
+        # readable here; PostgreSQL rows go into this transaction); this transaction's
+        # records wait for its own commit.
+        if len(bulk["ids"]) >= BULK_FLUSH_EVERY and bulk["follower"] is None:
             _flush_bulk(bulk, session)
         session.info.setdefault(PREPARED_KEY, {}).update(dict.fromkeys(record_ids))
         return
@@ -180,6 +182,7 @@ def _after_commit(session):
     bulk = getattr(_state, "bulk", None)
     if bulk is not None:
         bulk["ids"].update(prepared)  # the session cannot read now: index at the next chance
+        _follow(bulk)
         return
     from libsys.search.backends import current_backend
 
@@ -231,22 +234,54 @@ def _flush_bulk(bulk: dict, session) -> None:
     index_records(session, ids)
 
 
+def _follow(bulk: dict) -> None:
+    """Hand committed ids to the index follower process (started once enough gathered)."""
+    if bulk["follower"] is None:
+        app = current_app._get_current_object()
+        if not _follower_wanted(app) or len(bulk["ids"]) < app.config.get(
+            "SEARCH_FOLLOWER_FROM", FOLLOWER_FROM
+        ):
+            return
+        from libsys.search.follower import IndexFollower
+
+        bulk["follower"] = IndexFollower(app)
+    bulk["follower"].send(bulk["ids"])
+    bulk["ids"] = set()
+
+
+def _follower_wanted(app) -> bool:
+    """Whether a long import's Whoosh indexing runs in a follower process (SEARCH_FOLLOWER,
+    default on outside tests: a test's data is not committed where a process can read it)."""
+    from libsys.search.backends import backend_for
+
+    configured = app.config.get("SEARCH_FOLLOWER")
+    wanted = (not app.testing) if configured is None else bool(configured)
+    return wanted and backend_for(app).name == "whoosh"
+
+
 @contextmanager
 def bulk_indexing():
-    """Within this block, Whoosh index writes wait and are made in a few big batches.
+    """Within this block, index writes (both backends) wait and are made in big batches.
 
     For long imports that commit every few hundred records: each commit only notes its
     records; every BULK_FLUSH_EVERY records, and at the end of the block, they are indexed
-    in one writer. Records are searchable when the block ends. Nested use is fine.
+    in one writer. With Whoosh, once FOLLOWER_FROM records have been committed, an index
+    follower process (libsys.search.follower) indexes them beside the import instead.
+    Records are searchable when the block ends. Nested use is fine.
     """
     if getattr(_state, "bulk", None) is not None:
         yield
         return
-    _state.bulk = bulk = {"ids": set()}
+    _state.bulk = bulk = {"ids": set(), "follower": None}
     try:
         yield
     finally:
         _state.bulk = None
+        follower = bulk["follower"]
+        if follower is not None:
+            # The follower indexes what is left; anything it could not, we index here.
+            follower.send(bulk["ids"])
+            bulk["ids"] = set(follower.finish())
         if bulk["ids"]:
             from libsys.extensions import db
 
@@ -254,7 +289,12 @@ def bulk_indexing():
             was_open = session.in_transaction()
             _flush_bulk(bulk, session)
             if not was_open:
-                session.rollback()  # end our read: SQLite would keep its write lock
+                from libsys.search.backends import current_backend
+
+                if current_backend().name == "postgres":
+                    session.commit()  # the search rows were written in this transaction
+                else:
+                    session.rollback()  # end our read: SQLite would keep its write lock
 
 
 class BackgroundIndexer:

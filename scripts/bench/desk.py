@@ -104,41 +104,62 @@ def wait_until_up(port: int, timeout: float = 60) -> None:
     sys.exit("the server did not start")
 
 
-def call(conn_factory, path: str, body: dict, token: str) -> tuple[int, float, dict]:
-    """POST JSON; (status, seconds, body)."""
-    payload = json.dumps(body)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    started = time.perf_counter()
-    conn = conn_factory()
-    conn.request("POST", path, body=payload, headers=headers)
-    response = conn.getresponse()
-    data = response.read()
-    elapsed = time.perf_counter() - started
-    conn.close()
-    return response.status, elapsed, json.loads(data or b"{}")
+class Desk:
+    """One desk's HTTP client: a kept-alive connection, JSON POSTs with the bearer token."""
+
+    def __init__(self, port: int, token: str, keep_alive: bool):
+        self.port, self.keep_alive = port, keep_alive
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        self.conn = None
+
+    def post(self, path: str, body: dict) -> tuple[int, float, dict]:
+        """POST JSON; (status, seconds, body). A kept connection the server closed is
+        reopened once (the request never reached it); a fresh connection's error is raised."""
+        payload = json.dumps(body)
+        started = time.perf_counter()
+        while True:
+            reused = self.conn is not None
+            if not reused:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            try:
+                self.conn.request("POST", path, body=payload, headers=self.headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.conn.close()
+                self.conn = None
+                if not reused:
+                    raise
+        elapsed = time.perf_counter() - started
+        if not self.keep_alive or response.will_close:
+            self.conn.close()
+            self.conn = None
+        return response.status, elapsed, json.loads(data or b"{}")
 
 
-def run_clients(port: int, token: str, pairs, threads: int, cycles: int) -> dict:
-    """Each thread lends and takes back its own copies; returns the timings per operation."""
+def run_clients(port: int, token: str, pairs, threads: int, cycles: int, keep_alive: bool) -> dict:
+    """Each thread lends and takes back its own copies; returns the timings per operation.
+
+    A thread's copies are used in turn, so each cycle lends a copy other than the last one.
+    """
     timings = {"checkout": [], "checkin": []}
     errors: list = []
     lock = threading.Lock()
     share = [pairs[i::threads] for i in range(threads)]
 
-    def factory():
-        return http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-
     def client(own):
+        desk = Desk(port, token, keep_alive)
         local = {"checkout": [], "checkin": []}
         for n in range(cycles):
             barcode, card = own[n % len(own)]
-            status, elapsed, body = call(
-                factory, "/api/v1/checkouts", {"item": barcode, "reader": card}, token
+            status, elapsed, body = desk.post(
+                "/api/v1/checkouts", {"item": barcode, "reader": card}
             )
             if status != 201:
                 errors.append(("checkout", status, body))
             local["checkout"].append(elapsed)
-            status, elapsed, body = call(factory, "/api/v1/checkins", {"item": barcode}, token)
+            status, elapsed, body = desk.post("/api/v1/checkins", {"item": barcode})
             if status != 200:
                 errors.append(("checkin", status, body))
             local["checkin"].append(elapsed)
@@ -156,6 +177,24 @@ def run_clients(port: int, token: str, pairs, threads: int, cycles: int) -> dict
     return {"timings": timings, "wall": wall, "errors": errors}
 
 
+def cpu_seconds(pids) -> float:
+    """User + system CPU seconds used so far by these processes (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_workers(master_pid: int) -> list[int]:
+    """The gunicorn master's child processes."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
 def percentile(values: list[float], share: float) -> float:
     """The value below which `share` of the values fall (nearest rank)."""
     ordered = sorted(values)
@@ -170,6 +209,16 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=4, help="client threads")
     parser.add_argument("--cycles", type=int, default=250, help="checkout+checkin per thread")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument(
+        "--worker-class",
+        default="gthread",
+        help="gunicorn worker class: gthread (one thread, keeps connections open) or sync",
+    )
+    parser.add_argument(
+        "--no-keep-alive",
+        action="store_true",
+        help="a new TCP connection per request (as the sync worker does anyway)",
+    )
     parser.add_argument("--copies", type=int, default=200, help="bench copies and readers")
     parser.add_argument("--keep", action="store_true", help="keep the data dir")
     parser.add_argument(
@@ -190,37 +239,50 @@ def main() -> int:
     token, pairs = prepare(env, args.copies)
 
     port = free_port()
-    server = subprocess.Popen(
-        [
-            str(VENV_BIN / "gunicorn"),
-            "--workers",
-            str(args.workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "libsys:create_app({'SEARCH_SYNC': False})"
-            if args.no_search_sync
-            else "libsys:create_app()",
-        ],
-        env=env,
-        cwd=PROJECT,
+    gunicorn = [
+        str(VENV_BIN / "gunicorn"),
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]
+    if args.worker_class == "gthread":
+        gunicorn += ["--threads", "1", "--keep-alive", "30"]
+    app = (
+        "libsys:create_app({'SEARCH_SYNC': False})"
+        if args.no_search_sync
+        else "libsys:create_app()"
     )
+    server = subprocess.Popen([*gunicorn, app], env=env, cwd=PROJECT)
+    keep_alive = not args.no_keep_alive
+    load_before = os.getloadavg()
     try:
         wait_until_up(port)
-        run_clients(port, token, pairs, args.threads, 5)  # warm-up: imports, caches
-        result = run_clients(port, token, pairs, args.threads, args.cycles)
+        run_clients(port, token, pairs, args.threads, 5, keep_alive)  # warm-up: imports, caches
+        pids = server_workers(server.pid)
+        server_cpu, client_cpu = cpu_seconds(pids), time.process_time()
+        result = run_clients(port, token, pairs, args.threads, args.cycles, keep_alive)
+        server_cpu, client_cpu = cpu_seconds(pids) - server_cpu, time.process_time() - client_cpu
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         if not args.keep:
             shutil.rmtree(data_dir, ignore_errors=True)
+    load_after = os.getloadavg()
 
     timings = result["timings"]
     operations = sum(len(v) for v in timings.values())
     sync = "search sync OFF" if args.no_search_sync else "search sync on"
-    print(f"\nDesk benchmark — {database}, gunicorn {args.workers} workers, {sync}, "
-          f"{args.threads} client threads, {args.cycles} cycles each")  # fmt: skip
+    connection = "kept-alive connections" if keep_alive else "a connection per request"
+    print(f"\nDesk benchmark — {database}, gunicorn {args.workers} {args.worker_class} workers, "
+          f"{sync}; client: {args.threads} Python threads (http.client, {connection}), "
+          f"{args.cycles} cycles each")  # fmt: skip
+    print(f"machine: {os.cpu_count()} CPUs, load average {load_before[0]:.2f} before, "
+          f"{load_after[0]:.2f} after (1 min)")  # fmt: skip
     print(f"operations: {operations} in {result['wall']:.2f} s = "
           f"{operations / result['wall']:.0f} checkouts/returns per second")  # fmt: skip
     for name, values in timings.items():
@@ -229,6 +291,9 @@ def main() -> int:
             f"p95 {percentile(values, 0.95) * 1000:6.1f} ms  "
             f"mean {statistics.mean(values) * 1000:6.1f} ms"
         )
+    print(f"CPU per operation: server workers {server_cpu / operations * 1000:.2f} ms, "
+          f"client {client_cpu / operations * 1000:.2f} ms")  # fmt: skip
+    print("reproduce: " + " ".join([".venv/bin/python", "scripts/bench/desk.py", *sys.argv[1:]]))
     if result["errors"]:
         print(f"errors: {len(result['errors'])}, first: {result['errors'][:3]}")
         return 1

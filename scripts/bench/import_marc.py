@@ -2,8 +2,9 @@
 """Benchmark: import the 250,000 Library of Congress records into a fresh data dir.
 
 Prints records per second, peak memory (RSS) and the time split between parsing (reading,
-describing, serialising), the database (matching and bulk inserts) and the commits (where
-the search index hooks run when search is installed).
+describing, serialising), the database (matching and bulk inserts), the commits, and the
+final indexing (with search on, an index follower process indexes committed records beside
+the import; the import then waits for it to finish).
 
     .venv/bin/python scripts/bench/import_marc.py [--limit N] [--database-url URL]
 """
@@ -90,7 +91,8 @@ def main() -> int:
             if args.database_url:
                 db.drop_all()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    # The reading processes have their own memory; ru_maxrss of children is the largest one.
+    # The reading processes and the index follower have their own memory; ru_maxrss of
+    # children is the largest of them.
     child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     rate = summary.read / elapsed if elapsed else 0
     print(f"records read      {summary.read:>10,}")
@@ -99,11 +101,17 @@ def main() -> int:
     print(f"rejected          {summary.rejected:>10,}")
     print(f"elapsed           {elapsed:>10.1f} s")
     print(f"records/s         {rate:>10,.0f}")
-    print(f"peak RSS          {peak_mb:>10,.0f} MB  (largest reading process: {child_mb:,.0f} MB)")
+    print(
+        f"peak RSS          {peak_mb:>10,.0f} MB  (largest child process, reading or index "
+        f"follower: {child_mb:,.0f} MB)"
+    )
     print(f"parse             {summary.parse_seconds:>10.1f} s")
     print(f"database          {summary.database_seconds:>10.1f} s")
     print(f"commit           {summary.commit_seconds:>10.1f} s  (includes indexing hooks)")
-    print(f"final indexing    {summary.index_seconds:>10.1f} s")
+    print(
+        f"final indexing    {summary.index_seconds:>10.1f} s  (waiting for the index follower "
+        "to finish, or the last bulk write)"
+    )
     print(f"python            {sys.version.split()[0]}, {os.cpu_count()} cores")
     print(f"workers           {args.workers:>10}  (reading processes)")
     command = ".venv/bin/python scripts/bench/import_marc.py"

@@ -109,6 +109,23 @@ def test_copies_go_to_the_store_named_in_the_holdings_when_the_library_has_it(ne
     assert numbers == ["TN.000001", "VN.000001"]
 
 
+def test_overlay_within_one_file_keeps_the_later_record(network):
+    from pymarc import Field
+
+    from libsys.catalog.services import build_marc
+
+    buffer = io.BytesIO()
+    for title in ("Truyện Kiều", "Truyện Kiều (bản sửa)"):
+        marc = build_marc({"title": title, "language": "vie"})
+        marc.add_ordered_field(Field("001", data="KIEU-1"))
+        marc.add_ordered_field(Field("003", data="VN-TEST"))
+        buffer.write(marc.as_marc())
+    buffer.seek(0)
+    summary = import_marc(buffer, match="overlay")
+    assert (summary.created, summary.matched) == (1, 1)
+    assert db.session.scalars(select(Record.title)).all() == ["Truyện Kiều (bản sửa)"]
+
+
 def test_overlay_replaces_the_marc_of_the_matched_record(network):
     path = marc_file("pymarc/test.dat")
     first = import_marc(path)

@@ -26,6 +26,7 @@ def test_checkout_and_checkin(client, network, today):
     assert response.json == {
         "loan_id": body["loan_id"],
         "overdue_days": 0,
+        "fine": 0,
         "hold": None,
         "route_to": None,
     }

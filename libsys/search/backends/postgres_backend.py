@@ -10,6 +10,7 @@ tsquery literals, so PostgreSQL's own parser and dictionaries never change a tok
 import logging
 
 from sqlalchemy import text
+from sqlalchemy.schema import CreateIndex, DropIndex
 
 from libsys.search.analysis import exact_tokens, folded_tokens
 from libsys.search.backends import FACETS, MULTI_VALUED, SearchOutcome, SearchRequest, order_facet
@@ -30,24 +31,41 @@ SINGLE_COLUMN = {
     "audience": "audience",
 }
 ARRAY_COLUMN = {"library": "libraries", "subject": "subjects"}
+COPY_COLUMNS = (
+    "record_id, text_folded, text_exact, tsv_fold, tsv_exact, libraries, subjects,"
+    " material_type, language, year, year_range, audience, available, added, title_sort,"
+    " author_sort, stamp"
+)
+COPY_DOCUMENTS = f"COPY search_document ({COPY_COLUMNS}) FROM STDIN"
+# What the facets count and filter on (read once per search, see _facets).
+FACET_COLUMNS = "libraries, subjects, material_type, language, year_range, audience, available"
+FACET_MEMORY = "32MB"  # work_mem while the facets are counted
+TRIGRAM_INDEX = "ix_search_term_trgm"  # made by `libsys reindex` (needs pg_trgm)
+INDEX_BUILD_MEMORY = "256MB"  # maintenance_work_mem while a reindex builds the GIN indexes
 
 
 def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsvector_literal(doc: dict, tokenize) -> str:
-    """A tsvector literal: every token with its positions and the weight of its part."""
+def tsvector_literal(parts: list[list[str]], ids=(), *, marked_only: bool = False) -> str:
+    """A tsvector literal: every token of the parts (token lists in PART_WEIGHTS order) with
+    its positions and the weight of its part, and the identifiers as "#..." lexemes.
+
+    `marked_only` (the exact tsvector): only the words with diacritics, at their positions
+    among all words. Exact queries only look such words up (as the Whoosh exact field), and
+    ts_rank only reads the query's lexemes, so ranks are the same with a much smaller row."""
     positions: dict[str, list[str]] = {}
     position = 0
-    for part, weight in PART_WEIGHTS:
-        for token in tokenize(doc[part]):
+    for tokens, (_, weight) in zip(parts, PART_WEIGHTS, strict=True):
+        for token in tokens:
             position += 1
-            if position <= MAX_POSITION:
+            if position > MAX_POSITION:
+                break
+            if not (marked_only and token.isascii()):
                 positions.setdefault(token, []).append(f"{position}{weight}")
-    if tokenize is folded_tokens:
-        for identifier in doc["ids"]:
-            positions.setdefault("#" + identifier, []).append(f"{MAX_POSITION}D")
+    for identifier in ids:
+        positions.setdefault("#" + identifier, []).append(f"{MAX_POSITION}D")
     return " ".join(f"{_quote(lex)}:{','.join(pos[:255])}" for lex, pos in positions.items())
 
 
@@ -120,7 +138,13 @@ class PostgresBackend:
                 write(documents)
 
     def batch_writer(self, session=None, *, fresh: bool = False):
-        """A context manager yielding write(documents) (rows go into the current transaction)."""
+        """A context manager yielding write(documents) (rows go into the current transaction).
+
+        Rows are sent with COPY. `fresh` (a new index, for `libsys reindex`): both tables are
+        emptied and their indexes dropped first, the indexes are built once at the end on
+        the whole data (a GIN index built at once is many times cheaper than one kept up to
+        date row by row), and the tables analysed. Searches wait for the reindex's commit.
+        """
         from contextlib import contextmanager
 
         session = self._session(session)
@@ -128,88 +152,103 @@ class PostgresBackend:
         @contextmanager
         def writer():
             known_terms: set = set()
+            if fresh:
+                self._drop_indexes(session)
 
             def write(documents: dict[int, dict | None]) -> None:
                 gone = [i for i, d in documents.items() if d is None]
                 rows = [self._row(d) for d in documents.values() if d is not None]
                 if gone or (rows and not fresh):
-                    ids = gone + [r["record_id"] for r in rows]
+                    ids = gone + [r[0] for r in rows]
                     session.execute(
                         text("DELETE FROM search_document WHERE record_id = ANY(:ids)"),
                         {"ids": ids},
                     )
-                if rows:
-                    session.execute(
-                        text(
-                            "INSERT INTO search_document (record_id, text_folded, text_exact,"
-                            " tsv_fold, tsv_exact, libraries, subjects, material_type, language,"
-                            " year, year_range, audience, available, added, title_sort,"
-                            " author_sort, stamp) VALUES (:record_id, :text_folded, :text_exact,"
-                            " CAST(:tsv_fold AS tsvector), CAST(:tsv_exact AS tsvector),"
-                            " :libraries, :subjects, :material_type, :language, :year,"
-                            " :year_range, :audience, :available, :added, :title_sort,"
-                            " :author_sort, :stamp)"
-                        ),
-                        rows,
-                    )
-                    terms = set()
-                    for row in rows:
-                        terms.update((False, t) for t in row["text_folded"].split())
-                        terms.update((True, t) for t in row["text_exact"].split())
-                    terms -= known_terms
-                    known_terms.update(terms)
-                    terms = [{"exact": e, "term": t} for e, t in terms if 2 < len(t) <= 100]
-                    if terms:
-                        session.execute(
-                            text(
-                                "INSERT INTO search_term (exact, term) VALUES (:exact, :term)"
-                                " ON CONFLICT DO NOTHING"
-                            ),
-                            terms,
+                if not rows:
+                    return
+                terms = set()
+                for row in rows:
+                    terms.update((False, t) for t in row[1].split() if 2 < len(t) <= 100)
+                    terms.update((True, t) for t in row[2].split() if 2 < len(t) <= 100)
+                terms -= known_terms
+                known_terms.update(terms)
+                with self._raw_cursor(session) as cursor:
+                    with cursor.copy(COPY_DOCUMENTS) as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                    if fresh:
+                        # The table was emptied and every word met so far is in known_terms.
+                        with cursor.copy("COPY search_term (exact, term) FROM STDIN") as copy:
+                            for term in terms:
+                                copy.write_row(term)
+                    elif terms:
+                        exact, words = zip(*terms, strict=True)
+                        cursor.execute(
+                            "INSERT INTO search_term (exact, term)"
+                            " SELECT * FROM unnest(%s::boolean[], %s::text[])"
+                            " ON CONFLICT DO NOTHING",
+                            (list(exact), list(words)),
                         )
 
             yield write
-            if fresh and self._ensure_trigram(session):
-                session.execute(
-                    text(
-                        "CREATE INDEX IF NOT EXISTS ix_search_term_trgm ON search_term"
-                        " USING gin (term gin_trgm_ops)"
-                    )
-                )
+            if fresh:
+                self._create_indexes(session)
 
         return writer()
 
     @staticmethod
-    def _row(doc: dict) -> dict:
-        folded = " ".join(
-            folded_tokens(" ".join((doc["title"], doc["authors"], doc["subjects"], doc["other"])))
-        )
-        exact = " ".join(
-            t
-            for t in exact_tokens(
-                " ".join((doc["title"], doc["authors"], doc["subjects"], doc["other"]))
+    def _raw_cursor(session):
+        """A psycopg cursor on the session's connection (so inside its transaction)."""
+        return session.connection().connection.driver_connection.cursor()
+
+    def _drop_indexes(self, session) -> None:
+        """Empty the search tables for good and drop their secondary indexes before a fresh
+        load (after `clear` the deleted rows would stay in the files until a VACUUM)."""
+        session.execute(text("TRUNCATE search_document, search_term"))
+        session.execute(text(f"DROP INDEX IF EXISTS {TRIGRAM_INDEX}"))
+        for index in SearchDocument.__table__.indexes:
+            session.execute(DropIndex(index, if_exists=True))
+
+    def _create_indexes(self, session) -> None:
+        """Build the search tables' indexes on the loaded rows, then analyse the tables."""
+        session.execute(text(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'"))
+        for index in SearchDocument.__table__.indexes:
+            session.execute(CreateIndex(index, if_not_exists=True))
+        if self._ensure_trigram(session):
+            session.execute(
+                text(
+                    f"CREATE INDEX IF NOT EXISTS {TRIGRAM_INDEX} ON search_term"
+                    " USING gin (term gin_trgm_ops)"
+                )
             )
-            if not t.isascii()
+        # The planner's row counts (autovacuum may be off, or not have run yet).
+        session.execute(text("ANALYZE search_document"))
+        session.execute(text("ANALYZE search_term"))
+
+    @staticmethod
+    def _row(doc: dict) -> tuple:
+        """The COPY row of a document (columns as COPY_COLUMNS)."""
+        folded_parts = [folded_tokens(doc[part]) for part, _ in PART_WEIGHTS]
+        exact_parts = [exact_tokens(doc[part]) for part, _ in PART_WEIGHTS]
+        return (
+            doc["id"],
+            " ".join(t for tokens in folded_parts for t in tokens),
+            " ".join(t for tokens in exact_parts for t in tokens if not t.isascii()),
+            tsvector_literal(folded_parts, doc["ids"]),
+            tsvector_literal(exact_parts, marked_only=True),
+            doc["library"],
+            doc["subject"],
+            doc["material_type"],
+            doc["language"],
+            doc["year"],
+            doc["year_range"],
+            doc["audience"],
+            bool(doc["available"]),
+            doc["added"],
+            doc["title_sort"][:80],
+            doc["author_sort"][:80],
+            doc["stamp"],
         )
-        return {
-            "record_id": doc["id"],
-            "text_folded": folded,
-            "text_exact": exact,
-            "tsv_fold": tsvector_literal(doc, folded_tokens),
-            "tsv_exact": tsvector_literal(doc, exact_tokens),
-            "libraries": doc["library"],
-            "subjects": doc["subject"],
-            "material_type": doc["material_type"],
-            "language": doc["language"],
-            "year": doc["year"],
-            "year_range": doc["year_range"],
-            "audience": doc["audience"],
-            "available": bool(doc["available"]),
-            "added": doc["added"],
-            "title_sort": doc["title_sort"][:80],
-            "author_sort": doc["author_sort"][:80],
-            "stamp": doc["stamp"],
-        }
 
     def clear(self, session=None) -> None:
         """Remove every document and word."""
@@ -267,13 +306,20 @@ class PostgresBackend:
                 return SearchOutcome(0, [], {})
             params["q"] = query
             match = "d.tsv_fold @@ CAST(:q AS tsquery)"
-        where = " AND ".join([match, *self._filter_sql(request.filters, None, params)])
-        total = session.execute(
+        filters = self._filter_sql(request.filters, None, params)
+        where = " AND ".join([match, *filters])
+        if request.facets:
+            total, facets = self._facets(session, request, match, params)
+        else:
+            total, facets = self._count(session, where, params), {}
+        ids = self._page(session, request, where, params) if total else []
+        return SearchOutcome(total, ids, facets)
+
+    @staticmethod
+    def _count(session, where: str, params: dict) -> int:
+        return session.execute(
             text(f"SELECT count(*) FROM search_document d WHERE {where}"), params
         ).scalar_one()
-        ids = self._page(session, request, where, params) if total else []
-        facets = self._facets(session, request, match, params) if request.facets else {}
-        return SearchOutcome(total, ids, facets)
 
     def _page(self, session, request, where, params) -> list[int]:
         sort = request.sort
@@ -304,20 +350,24 @@ class PostgresBackend:
         )
         return [row[0] for row in rows]
 
-    def _facets(self, session, request, match, params) -> dict:
-        selects = []
+    def _facets(self, session, request, match, params) -> tuple[int, dict]:
+        """The number of hits and every facet's counts in one statement: the query is
+        matched once (the tsvectors are read once), then the hits are counted under all
+        filters and each facet under the other facets' filters."""
         params = dict(params)
+        everything = " AND ".join(["TRUE", *self._filter_sql(request.filters, None, params)])
+        selects = [f"(SELECT '', '', count(*) FROM hits d WHERE {everything})"]
         for name in FACETS:
-            where = " AND ".join([match, *self._filter_sql(request.filters, name, params)])
+            where = " AND ".join(["TRUE", *self._filter_sql(request.filters, name, params)])
             if name in MULTI_VALUED:
                 column = ARRAY_COLUMN[name]
                 value = "v"
-                source = f"search_document d CROSS JOIN LATERAL unnest(d.{column}) AS v"
+                source = f"hits d CROSS JOIN LATERAL unnest(d.{column}) AS v"
             elif name == "available":
-                value, source = "'1'", "search_document d"
+                value, source = "'1'", "hits d"
                 where += " AND d.available"
             else:
-                value, source = f"d.{SINGLE_COLUMN[name]}", "search_document d"
+                value, source = f"d.{SINGLE_COLUMN[name]}", "hits d"
                 where += f" AND d.{SINGLE_COLUMN[name]} IS NOT NULL"
             limit = " LIMIT 20" if name == "subject" else ""
             selects.append(
@@ -325,10 +375,19 @@ class PostgresBackend:
                 f" FROM {source} WHERE {where} GROUP BY 2"
                 f' ORDER BY n DESC, CAST({value} AS text) COLLATE "C"{limit})'
             )
+        hits = (
+            f"WITH hits AS MATERIALIZED (SELECT {FACET_COLUMNS} FROM search_document d"
+            f" WHERE {match}) "
+        )
         counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        for facet, value, number in session.execute(text(" UNION ALL ".join(selects)), params):
+        counts[""] = {"": 0}
+        # Counting the subjects of tens of thousands of hits spills to disk with the default
+        # 4 MB (for this transaction only).
+        session.execute(text(f"SET LOCAL work_mem = '{FACET_MEMORY}'"))
+        statement = text(hits + " UNION ALL ".join(selects))
+        for facet, value, number in session.execute(statement, params):
             counts[facet][value] = number
-        return {name: order_facet(name, counts[name]) for name in FACETS}
+        return counts[""][""], {name: order_facet(name, counts[name]) for name in FACETS}
 
     # -- did you mean -----------------------------------------------------------------
     def _ensure_trigram(self, session) -> bool:

@@ -9,8 +9,11 @@ touch stored fields; Whoosh scores only the page of hits asked for.
 
 import json
 import logging
+import marshal
 import os
+import pickle
 import shutil
+import struct
 import threading
 import time
 from collections import OrderedDict
@@ -20,9 +23,15 @@ from pathlib import Path
 import numpy as np
 from whoosh import columns, formats, index
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import (
+    WHOOSH3_HEADER_MAGIC,
+    W3Codec,
+    W3FieldWriter,
+    W3LeafMatcher,
+    W3PostingsWriter,
+)
 from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
-from whoosh.system import pack_uint
+from whoosh.writing import PostingPool
 
 from libsys.search.analysis import exact_analyzer, exact_tokens, folded_analyzer, folded_tokens
 from libsys.search.backends import (
@@ -38,14 +47,20 @@ from libsys.search.query import And, Not, Or, Term
 
 log = logging.getLogger(__name__)
 
-TEXT_FIELDS = ("all", "title", "authors", "subjects")
-# Which index fields a query field searches, with their boosts (default: all text).
+# The parts of a record's text, each an exact and a folded field. A query without a field
+# searches them all; there is no "all" field repeating their postings.
+TEXT_FIELDS = ("title", "authors", "subjects", "other")
+# Which index fields a query field searches, with their boosts (default: every part; a word
+# in the title counts most).
 FIELD_MAP = {
-    None: (("all", 1.0), ("title", 3.0), ("authors", 2.0), ("subjects", 1.5)),
+    None: (("title", 4.0), ("authors", 3.0), ("subjects", 2.5), ("other", 1.0)),
     "title": (("title", 1.0),),
     "author": (("authors", 1.0),),
     "subject": (("subjects", 1.0),),
 }
+# The layout of the index on disk: an index written with another layout is not read (it
+# lives in another folder) and `libsys reindex --check` rebuilds it.
+SCHEMA_VERSION = 2
 EXACT_BOOST = 2.0  # how much more an exact (diacritic) match weighs than a folded one
 WRITE_TIMEOUT = 120.0  # seconds a writer waits for another process's writer
 # Whoosh's posting pool before it spills sorted runs to disk. Its estimate counts bytes, not
@@ -66,11 +81,17 @@ FACET_SLOT = {
 }
 
 
+# Encoded position lists of one word: most words occur once in a field.
+_SINGLE_POSITION: dict[int, bytes] = {}
+
+
 class FastPositions(formats.Positions):
-    """Whoosh's Positions format, the same postings, without a Token object per word.
+    """Whoosh's Positions format without a Token object per word, and with weight 1.
 
     Takes the word list from the analyzer's `words()` (or an already tokenized list), which
-    costs a regex findall instead of a Python generator step per token."""
+    costs a regex findall instead of a Python generator step per token. Relevance is worked
+    out from the postings' presence (WhooshBackend._score), never from Whoosh's weights, so
+    every posting weighs 1 and posting blocks store no weights."""
 
     def word_values(self, value, analyzer, **kwargs):
         """(word, frequency, weight, encoded positions) for each distinct word of value."""
@@ -85,102 +106,256 @@ class FastPositions(formats.Positions):
                 positions[word] = [pos]
             else:
                 found.append(pos)
-        boost = self.field_boost
         encode = self.encode
+        single = _SINGLE_POSITION
         for word, poslist in positions.items():
-            yield (word, len(poslist), len(poslist) * boost, encode(poslist))
+            if len(poslist) == 1:
+                value = single.get(poslist[0])
+                if value is None:
+                    value = single[poslist[0]] = encode(poslist)
+            else:
+                value = encode(poslist)
+            yield (word, len(poslist), 1.0, value)
 
 
-class FastFrequency(formats.Frequency):
-    """Whoosh's Frequency format, the same postings, fed by the analyzer's `words()`."""
+class FastExistence(formats.Existence):
+    """Whoosh's Existence format (the word is there, nothing else), fed by `words()`."""
 
     def word_values(self, value, analyzer, **kwargs):
-        """(word, frequency, weight, encoded frequency) for each distinct word of value."""
+        """(word, 1, 1.0, b"") for each distinct word of value."""
         words = getattr(analyzer, "words", None)
         if words is None:
             return super().word_values(value, analyzer, **kwargs)
-        counts: dict[str, int] = {}
-        for word in words(value):
-            counts[word] = counts.get(word, 0) + 1
-        boost = self.field_boost
-        return [(w, n, n * boost, pack_uint(n)) for w, n in counts.items()]
+        return [(w, 1, 1.0, b"") for w in dict.fromkeys(words(value))]
 
 
-class _LengthCache:
-    """Field lengths of a new segment, read once per field instead of once per posting.
-
-    Whoosh looks up the document's field length for every posting it writes (about 55 per
-    record here); reading the column per posting was a tenth of the indexing time."""
-
-    def __init__(self, reader):
-        self.reader = reader
-        self.count = reader.doc_count_all()
-        self.lengths: dict[str, list[int]] = {}
-
-    def doc_field_length(self, docnum, fieldname, default=0):
-        """The length of a field in a document of the new segment."""
-        lengths = self.lengths.get(fieldname)
-        if lengths is None:
-            lookup = self.reader.doc_field_length
-            lengths = self.lengths[fieldname] = [
-                lookup(d, fieldname, default) for d in range(self.count)
-            ]
-        return lengths[docnum] if docnum < self.count else default
-
-    def close(self):
-        """Close the segment's per-document reader."""
-        self.reader.close()
+_CHUNK_LENGTH = struct.Struct("<Q")
 
 
-def _cache_lengths(writer) -> None:
-    """Let a segment writer read field lengths through a _LengthCache when it flushes."""
-    original = getattr(writer, "per_document_reader", None)
-    if original is None:
-        return
-    writer.per_document_reader = lambda: _LengthCache(original())
+class FastPostingPool(PostingPool):
+    """Whoosh's posting pool with cheap bookkeeping and sorted runs written in big chunks.
+
+    Whoosh pickles each posting to its temporary run files and unpickles it again for the
+    merge (two fifths of indexing time in a big import); here a run is a few marshal dumps
+    of 20,000 postings each."""
+
+    CHUNK = 20_000
+
+    def add(self, item):
+        """Add a posting (fieldname, term bytes, docnum, weight, value bytes)."""
+        self.current.append(item)
+        self.currentsize += 120 + len(item[1]) + len(item[4] or b"")
+        if self.currentsize > self.limit:
+            self.save()
+
+    def _write_run(self, f, items):
+        chunk = []
+        for item in items:
+            chunk.append(item)
+            if len(chunk) >= self.CHUNK:
+                self._write_chunk(f, chunk)
+                chunk = []
+        if chunk:
+            self._write_chunk(f, chunk)
+        f.close()
+
+    @staticmethod
+    def _write_chunk(f, chunk):
+        data = marshal.dumps(chunk)
+        f.write(_CHUNK_LENGTH.pack(len(data)))
+        f.write(data)
+
+    def _read_run(self, path):
+        # Whole chunks read then unmarshalled from bytes: marshal.load on a file reads in
+        # tiny pieces.
+        f = self._open_run(path)
+        try:
+            while True:
+                head = f.read(_CHUNK_LENGTH.size)
+                if len(head) < _CHUNK_LENGTH.size:
+                    return
+                yield from marshal.loads(f.read(_CHUNK_LENGTH.unpack(head)[0]))
+        finally:
+            f.close()
+            self._remove_run(path)
+
+
+class FastFieldWriter(W3FieldWriter):
+    """Whoosh 3's term and posting writer with the per-posting work in one loop.
+
+    The same files as W3FieldWriter; postings come sorted from the pool, so the order
+    checks, the field-length lookups (no field is scored by length here) and three method
+    calls per posting are left out."""
+
+    def add_postings(self, schema, lengths, items):
+        """Write sorted (fieldname, term bytes, docnum, weight, value bytes) postings."""
+        blocklimit = self._codec._blocklimit
+        lastfn = lasttext = writer = None
+        ids = weights = values = None
+        for fieldname, btext, docnum, weight, value in items:
+            if fieldname != lastfn:
+                if lasttext is not None:
+                    self.finish_term()
+                if lastfn is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                lastfn, lasttext = fieldname, None
+            if btext != lasttext:
+                if lasttext is not None:
+                    self.finish_term()
+                self.start_term(btext)
+                lasttext = btext
+                writer = self._postwriter
+                ids, weights, values = writer._ids, writer._weights, writer._values
+            elif len(ids) >= blocklimit:
+                writer._write_block()
+                ids, weights, values = writer._ids, writer._weights, writer._values
+            ids.append(docnum)
+            weights.append(weight)
+            if weight > writer._maxweight:
+                writer._maxweight = weight
+            if value:
+                values.append(value)
+        if lasttext is not None:
+            self.finish_term()
+        if lastfn is not None:
+            self.finish_field()
+
+
+class FastPostingsWriter(W3PostingsWriter):
+    """Whoosh 3's posting-block writer, the same bytes, with less work per block.
+
+    Most terms of a catalogue occur in one or two records, so a block is written for almost
+    every term; this does what W3PostingsWriter._write_block and W3TermInfo.add_block do,
+    knowing that no field length is kept (FastCodec) and blocks are not compressed."""
+
+    def _write_block(self, last=False):
+        postfile = self._postfile
+        if not self._blockcount:
+            postfile.write(WHOOSH3_HEADER_MAGIC)
+        ids = self._ids
+        count = len(ids)
+        terminfo = self._terminfo
+        terminfo._weight += sum(self._weights)
+        terminfo._df += count
+        if self._maxweight > terminfo._maxweight:
+            terminfo._maxweight = self._maxweight
+        if terminfo._minid is None:
+            terminfo._minid = ids[0]
+        terminfo._maxid = ids[-1]
+        if count == 1:
+            mini_ids = (ids[0],)
+        else:
+            mini_ids = tuple([b - a for a, b in zip((0, *ids[:-1]), ids, strict=True)])
+        weights = self._weights
+        mini_weights = None if weights.count(1.0) == count else self._mini_weights()
+        data = pickle.dumps((mini_ids, mini_weights, self._mini_values()), 2)
+        info = pickle.dumps((count, ids[-1], self._maxweight, 0, 0, 0), 2)
+        postfile.write_int(-(len(info) + len(data)) if last else len(info) + len(data))
+        postfile.write(info)
+        postfile.write(data)
+        self._blockcount += 1
+        self._new_block()
+
+
+class FastCodec(W3Codec):
+    """Whoosh 3's codec writing through FastFieldWriter, with uncompressed posting blocks
+    (zlib cost a tenth of indexing; blocks are small and mostly single postings) and no
+    field-length statistics (nothing is scored by field length)."""
+
+    length_stats = False
+
+    def __init__(self):
+        super().__init__(compression=0)
+
+    def field_writer(self, storage, segment):
+        return FastFieldWriter(self, storage, segment)
+
+    def postings_writer(self, dbfile, byteids=False):
+        if byteids:
+            return super().postings_writer(dbfile, byteids=byteids)
+        return FastPostingsWriter(
+            dbfile,
+            blocklimit=self._blocklimit,
+            compression=0,
+            inlinelimit=self._inlinelimit,
+        )
+
+
+def _writer(ix, **options):
+    """A Whoosh segment writer with the fast codec and posting pool."""
+    writer = ix.writer(codec=FastCodec(), **options)
+    writer.pool = FastPostingPool(
+        writer._tempstorage, writer.newsegment, limitmb=options.get("limitmb", WRITER_MB)
+    )
+    return writer
+
+
+def _add_document(writer, schema, fields: dict) -> None:
+    """What SegmentWriter.add_document does for this schema, with the postings appended to
+    the pool directly (no generator per field, no per-posting method call)."""
+    pool = writer.pool
+    current = pool.current
+    perdoc = writer.perdocwriter
+    docnum = writer.docnum
+    size = 0
+    perdoc.start_doc(docnum)
+    for fieldname in sorted(fields):
+        value = fields[fieldname]
+        field = schema[fieldname]
+        if field.indexed:
+            for word, _freq, weight, vbytes in field.format.word_values(value, field.analyzer):
+                term = word.encode("utf-8")
+                current.append((fieldname, term, docnum, weight, vbytes))
+                size += 120 + len(term) + len(vbytes)
+        perdoc.add_field(fieldname, field, value if field.stored else None, 0)
+        if field.column_type:
+            perdoc.add_column_value(fieldname, field.column_type, field.to_column_value(value))
+    perdoc.finish_doc()
+    writer._added = True
+    writer.docnum += 1
+    pool.currentsize += size
+    if pool.currentsize > pool.limit:
+        pool.save()
+
+
+def _unscored(field):
+    field.scorable = False
+    return field
 
 
 def make_schema() -> Schema:
-    """Exact and folded text fields, identifiers, and one column of facet/sort values."""
+    """Exact and folded text fields per part, identifiers, and one column of facet/sort
+    values. Folded fields keep positions (phrases); exact fields only which marked words a
+    record has (they boost exact matches); nothing keeps field lengths."""
     fields = {
         "id": ID(stored=True, unique=True),
-        "ids": KEYWORD(lowercase=True, scorable=True),
+        "ids": _unscored(KEYWORD(lowercase=True)),
         "blob": COLUMN(columns.VarBytesColumn()),
     }
     for name in TEXT_FIELDS:
-        # Exact fields only boost: no positions (phrases are checked on the folded form).
-        exact = fields[f"{name}_x"] = TEXT(analyzer=exact_analyzer(), phrase=False)
-        exact.format = FastFrequency(field_boost=exact.format.field_boost)
-        folded = fields[f"{name}_f"] = TEXT(analyzer=folded_analyzer(), phrase=True)
-        folded.format = FastPositions(field_boost=folded.format.field_boost)
+        exact = fields[f"{name}_x"] = _unscored(TEXT(analyzer=exact_analyzer(), phrase=False))
+        exact.format = FastExistence()
+        folded = fields[f"{name}_f"] = _unscored(TEXT(analyzer=folded_analyzer(), phrase=True))
+        folded.format = FastPositions()
     return Schema(**fields)
 
 
 def whoosh_fields(doc: dict) -> dict:
-    """The Whoosh field values of an index document, already tokenized.
-
-    Each text is folded and tokenized once: "all" (title, authors, subjects, other, as in
-    documents.document_text) is the concatenation of the parts' tokens, which is what
-    tokenizing the joined text gives, since the joints hold no word characters."""
+    """The Whoosh field values of an index document, already tokenized (folded and exact)."""
     fields = {"id": str(doc["id"]), "blob": facet_blob(doc)}
     if doc["ids"]:
         fields["ids"] = " ".join(doc["ids"])
-    all_folded: list[str] = []
-    all_exact: list[str] = []
-    for name in ("title", "authors", "subjects", "other"):
+    for name in TEXT_FIELDS:
         value = doc[name]
         if not value:
             continue
-        folded = folded_tokens(value)
-        # Exact fields keep only the words with diacritics (analysis.exact_analyzer).
-        exact = [] if value.isascii() else [w for w in exact_tokens(value) if not w.isascii()]
-        all_folded += folded
-        all_exact += exact
-        if name != "other":
-            fields[f"{name}_f"] = folded
-            fields[f"{name}_x"] = exact
-    fields["all_f"] = all_folded
-    fields["all_x"] = all_exact
+        fields[f"{name}_f"] = folded_tokens(value)
+        if not value.isascii():
+            # Exact fields keep only the words with diacritics (analysis.exact_analyzer).
+            exact = [w for w in exact_tokens(value) if not w.isascii()]
+            if exact:
+                fields[f"{name}_x"] = exact
     return fields
 
 
@@ -357,7 +532,8 @@ class WhooshBackend:
     name = "whoosh"
 
     def __init__(self, index_dir: str):
-        self.index_dir = Path(index_dir)
+        # One folder per layout: an index of an older layout is left alone, not misread.
+        self.index_dir = Path(index_dir) / f"v{SCHEMA_VERSION}"
         self._lock = threading.RLock()
         self._ix = None
         self._searcher = None
@@ -411,18 +587,22 @@ class WhooshBackend:
         """
         with self._lock:
             ix = self._open(create=True)
-            writer = ix.writer(timeout=timeout, delay=0.05, limitmb=WRITER_MB)
-            _cache_lengths(writer)
+            writer = _writer(ix, timeout=timeout, delay=0.05, limitmb=WRITER_MB)
+
+            schema = writer.schema
 
             def write(documents: dict[int, dict | None]) -> None:
-                for record_id, doc in documents.items():
-                    if doc is None:
-                        if not fresh:
-                            writer.delete_by_term("id", str(record_id))
-                    elif fresh:
-                        writer.add_document(**whoosh_fields(doc))
-                    else:
-                        writer.update_document(**whoosh_fields(doc))
+                # Replacing: delete the older version (one searcher for the batch), then add.
+                searcher = None if fresh else writer.searcher()
+                try:
+                    for record_id, doc in documents.items():
+                        if searcher is not None:
+                            writer.delete_by_term("id", str(record_id), searcher=searcher)
+                        if doc is not None:
+                            _add_document(writer, schema, whoosh_fields(doc))
+                finally:
+                    if searcher is not None:
+                        searcher.close()
 
             try:
                 yield write
@@ -437,7 +617,7 @@ class WhooshBackend:
             ix = self._open()
             # One segment already (a fresh reindex writes one): rewriting it gains nothing.
             if ix is not None and len(ix._segments()) > 1:
-                ix.optimize()
+                _writer(ix).commit(optimize=True)
 
     # -- reading ----------------------------------------------------------------------
     def _current_view(self) -> _View | None:
@@ -569,12 +749,9 @@ class WhooshBackend:
             if node.ids:
                 parts.append(self._leaf_docs(view, wq.Or([wq.Term("ids", i) for i in node.ids])))
             if node.field != "isbn":
-                field = {"title": "title", "author": "authors", "subject": "subjects"}.get(
-                    node.field, "all"
-                )
-                parts.append(
-                    self._leaf_docs(view, self._leaf_query(f"{field}_f", node.folded, node.prefix))
-                )
+                for field, _boost in FIELD_MAP[node.field]:
+                    query = self._leaf_query(f"{field}_f", node.folded, node.prefix)
+                    parts.append(self._leaf_docs(view, query))
             return _union(parts)
         if isinstance(node, Not):
             return np.setdiff1d(view.live_docs, self._match(view, node.child), assume_unique=True)
@@ -686,19 +863,28 @@ class WhooshBackend:
 
     # -- did you mean -----------------------------------------------------------------
     def suggest_word(self, token: str, exact: bool, session=None) -> str | None:
-        """The closest indexed word to an unknown one, or None when the word is known."""
-        field = "all_x" if exact else "all_f"
+        """The closest indexed word to an unknown one, or None when the word is known.
+
+        Candidates are the words within two edits in any part of the text; the one in the
+        most records wins (then the first in order)."""
+        suffix = "_x" if exact else "_f"
+        fields = [name + suffix for name in TEXT_FIELDS]
         with self._lock:
             view = self._current_view()
             if view is None:
                 return None
             searcher = view.searcher
-            if searcher.doc_frequency(field, token):
+            if any(searcher.doc_frequency(field, token) for field in fields):
                 return None
-            key = ("suggest", field, token)
-            if key not in view.leaf_cache:  # the corrector walks the word list: remember it
-                found = searcher.corrector(field).suggest(token, limit=1, maxdist=2)
-                view.leaf_cache[key] = found[0] if found else None
+            key = ("suggest", suffix, token)
+            if key not in view.leaf_cache:  # walking the word lists is slow: remember it
+                reader = searcher.reader()
+                counts: dict[str, int] = {}
+                for field in fields:
+                    for word in reader.terms_within(field, token, 2):
+                        counts[word] = counts.get(word, 0) + reader.doc_frequency(field, word)
+                best = min(counts.items(), key=lambda wc: (-wc[1], wc[0]), default=None)
+                view.leaf_cache[key] = best[0] if best else None
             return view.leaf_cache[key]
 
 

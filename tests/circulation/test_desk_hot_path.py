@@ -1,0 +1,127 @@
+"""The desk's fast path over the API: nothing read once is kept stale between requests.
+
+Policies, calendars, tokens and accounts are read in each request (prebuilt statements, no
+per-process cache), so an edit made in one session is seen by the very next checkout.
+"""
+
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from libsys.accounts.services import create_token, revoke_tokens
+from libsys.circulation.models import CirculationPolicy, Holiday, Loan
+from libsys.circulation.policies import save_policy
+from libsys.circulation.visits import Visit
+from libsys.extensions import db
+from libsys.stats.models import Event
+from tests.circulation.conftest import adult, library, make_item
+from tests.factories import make_staff
+
+
+def _desk(username="desk-fast"):
+    user = make_staff("circulation", "TVLC", username=username)
+    return user, {"Authorization": f"Bearer {create_token(user.username)}"}
+
+
+def _lend(client, headers, item, reader):
+    return client.post(
+        "/api/v1/checkouts",
+        json={"item": item.barcode, "reader": reader.card_number},
+        headers=headers,
+    )
+
+
+def test_a_policy_edited_between_two_checkouts_applies_to_the_second(client, network, today):
+    _user, headers = _desk()
+    reader = adult()
+    first, second = make_item(), make_item()
+    response = _lend(client, headers, first, reader)
+    assert response.status_code == 201
+    assert response.json["due_date"] == (today + timedelta(days=14)).isoformat()
+    rule = save_policy({"library_id": str(library("TVLC").id), "loan_days": "30"})
+    response = _lend(client, headers, second, reader)
+    assert response.status_code == 201
+    due = today + timedelta(days=30)
+    assert response.json["due_date"] >= due.isoformat()
+    # And back: the rule deleted, the next loan is 14 days again.
+    db.session.delete(db.session.get(CirculationPolicy, rule.id))
+    db.session.flush()
+    third = make_item()
+    response = _lend(client, headers, third, reader)
+    assert response.json["due_date"] < due.isoformat()
+
+
+def test_a_holiday_added_between_two_checkouts_moves_the_second_due_date(client, network, today):
+    _user, headers = _desk()
+    reader = adult()
+    response = _lend(client, headers, make_item(), reader)
+    due = response.json["due_date"]
+    day = date.fromisoformat(due)
+    db.session.add(Holiday(library_id=None, name="Nghỉ", first_day=day, last_day=day))
+    db.session.flush()
+    response = _lend(client, headers, make_item(), reader)
+    assert response.status_code == 201
+    assert response.json["due_date"] > due
+
+
+def test_a_revoked_token_is_refused_at_the_next_call(client, network):
+    user, headers = _desk()
+    reader = adult()
+    assert _lend(client, headers, make_item(), reader).status_code == 201
+    revoke_tokens(user)
+    response = _lend(client, headers, make_item(), reader)
+    assert response.status_code == 401
+
+
+def test_a_disabled_account_is_refused_at_the_next_call(client, network):
+    user, headers = _desk()
+    reader = adult()
+    assert _lend(client, headers, make_item(), reader).status_code == 201
+    user.active = False
+    db.session.flush()
+    assert _lend(client, headers, make_item(), reader).status_code == 401
+
+
+def test_a_role_changed_between_calls_applies_at_once(client, network):
+    user, headers = _desk()
+    reader = adult()
+    user.role = "cataloguer"
+    db.session.flush()
+    assert _lend(client, headers, make_item(), reader).status_code == 403
+
+
+def test_checkouts_count_one_visit_a_day_and_append_events(client, network):
+    _user, headers = _desk()
+    reader = adult(gender="male")
+    items = [make_item(), make_item()]
+    for item in items:
+        assert _lend(client, headers, item, reader).status_code == 201
+    assert db.session.scalar(select(func.count(Visit.id)).where(Visit.reader_id == reader.id)) == 1
+    kinds = db.session.scalars(
+        select(Event.kind).where(Event.item_id.in_([i.id for i in items])).order_by(Event.id)
+    ).all()
+    assert kinds == ["checkout", "checkout"]
+    visit_events = db.session.scalars(select(Event).where(Event.kind == "visit")).all()
+    assert len(visit_events) == 1
+    checkout = db.session.scalar(
+        select(Event).where(Event.kind == "checkout", Event.item_id == items[0].id)
+    )
+    loan = db.session.scalar(select(Loan).where(Loan.item_id == items[0].id))
+    assert checkout.loan_id == loan.id
+    assert checkout.reader_category == "official" and checkout.reader_gender == "male"
+    assert checkout.item_store == "VN" and checkout.item_library == "TVLC"
+    assert checkout.occurred_at is not None and checkout.quantity == 1
+
+
+def test_a_refused_checkout_writes_nothing(client, network):
+    _user, headers = _desk()
+    reader = adult()
+    reference = make_item(store_code="VT")
+    before = db.session.scalar(select(func.count(Event.id)))
+    response = _lend(client, headers, reference, reader)
+    assert response.status_code == 409 and response.json["error"]["code"] == "NOT_FOR_LOAN"
+    assert db.session.scalar(select(func.count(Event.id))) == before
+    assert db.session.scalar(select(func.count(Visit.id))) == 0
+    assert db.session.scalar(select(func.count(Loan.id))) == 0
+    db.session.refresh(reference)
+    assert reference.status == "available"
