@@ -15,7 +15,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from os import PathLike
 
@@ -49,6 +49,7 @@ from libsys.stats.models import Event
 MATCH_POLICIES = ("skip", "overlay", "add")
 BATCH_SIZE = 500
 ANALYSE_FROM = 2_000
+READER_NICENESS = 5
 # Rejections kept in memory for the summary (all of them go to the CSV report).
 KEPT_REJECTIONS = 1000
 IMPORT_CACHE_KB = 16 * 1024  # SQLite page cache for long imports (4x the default)
@@ -132,7 +133,9 @@ def _prepared_in_parallel(path, mapping: dict | None, workers: int):
     context = multiprocessing.get_context("spawn")
     in_flight: deque = deque()
     position = 0
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_lower_priority
+    ) as pool:
         chunks = _chunks(path)
         exhausted = False
         while True:
@@ -150,6 +153,13 @@ def _prepared_in_parallel(path, mapping: dict | None, workers: int):
                 result.position += position
                 yield result
             position += len(results)
+
+
+def _lower_priority() -> None:
+    """Reading processes run at a lower priority: they only read ahead of the database
+    writer, and the index follower (or the server's requests) should not wait for them."""
+    with suppress(OSError):
+        os.nice(READER_NICENESS)
 
 
 class _NewRecord:

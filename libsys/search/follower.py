@@ -47,6 +47,9 @@ def _follow(config: dict, inbox, outbox) -> None:
         # readers (BEGIN, not BEGIN IMMEDIATE), so the import writing beside us never waits.
         with app.test_request_context(method="GET"), Session(db.engine) as session:
             backend = current_backend()
+            # Records already in the index are replaced; the others (a new import's) are
+            # only added, which spares a look-up in every segment per record.
+            indexed = set(backend.stamps(session))
             written: set[int] = set()
             again: set[int] = set()
             finished = False
@@ -61,7 +64,10 @@ def _follow(config: dict, inbox, outbox) -> None:
                         fresh = [i for i in ids if i not in written]
                         again.update(i for i in ids if i in written)
                         written.update(fresh)
-                        write(build_documents(session, fresh))
+                        documents = build_documents(session, fresh)
+                        new = {i: d for i, d in documents.items() if i not in indexed}
+                        write(new, replace=False)
+                        write({i: d for i, d in documents.items() if i in indexed}, replace=True)
                         session.rollback()  # end the read: the next batch sees newer commits
                         in_segment += len(fresh)
             if again:

@@ -583,7 +583,8 @@ class WhooshBackend:
         """One writer (and one commit) for many batches: yields write(documents).
 
         The writer holds Whoosh's lock; another process's writer waits for it (up to
-        WRITE_TIMEOUT seconds). `fresh` adds without looking for an older version.
+        WRITE_TIMEOUT seconds). `fresh` adds without looking for an older version (and is
+        the default of write()'s `replace=False`, for records known to be new).
         """
         with self._lock:
             ix = self._open(create=True)
@@ -591,9 +592,12 @@ class WhooshBackend:
 
             schema = writer.schema
 
-            def write(documents: dict[int, dict | None]) -> None:
+            def write(documents: dict[int, dict | None], *, replace: bool = not fresh) -> None:
                 # Replacing: delete the older version (one searcher for the batch), then add.
-                searcher = None if fresh else writer.searcher()
+                # replace=False adds records known not to be in the index yet.
+                if not documents:
+                    return
+                searcher = writer.searcher() if replace else None
                 try:
                     for record_id, doc in documents.items():
                         if searcher is not None:
