@@ -95,7 +95,16 @@ class QueuedSqliteConnection(sqlite3.Connection):
         self._queue_fd = None
         name = os.fspath(database)
         if name and name != ":memory:" and not name.startswith("file:"):
-            self._queue_fd = os.open(f"{name}-writers", os.O_RDWR | os.O_CREAT, 0o600)
+            # The same permissions as the database (as SQLite gives its -wal and -shm files);
+            # where the file cannot be opened, writers fall back on SQLite's busy handler.
+            try:
+                mode = os.stat(name).st_mode & 0o666
+            except OSError:
+                mode = 0o644
+            try:
+                self._queue_fd = os.open(f"{name}-writers", os.O_RDWR | os.O_CREAT, mode)
+            except OSError:
+                self._queue_fd = None
 
     def wait_for_turn(self) -> None:
         """Queue for the write lock; after WRITER_QUEUE_TIMEOUT go on (the busy handler waits)."""

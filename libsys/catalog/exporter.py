@@ -1,8 +1,8 @@
 """Export the catalogue as ISO 2709 (UTF-8) or MARCXML: all, a selection, or changed since.
 
 Each record carries its copies as Koha 952 fields (the layout catalog.marc.holdings reads
-back), replacing any 952 the record arrived with, so an export imported into libsys or Koha
-brings its copies along.
+back), replacing the item fields the record arrived with (852, 952, 949, 999), so an
+export imported into libsys or Koha brings its copies along.
 """
 
 from __future__ import annotations
@@ -18,12 +18,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from libsys.catalog.marc import WriteReport, record_from_json, write_iso2709, write_marcxml
+from libsys.catalog.marc.holdings import DEFAULT_MAPPINGS, STANDARD_LAYOUTS
 from libsys.catalog.models import Item, Record
 from libsys.extensions import db
 from libsys.network.models import Library, Store
 
 EXPORT_FORMATS = {"iso2709": ("mrc", "application/marc"), "marcxml": ("xml", "application/xml")}
 _CHUNK = 1000
+# Item fields the importer reads copies from (catalog.marc.holdings): replaced by 952s.
+HOLDING_TAGS = tuple(sorted({*STANDARD_LAYOUTS, *DEFAULT_MAPPINGS}))
 
 
 def _selection(since: date | datetime | None, ids) -> list:
@@ -63,7 +66,8 @@ def iter_export_records(
             last_id = record_id
             record = record_from_json(json.loads(marc))
             if copies:
-                record.remove_fields("952")
+                # The item fields the record arrived with would come back as copies too.
+                record.remove_fields(*HOLDING_TAGS)
                 for field in holdings.get(record_id, ()):
                     record.add_ordered_field(field)
             yield record

@@ -3,12 +3,13 @@
 Public libraries mostly lend for free (fine_per_day 0, the default), so most returns charge
 nothing. When a policy sets a fine per day, a return more than `grace_days` late charges
 every overdue day, up to `fine_cap`. The fine is a debt of the reader, kept in its own row:
-the loan forgets its reader after the return (privacy), the fine does not until it is paid
-or waived. Each charge, payment and waiver appends an event.
+the loan forgets its reader after the return (privacy), the fine does not; once paid or
+waived it forgets the loan and the copy and keeps only the reader and the amount. Each
+charge, payment and waiver appends an event.
 """
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from libsys.circulation.models import Fine
 from libsys.circulation.policies import policy_for
@@ -70,15 +71,28 @@ def fines_due(reader) -> list[Fine]:
 
 def settle_fine(fine: Fine, *, library, user, waive: bool = False, reason: str = "") -> Fine:
     """Mark a fine paid at the desk, or waived (with a reason)."""
-    if fine.settled_at is not None:
-        raise ValidationFailed(_l("This fine is already settled."), code="FINE_SETTLED")
     reason = (reason or "").strip()
     if waive and not reason:
         raise ValidationFailed(fields={"reason": _l("Say why the fine is waived.")})
-    fine.settled_at = utcnow()
-    fine.settled_by_id = getattr(user, "id", None)
-    fine.waived = waive
-    fine.waive_reason = reason or None
+    # A conditional UPDATE: of two desks settling the same fine at once, only one does.
+    # Once settled, the fine forgets which loan and copy it was for (privacy: only that
+    # this reader owed and paid an amount remains).
+    settled = db.session.execute(
+        update(Fine)
+        .where(Fine.id == fine.id, Fine.settled_at.is_(None))
+        .values(
+            settled_at=utcnow(),
+            settled_by_id=getattr(user, "id", None),
+            waived=waive,
+            waive_reason=reason or None,
+            loan_id=None,
+            item_id=None,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if settled != 1:
+        raise ValidationFailed(_l("This fine is already settled."), code="FINE_SETTLED")
+    db.session.refresh(fine)
     record_event(
         "fine_waived" if waive else "fine_paid",
         library=library,

@@ -12,16 +12,25 @@ it, so records are searchable when the import returns, as before.
 A record sent twice (an overlay of a record created earlier in the same import) is indexed
 again after the follower's last commit, since a Whoosh writer cannot replace a document of
 its own uncommitted segment.
+
+Other writers (the server's record edits, its background indexer) get Whoosh's lock between
+segments and whenever the import pauses for IDLE_COMMIT seconds. A follower whose importing
+process died stops within a second, letting go of the lock; if the follower dies, the
+import indexes what it sent in its own process at the end.
 """
 
 import logging
 import multiprocessing
 import queue
+import time
 import traceback
 
 log = logging.getLogger(__name__)
 
 FOLLOWER_SEGMENT = 25_000  # documents per segment the follower commits
+TURN_PAUSE = 0.3  # seconds between segments when other writers may be waiting for the lock
+IDLE_COMMIT = 2.0  # seconds without ids after which the follower commits and lets go
+_IDLE = object()
 # Configuration a follower needs to open the same database and index as its parent.
 _CONFIG_TYPES = (str, int, float, bool, type(None))
 
@@ -29,6 +38,45 @@ _CONFIG_TYPES = (str, int, float, bool, type(None))
 def _plain_config(config) -> dict:
     """The app's configuration values a child process can be given (plain values only)."""
     return {k: v for k, v in config.items() if isinstance(v, _CONFIG_TYPES) and k.isupper()}
+
+
+class _ParentGone(Exception):
+    """The importing process ended without saying so: stop (its index lock must go)."""
+
+
+def _next_ids(inbox, idle: float | None = None):
+    """The next list of ids (None: the import is done), watching that the parent lives.
+
+    With `idle`, give up after that many seconds without ids (queue.Empty)."""
+    parent = multiprocessing.parent_process()
+    deadline = None if idle is None else time.monotonic() + idle
+    while True:
+        try:
+            return inbox.get(timeout=1.0 if idle is None else min(1.0, idle))
+        except queue.Empty:
+            if parent is not None and not parent.is_alive():
+                raise _ParentGone from None
+            if deadline is not None and time.monotonic() >= deadline:
+                raise
+
+
+def _ids_in_new_segments(ix, examined: set[str]) -> set[int]:
+    """Record ids held by the index segments not examined yet (their stored ids only: a
+    few seconds for a quarter of a million records, and no search view in memory)."""
+    from whoosh.reading import SegmentReader
+
+    found: set[int] = set()
+    for segment in ix._segments():
+        key = segment.segment_id()
+        if key in examined:
+            continue
+        examined.add(key)
+        reader = SegmentReader(ix.storage, ix.schema, segment)
+        try:
+            found.update(int(stored["id"]) for _docnum, stored in reader.iter_docs())
+        finally:
+            reader.close()
+    return found
 
 
 def _follow(config: dict, inbox, outbox) -> None:
@@ -47,20 +95,22 @@ def _follow(config: dict, inbox, outbox) -> None:
         # readers (BEGIN, not BEGIN IMMEDIATE), so the import writing beside us never waits.
         with app.test_request_context(method="GET"), Session(db.engine) as session:
             backend = current_backend()
-            # Records already in the index are replaced; the others (a new import's) are
-            # only added, which spares a look-up in every segment per record.
-            indexed = set(backend.stamps(session))
             written: set[int] = set()
             again: set[int] = set()
-            finished = False
-            while not finished:
+            indexed: set[int] = set()
+            examined: set[str] = set()
+            ids = _next_ids(inbox)
+            while ids is not None:
+                # Records already in the index are replaced; the others (this import's, not
+                # indexed meanwhile by another writer) are only added, which spares a
+                # look-up in every segment per record. Before each segment, the segments
+                # written since the last look (ours and other writers') add their ids.
+                indexed |= _ids_in_new_segments(backend._open(create=True), examined)
                 in_segment = 0
+                # The writer (and Whoosh's lock) is taken once ids are waiting, and let go
+                # every FOLLOWER_SEGMENT records so that the server's own writes get their turn.
                 with backend.batch_writer(session) as write:
-                    while in_segment < FOLLOWER_SEGMENT:
-                        ids = inbox.get()
-                        if ids is None:
-                            finished = True
-                            break
+                    while ids is not None:
                         fresh = [i for i in ids if i not in written]
                         again.update(i for i in ids if i in written)
                         written.update(fresh)
@@ -70,10 +120,24 @@ def _follow(config: dict, inbox, outbox) -> None:
                         write({i: d for i, d in documents.items() if i in indexed}, replace=True)
                         session.rollback()  # end the read: the next batch sees newer commits
                         in_segment += len(fresh)
+                        if in_segment >= FOLLOWER_SEGMENT:
+                            break
+                        try:
+                            ids = _next_ids(inbox, idle=IDLE_COMMIT)
+                        except queue.Empty:
+                            ids = _IDLE  # the import pauses: commit, let go of the lock
+                            break
+                if ids is _IDLE:
+                    ids = _next_ids(inbox)
+                elif ids is not None:
+                    time.sleep(TURN_PAUSE)  # a writer waiting for the lock takes it now
+                    ids = _next_ids(inbox)
             if again:
                 index_records(session, sorted(again))
                 session.rollback()
         outbox.put(("done", len(written)))
+    except _ParentGone:
+        return  # leaving the writer's block cancelled it and freed the lock
     except BaseException:  # noqa: BLE001  (the parent reports it and indexes itself)
         outbox.put(("failed", traceback.format_exc()))
 
@@ -84,6 +148,8 @@ class IndexFollower:
     def __init__(self, app):
         context = multiprocessing.get_context("spawn")
         self.inbox = context.Queue()
+        # Should the follower die, ids still queued must not keep this process from exiting.
+        self.inbox.cancel_join_thread()
         self.outbox = context.Queue()
         self.sent: list[int] = []
         self.process = context.Process(
@@ -99,7 +165,8 @@ class IndexFollower:
         ids = sorted(record_ids)
         if ids:
             self.sent.extend(ids)
-            self.inbox.put(ids)
+            if self.process.is_alive():  # else finish() hands them back to be indexed here
+                self.inbox.put(ids)
 
     def finish(self) -> list[int]:
         """Wait until everything sent is indexed and committed. Returns the ids the

@@ -273,8 +273,12 @@ def bulk_indexing():
         yield
         return
     _state.bulk = bulk = {"ids": set(), "follower": None}
+    failed: BaseException | None = None
     try:
         yield
+    except BaseException as exc:
+        failed = exc
+        raise
     finally:
         _state.bulk = None
         follower = bulk["follower"]
@@ -282,10 +286,17 @@ def bulk_indexing():
             # The follower indexes what is left; anything it could not, we index here.
             follower.send(bulk["ids"])
             bulk["ids"] = set(follower.finish())
+        if isinstance(failed, KeyboardInterrupt):
+            # Stopped by hand: leave now; `libsys reindex --check` indexes what is missing.
+            bulk["ids"] = set()
         if bulk["ids"]:
             from libsys.extensions import db
 
             session = db.session()  # the scoped session's current Session
+            if failed is not None:
+                # The block's own unfinished work is abandoned (its caller rolls it back);
+                # what earlier commits wrote is indexed, in a transaction of its own.
+                session.rollback()
             was_open = session.in_transaction()
             _flush_bulk(bulk, session)
             if not was_open:

@@ -110,3 +110,21 @@ def test_exported_copies_come_back_on_import(network, fmt):
     assert copies() == before
     stored = json.loads(db.session.scalar(select(Record.marc)))
     assert sum("952" in field for field in stored["fields"]) == 2
+
+
+def test_copies_that_arrived_in_852_come_back_once(network):
+    from pymarc import Field, Indicators, Subfield
+
+    from libsys.catalog.services import build_marc
+
+    marc = build_marc({"title": "Vợ nhặt", "language": "vie"})
+    marc.add_ordered_field(
+        Field("852", Indicators(" ", " "), [Subfield("a", "TVLC"), Subfield("h", "895.9223")])
+    )
+    first = import_marc(io.BytesIO(marc.as_marc()))
+    assert first.items_created == 1
+    exported = io.BytesIO()
+    export_marc(exported)
+    _forget_catalogue()
+    exported.seek(0)
+    assert import_marc(exported).items_created == 1

@@ -59,6 +59,12 @@ def test_a_long_import_is_indexed_by_the_follower_process(
     load_network()
     committed_db.session.commit()
     current_backend().clear(committed_db.session)
+    # One record indexed before the import, which the import then overlays.
+    earlier = tmp_path / "earlier.mrc"
+    _marc_file(earlier, [("TEST3", "Bản in cũ")])
+    import_marc(earlier)
+    committed_db.session.commit()
+    assert current_backend().count() == 1
     path = tmp_path / "books.mrc"
     titles = [(f"TEST{n}", f"Truyện dân gian số {n}") for n in range(40)]
     # The same record again, changed, later in the file: overlaid in the same import.
@@ -66,12 +72,21 @@ def test_a_long_import_is_indexed_by_the_follower_process(
     _marc_file(path, titles)
     app.config.update(SEARCH_FOLLOWER=True, SEARCH_FOLLOWER_FROM=10)
     monkeypatch.setattr(importer, "BATCH_SIZE", 5)  # a commit every 5 records
+    from libsys.search.follower import IndexFollower
+
+    left_over = []
+    finish = IndexFollower.finish
+    monkeypatch.setattr(
+        IndexFollower, "finish", lambda self: left_over.append(finish(self)) or left_over[-1]
+    )
     try:
         summary = import_marc(path, match="overlay", commit_every=5)
     finally:
         del app.config["SEARCH_FOLLOWER"], app.config["SEARCH_FOLLOWER_FROM"]
 
-    assert summary.created == 40 and summary.matched == 1
+    assert summary.created == 39 and summary.matched == 2
+    # The follower did the indexing (had it failed, this process would have done it).
+    assert left_over == [[]]
     committed_db.session.remove()
     assert committed_db.session.scalar(select(func.count(Record.id))) == 40
     # Searchable when the import returns, each record once, the overlaid one as it is now.
@@ -79,6 +94,7 @@ def test_a_long_import_is_indexed_by_the_follower_process(
     assert search(q="truyen dan gian").total == 39
     assert [r.title for r in search(q="co tich duoc sua").records] == ["Truyện cổ tích được sửa"]
     assert search(q="dan gian so 7").total == 0
+    assert search(q="ban in cu").total == 0 and search(q="dan gian so 3").total == 1
 
 
 def test_reindex_check_builds_a_missing_index(app, db, network, whoosh):
