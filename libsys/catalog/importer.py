@@ -29,7 +29,7 @@ from libsys.catalog.marc import (
     read_marc,
 )
 from libsys.catalog.marc.holdings import CopyData
-from libsys.catalog.models import Item, Record, RecordIsbn
+from libsys.catalog.models import IMPORT_COUNTS, Item, Record, RecordIsbn
 from libsys.catalog.rows import Prepared, prepare_chunk, prepared_results
 from libsys.catalog.services import (
     accession_number,
@@ -78,13 +78,7 @@ class ImportSummary:
 
     def as_dict(self) -> dict:
         """The five counts the CLI prints with --json."""
-        return {
-            "read": self.read,
-            "created": self.created,
-            "matched": self.matched,
-            "rejected": self.rejected,
-            "items_created": self.items_created,
-        }
+        return {name: getattr(self, name) for name in IMPORT_COUNTS}
 
 
 # --------------------------------------------------------------------------- parallel reading

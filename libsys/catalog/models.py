@@ -36,6 +36,18 @@ ITEM_STATUS_LABELS = {
 }
 assert set(ITEM_STATUS_LABELS) == set(ITEM_STATUSES)
 ACQUISITION_SOURCES = ("purchase", "gift", "legal_deposit", "exchange", "rotation")
+# What a source is called on pages and registers; "withdrawal" names a batch of removals.
+SOURCE_LABELS = {
+    "purchase": _l("Purchase"),
+    "gift": _l("Gift"),
+    "legal_deposit": _l("Legal deposit"),
+    "exchange": _l("Exchange"),
+    "rotation": _l("Rotation"),
+    "withdrawal": _l("Withdrawal"),
+}
+assert set(ACQUISITION_SOURCES) < set(SOURCE_LABELS)
+# The counts of an import, as the CLI prints them with --json and the upload page shows them.
+IMPORT_COUNTS = ("read", "created", "matched", "rejected", "items_created")
 
 
 class Record(db.Model):
@@ -198,10 +210,4 @@ class ImportJob(db.Model):
 
     def summary(self) -> dict:
         """The import summary, as the CLI prints it."""
-        return {
-            "read": self.read,
-            "created": self.created,
-            "matched": self.matched,
-            "rejected": self.rejected,
-            "items_created": self.items_created,
-        }
+        return {name: getattr(self, name) for name in IMPORT_COUNTS}

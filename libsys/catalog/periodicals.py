@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from stdnum import issn as stdnum_issn
 
 from libsys.accounts.access import permission_required
+from libsys.core.forms import error_text
 from libsys.db import utcnow
 from libsys.errors import Conflict, LibsysError, NotFound, ValidationFailed
 from libsys.extensions import db
@@ -501,7 +502,7 @@ def receive(subscription_id):
             "success",
         )
     except LibsysError as exc:
-        flash(" ".join([str(exc.message), *map(str, exc.fields.values())]), "error")
+        flash(error_text(exc), "error")
     return redirect(url_for("periodicals.checkin", library=subscription.library.code))
 
 

@@ -16,29 +16,19 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from libsys.accounts.access import permission_required
-from libsys.catalog.models import AcquisitionBatch, Item
+from libsys.catalog.models import SOURCE_LABELS, AcquisitionBatch, Item
 from libsys.catalog.tools import (
     acting_libraries,
-    format_day,
-    format_vnd,
     parse_day,
     resolve_library,
     resolve_store,
     store_codes,
 )
+from libsys.core.formats import format_day, format_number
 from libsys.errors import LibsysError, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library, Store
 from libsys.stats.events import local_today
-
-SOURCE_LABELS = {
-    "purchase": _l("Purchase"),
-    "gift": _l("Gift"),
-    "legal_deposit": _l("Legal deposit"),
-    "exchange": _l("Exchange"),
-    "rotation": _l("Rotation"),
-    "withdrawal": _l("Withdrawal"),
-}
 
 
 @dataclass
@@ -363,7 +353,7 @@ def _cell_text(value, money: bool) -> str:
     if isinstance(value, date):
         return format_day(value)
     if money and isinstance(value, int):
-        return format_vnd(value)
+        return format_number(value)
     return "" if value is None else str(value)
 
 

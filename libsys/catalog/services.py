@@ -299,7 +299,6 @@ def add_item(
     )
     db.session.add(item)
     db.session.flush()
-    # The event is written with the next flush (or the commit): one flush per copy is enough.
     record_event(
         "item_acquired",
         library=library,

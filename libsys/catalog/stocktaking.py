@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from libsys.accounts.access import permission_required
 from libsys.catalog.models import AcquisitionBatch, Item
+from libsys.core.forms import error_text
 from libsys.db import utcnow
 from libsys.errors import Conflict, LibsysError, NotFound, ValidationFailed
 from libsys.extensions import db
@@ -344,7 +345,7 @@ def withdrawal_minutes_pdf(batch: AcquisitionBatch) -> bytes:
     )
 
     from libsys.catalog.pdf import vietnamese_font
-    from libsys.catalog.tools import format_day, format_vnd
+    from libsys.core.formats import format_day, format_number
 
     font, bold = vietnamese_font(), vietnamese_font(bold=True)
     center = ParagraphStyle("c", fontName=bold, fontSize=11, leading=14, alignment=1)
@@ -390,10 +391,10 @@ def withdrawal_minutes_pdf(batch: AcquisitionBatch) -> bytes:
                 para(item.barcode, small),
                 para(item.record.title, small),
                 para(item.call_number or "", small),
-                para(format_vnd(copy.price), small),
+                para(format_number(copy.price), small),
             ]
         )
-    rows.append(["", "", "", para(_("Total"), small_bold), "", para(format_vnd(total), small)])
+    rows.append(["", "", "", para(_("Total"), small_bold), "", para(format_number(total), small)])
     grid = LongTable(
         rows, colWidths=[12 * mm, 26 * mm, 26 * mm, 64 * mm, 30 * mm, 22 * mm], repeatRows=1
     )
@@ -420,7 +421,7 @@ def withdrawal_minutes_pdf(batch: AcquisitionBatch) -> bytes:
             _(
                 "Copies withdrawn: %(copies)s; total value: %(value)s VND.",
                 copies=len(copies),
-                value=format_vnd(total),
+                value=format_number(total),
             )
         ),
         Spacer(1, 4 * mm),
@@ -505,7 +506,7 @@ def start():
                 library, store, user_id=current_user.id, notes=request.form.get("notes")
             )
     except LibsysError as exc:
-        flash(" ".join([str(exc.message), *map(str, exc.fields.values())]), "error")
+        flash(error_text(exc), "error")
         return redirect(url_for("stocktaking.index"))
     return redirect(url_for("stocktaking.show", stocktake_id=stocktake.id))
 
@@ -546,7 +547,7 @@ def scan(stocktake_id):
             VERDICT_CATEGORIES.get(outcome.verdict, "info"),
         )
     except LibsysError as exc:
-        flash(" ".join([str(exc.message), *map(str, exc.fields.values())]), "error")
+        flash(error_text(exc), "error")
     return redirect(url_for("stocktaking.show", stocktake_id=stocktake.id))
 
 
@@ -572,7 +573,7 @@ def upload(stocktake_id):
             "success",
         )
     except LibsysError as exc:
-        flash(" ".join([str(exc.message), *map(str, exc.fields.values())]), "error")
+        flash(error_text(exc), "error")
     return redirect(url_for("stocktaking.show", stocktake_id=stocktake.id))
 
 

@@ -79,15 +79,3 @@ def parse_day(text: str | None, field: str, errors: dict) -> date | None:
     except ValueError:
         errors[field] = _l("Not a valid date.")
         return None
-
-
-def format_vnd(amount: int | None) -> str:
-    """A VND amount the Vietnamese way: 1.250.000 (dots between thousands)."""
-    if amount is None:
-        return ""
-    return f"{amount:,}".replace(",", ".")
-
-
-def format_day(day: date | None) -> str:
-    """dd/mm/yyyy, as every Vietnamese form writes dates."""
-    return day.strftime("%d/%m/%Y") if day else ""

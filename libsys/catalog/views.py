@@ -35,6 +35,7 @@ from libsys.catalog.models import (
     ACQUISITION_SOURCES,
     ITEM_STATUS_LABELS,
     ITEM_STATUSES,
+    SOURCE_LABELS,
     ImportJob,
     Item,
     Record,
@@ -63,14 +64,6 @@ PAGE_SIZE = 50
 PREVIEW_RECORDS = 20
 MAX_COPIES_AT_ONCE = 200
 
-STATUS_LABELS = ITEM_STATUS_LABELS
-SOURCE_LABELS = {
-    "purchase": _l("Purchase"),
-    "gift": _l("Gift"),
-    "legal_deposit": _l("Legal deposit"),
-    "exchange": _l("Exchange"),
-    "rotation": _l("Rotation"),
-}
 MATCH_LABELS = {
     "skip": _l("Keep the record already here (skip)"),
     "overlay": _l("Replace the record already here (overlay)"),
@@ -105,7 +98,7 @@ LANGUAGE_OPTIONS = (
 @bp.app_context_processor
 def _catalog_labels():
     return {
-        "item_status_labels": STATUS_LABELS,
+        "item_status_labels": ITEM_STATUS_LABELS,
         "acquisition_source_labels": SOURCE_LABELS,
     }
 
@@ -349,7 +342,7 @@ def item(barcode):
         }
     editable = found.status in EDITABLE_STATUSES
     status_options = [
-        (code, STATUS_LABELS[code])
+        (code, ITEM_STATUS_LABELS[code])
         for code in ITEM_STATUSES
         if code == found.status or (editable and code in EDITABLE_STATUSES)
     ]

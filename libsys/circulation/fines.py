@@ -10,7 +10,9 @@ charge, payment and waiver appends an event.
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
+from libsys.catalog.models import Item
 from libsys.circulation.models import Fine
 from libsys.circulation.policies import policy_for
 from libsys.db import utcnow
@@ -64,6 +66,7 @@ def fines_due(reader) -> list[Fine]:
     """The reader's fines not yet paid or waived, oldest first."""
     return db.session.scalars(
         select(Fine)
+        .options(joinedload(Fine.item).joinedload(Item.record))  # the panel shows the title
         .where(Fine.reader_id == reader.id, Fine.settled_at.is_(None))
         .order_by(Fine.charged_at, Fine.id)
     ).all()

@@ -21,6 +21,7 @@ from libsys.circulation.transfers import (
     item_by_barcode,
     open_transfer,
 )
+from libsys.core.forms import error_text
 from libsys.db import utcnow
 from libsys.errors import Conflict, LibsysError, ValidationFailed
 from libsys.extensions import db
@@ -31,7 +32,6 @@ DAMAGE_STATUSES = ("damaged", "in_repair")
 # A copy with a reader, on the road or gone for good is not declared damaged from here.
 NOT_DAMAGEABLE = ("on_loan", "in_transit", "withdrawn", "at_rotation_point")
 FINDABLE = ("lost", "damaged", "in_repair")
-STATUS_LABELS = ITEM_STATUS_LABELS
 
 bp = Blueprint("losses", __name__, url_prefix="/staff/copy-status")
 
@@ -227,7 +227,7 @@ def index():
         barcode=barcode,
         item=item,
         loan=loan,
-        status_labels=STATUS_LABELS,
+        status_labels=ITEM_STATUS_LABELS,
         findable=FINDABLE,
     ), status
 
@@ -238,7 +238,7 @@ def _act(barcode: str, action, message: str):
             action(item_by_barcode(barcode))
         flash(message, "success")
     except LibsysError as exc:
-        flash(" ".join([str(exc.message), *(str(m) for m in exc.fields.values())]), "error")
+        flash(error_text(exc), "error")
     target = request.form.get("next", "")
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("losses.index", barcode=barcode)

@@ -30,7 +30,8 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from libsys.circulation.printing import format_day, vietnamese_font
+from libsys.circulation.printing import vietnamese_font
+from libsys.core.formats import format_day
 from libsys.db import utcnow
 from libsys.extensions import db
 from libsys.stats.events import local_today

@@ -7,11 +7,6 @@ from flask import Response
 from libsys.catalog.pdf import vietnamese_font  # noqa: F401  (re-exported for our PDFs)
 
 
-def format_day(day) -> str:
-    """dd/mm/yyyy, as Vietnamese documents write dates."""
-    return day.strftime("%d/%m/%Y") if day else ""
-
-
 def pdf_response(content: bytes | BytesIO, filename: str) -> Response:
     """A PDF shown in the browser (inline), with a file name for saving it."""
     if isinstance(content, BytesIO):

@@ -4,8 +4,6 @@ Every action is a plain form POST answered by a redirect; what the screen shows 
 scans (the reader, the lines scanned) lives in the session, so the desk needs no JavaScript.
 """
 
-from datetime import date
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -489,13 +487,3 @@ def delete_holiday(holiday_id):
     if holiday is not None:
         db.session.delete(holiday)
     return redirect(url_for("circulation.policies"), 303)
-
-
-@bp.app_template_filter("dmy")
-def format_dmy(value) -> str:
-    """dd/mm/yyyy from a date or an ISO string."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    return value.strftime("%d/%m/%Y")

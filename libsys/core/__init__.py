@@ -4,12 +4,16 @@ from flask import Flask, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
+from libsys.core.formats import format_day, format_number
+
 
 def init_app(app: Flask) -> None:
     """Register the core pages and the template helpers."""
     from libsys.core import views
 
     app.register_blueprint(views.bp)
+    app.add_template_filter(format_day, "dmy")
+    app.add_template_filter(format_number, "number")
 
     @app.context_processor
     def _template_helpers():

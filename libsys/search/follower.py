@@ -60,25 +60,6 @@ def _next_ids(inbox, idle: float | None = None):
                 raise
 
 
-def _ids_in_new_segments(ix, examined: set[str]) -> set[int]:
-    """Record ids held by the index segments not examined yet (their stored ids only: a
-    few seconds for a quarter of a million records, and no search view in memory)."""
-    from whoosh.reading import SegmentReader
-
-    found: set[int] = set()
-    for segment in ix._segments():
-        key = segment.segment_id()
-        if key in examined:
-            continue
-        examined.add(key)
-        reader = SegmentReader(ix.storage, ix.schema, segment)
-        try:
-            found.update(int(stored["id"]) for _docnum, stored in reader.iter_docs())
-        finally:
-            reader.close()
-    return found
-
-
 def _follow(config: dict, inbox, outbox) -> None:
     """The follower process: index the ids it receives until None arrives."""
     try:
@@ -105,7 +86,7 @@ def _follow(config: dict, inbox, outbox) -> None:
                 # indexed meanwhile by another writer) are only added, which spares a
                 # look-up in every segment per record. Before each segment, the segments
                 # written since the last look (ours and other writers') add their ids.
-                indexed |= _ids_in_new_segments(backend._open(create=True), examined)
+                indexed |= backend.ids_in_new_segments(examined)
                 in_segment = 0
                 # The writer (and Whoosh's lock) is taken once ids are waiting, and let go
                 # every FOLLOWER_SEGMENT records so that the server's own writes get their turn.

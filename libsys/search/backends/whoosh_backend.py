@@ -615,6 +615,27 @@ class WhooshBackend:
                 raise
             writer.commit()
 
+    def ids_in_new_segments(self, examined: set[str]) -> set[int]:
+        """Record ids held by the segments not in `examined` (which this adds them to): read
+        from their stored ids only, a few seconds for a quarter of a million records and no
+        search view in memory. The index follower uses it before each of its segments."""
+        from whoosh.reading import SegmentReader
+
+        found: set[int] = set()
+        with self._lock:
+            ix = self._open(create=True)
+            for segment in ix._segments():
+                key = segment.segment_id()
+                if key in examined:
+                    continue
+                examined.add(key)
+                reader = SegmentReader(ix.storage, ix.schema, segment)
+                try:
+                    found.update(int(stored["id"]) for _docnum, stored in reader.iter_docs())
+                finally:
+                    reader.close()
+        return found
+
     def optimize(self) -> None:
         """Merge every segment into one (after a full reindex)."""
         with self._lock:

@@ -8,20 +8,12 @@ import pytest
 from pymarc import MARCReader
 
 from libsys.catalog.marc import Accepted, Rejected, UnreadableFile, count_permissive, read_marc
+from tests.catalog.helpers import NOT_MARC
 
 DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "marc"
 needs_data = pytest.mark.skipif(
     not DATA.is_dir(), reason=f"shared MARC test files not found at {DATA}"
 )
-
-# Files in the folder that are not MARC at all: the reader must refuse them as a whole.
-NOT_MARC = {
-    "README.md",
-    "evergreen/README",
-    "folio/invalidMarcFile.mrc",
-    "pymarc/test_marc8.txt",
-    "pymarc/test_utf8.txt",
-}
 
 
 def _all_files() -> list[str]:
