@@ -3,13 +3,15 @@
 import fcntl
 import os
 import sqlite3
-import time
+import threading
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
-from sqlalchemy import event, inspect
+from sqlalchemy import bindparam, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from libsys.extensions import db
 
@@ -24,6 +26,25 @@ def utcnow() -> datetime:
 _INSERTS: dict = {}
 
 
+def _insert_plan(table) -> tuple:
+    """The prebuilt INSERT of a table and, per column, where its value comes from."""
+    plan = _INSERTS.get(table)
+    if plan is None:
+        columns = []
+        for column in table.columns:
+            if column.primary_key:
+                continue
+            default = column.default
+            if default is not None and default.is_callable:
+                columns.append((column.key, default.arg, None))
+            elif default is not None and default.is_scalar:
+                columns.append((column.key, None, default.arg))
+            else:
+                columns.append((column.key, None, None))
+        plan = _INSERTS[table] = (table.insert(), tuple(columns))
+    return plan
+
+
 def insert_now(obj):
     """Write a new ORM object with one INSERT at once, and keep it in the session as loaded.
 
@@ -32,30 +53,73 @@ def insert_now(obj):
     must not need a flush of others first. Returns the object, now persistent with its id.
     """
     state = inspect(obj)
-    table = state.mapper.local_table
+    statement, columns = _insert_plan(state.mapper.local_table)
+    given = state.dict
     values = {}
-    for column in table.columns:
-        if column.primary_key:
+    for key, make_default, default in columns:
+        if key in given:
+            values[key] = given[key]
             continue
-        if column.key in state.dict:
-            values[column.key] = state.dict[column.key]
-        elif column.default is not None and (
-            column.default.is_scalar or column.default.is_callable
-        ):
-            value = column.default.arg(None) if column.default.is_callable else column.default.arg
-            setattr(obj, column.key, value)
-            values[column.key] = value
-        else:
-            setattr(obj, column.key, None)
-            values[column.key] = None
-    statement = _INSERTS.get(table)
-    if statement is None:
-        statement = _INSERTS[table] = table.insert()
+        value = make_default(None) if make_default is not None else default
+        setattr(obj, key, value)
+        values[key] = value
     result = db.session.connection().execute(statement, values)
     (obj.id,) = result.inserted_primary_key
     make_transient_to_detached(obj)
     db.session.add(obj)
     return obj
+
+
+_UPDATES: dict = {}
+
+
+def update_now(obj, **values) -> None:
+    """Change a persistent ORM object's columns with one UPDATE by primary key, at once.
+
+    The object keeps the new values as if it had been loaded with them, so no flush
+    follows. For the desk's hot path, like `insert_now`. Columns with an `onupdate`
+    (updated_at) are set too. The object must have no other pending change to these columns.
+    """
+    state = inspect(obj)
+    table = state.mapper.local_table
+    for column in table.columns:
+        if column.onupdate is not None and column.key not in values:
+            if column.onupdate.is_callable:
+                values[column.key] = column.onupdate.arg(None)
+            elif column.onupdate.is_scalar:
+                values[column.key] = column.onupdate.arg
+    key = (table, tuple(sorted(values)))
+    statement = _UPDATES.get(key)
+    if statement is None:
+        (primary_key,) = table.primary_key.columns
+        statement = _UPDATES[key] = (
+            table.update()
+            .where(primary_key == bindparam("_row_id"))
+            .values({name: bindparam(f"_new_{name}") for name in key[1]})
+        )
+    db.session.connection().execute(
+        statement,
+        {"_row_id": state.identity[0], **{f"_new_{name}": value for name, value in values.items()}},
+    )
+    for name, value in values.items():
+        set_committed_value(obj, name, value)
+    if not state.committed_state and state.modified and state.session_id is not None:
+        # Nothing else is pending: take the object off the session's to-flush list, as
+        # a flush does after writing it (else the next flush walks the whole session).
+        state._commit_all(state.dict, db.session.identity_map)
+
+
+def pending_columns(obj) -> dict | None:
+    """The column values of a persistent object changed since it was loaded, not yet
+    written; None when one of its relationships changed too (that needs a flush)."""
+    state = inspect(obj)
+    columns = state.mapper.column_attrs
+    changed = {}
+    for key in state.committed_state:
+        if key not in columns:
+            return None
+        changed[key] = state.dict.get(key)
+    return changed
 
 
 def _wants_write_lock() -> bool:
@@ -66,15 +130,43 @@ def _wants_write_lock() -> bool:
     that may write, the CLI and tests begin IMMEDIATE; page views that only read do not.
     """
     if has_request_context():
+        if g.get("libsys_reading_first"):
+            return False
         return request.method not in READ_ONLY_METHODS or g.get("libsys_write", False)
     return True
 
 
-# How long a writer waits in the queue before it falls back on SQLite's own busy handler,
-# and how often it looks (SQLite's handler sleeps 1, 2, 5, 10 ... 100 ms between tries).
+@contextmanager
+def reading_first():
+    """Run what the block reads before the request's write lock (SQLite).
+
+    The API authenticates a call before its service runs: that read needs no write lock,
+    and on SQLite, where one writer works at a time, every statement outside the lock is
+    time the other server process may write in. The block's statements run in a plain read
+    transaction; when it ends, that transaction is committed and the write transaction
+    begins (BEGIN IMMEDIATE, after the writers' queue), in the same ORM transaction, so
+    what was loaded stays loaded. Elsewhere (PostgreSQL, a transaction already writing,
+    the tests' outer transaction) the block runs as usual.
+    """
+    if not has_request_context() or request.method in READ_ONLY_METHODS:
+        yield
+        return
+    g.libsys_reading_first = True
+    try:
+        yield
+    finally:
+        g.libsys_reading_first = False
+    session = db.session()
+    if not session.in_transaction():
+        return  # nothing was read: the first statement will begin writing
+    dbapi_connection = session.connection().connection.dbapi_connection
+    if isinstance(dbapi_connection, QueuedSqliteConnection) and not dbapi_connection.writing:
+        dbapi_connection.start_writing()
+
+
+# How long a writer waits in the queue before it falls back on SQLite's own busy handler
+# (which sleeps 1, 2, 5, 10 ... 100 ms between tries).
 WRITER_QUEUE_TIMEOUT = 15.0
-WRITER_QUEUE_POLL = 0.0001  # the first look again; then twice as long each time...
-WRITER_QUEUE_POLL_MAX = 0.001  # ...up to this (a waiting worker must not burn a core)
 
 
 class QueuedSqliteConnection(sqlite3.Connection):
@@ -83,8 +175,8 @@ class QueuedSqliteConnection(sqlite3.Connection):
     SQLite lets one writer at a time; one that finds the database locked retries with
     sleeps growing to 100 ms, so under a steady stream of writes from two server processes
     one can wait a second while the other keeps taking the lock back. Before BEGIN
-    IMMEDIATE, `wait_for_turn` takes an exclusive flock() on "<database>-writers" (looking
-    again after 0.1 ms, then up to every 1 ms), released as soon as the transaction ends.
+    IMMEDIATE, `wait_for_turn` takes an exclusive flock() on "<database>-writers" (the
+    kernel hands it to the next waiter), released as soon as the transaction ends.
     SQLite's lock still decides who writes: the queue only makes waiting short and fair,
     and a writer that does not queue (another program) is served by the busy handler.
     """
@@ -93,6 +185,7 @@ class QueuedSqliteConnection(sqlite3.Connection):
         super().__init__(database, *args, **kwargs)
         self._queued = False
         self._queue_fd = None
+        self.writing = False  # inside a transaction begun IMMEDIATE
         name = os.fspath(database)
         if name and name != ":memory:" and not name.startswith("file:"):
             # The same permissions as the database (as SQLite gives its -wal and -shm files);
@@ -107,24 +200,57 @@ class QueuedSqliteConnection(sqlite3.Connection):
                 self._queue_fd = None
 
     def wait_for_turn(self) -> None:
-        """Queue for the write lock; after WRITER_QUEUE_TIMEOUT go on (the busy handler waits)."""
+        """Queue for the write lock; after WRITER_QUEUE_TIMEOUT go on (the busy handler waits).
+
+        When another writer is in, a helper thread waits in flock() itself, so the kernel
+        wakes it the moment that writer lets go (looking again every so often left the
+        lock idle up to a millisecond per turn), while this thread can still give up.
+        """
         if self._queue_fd is None or self._queued:
             return
-        deadline = time.monotonic() + WRITER_QUEUE_TIMEOUT
-        pause = WRITER_QUEUE_POLL
-        while True:
-            try:
-                fcntl.flock(self._queue_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        try:
+            fcntl.flock(self._queue_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            self._queued = True
+            return
+        except BlockingIOError:
+            pass
+        fd, turn, guard, gave_up = self._queue_fd, threading.Event(), threading.Lock(), []
+
+        def wait_in_kernel():
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            with guard:
+                if gave_up:  # too late: pass the turn on at once
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+                else:
+                    turn.set()
+
+        threading.Thread(target=wait_in_kernel, name="libsys-writer-queue", daemon=True).start()
+        turn.wait(WRITER_QUEUE_TIMEOUT)
+        with guard:
+            if turn.is_set():
                 self._queued = True
-                return
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    return
-                time.sleep(pause)
-                pause = min(pause * 2, WRITER_QUEUE_POLL_MAX)
+            else:
+                gave_up.append(True)
+
+    def begin_immediate(self) -> None:
+        """BEGIN IMMEDIATE after our turn in the queue (SQLAlchemy's begin, or start_writing)."""
+        self.wait_for_turn()
+        try:
+            self.execute("BEGIN IMMEDIATE")
+        except Exception:
+            self.leave_queue()
+            raise
+        self.writing = True
+
+    def start_writing(self) -> None:
+        """End the read transaction in progress and begin a write transaction instead."""
+        if self.in_transaction:
+            super().commit()  # a read: nothing to keep, nothing queued
+        self.begin_immediate()
 
     def leave_queue(self) -> None:
         """Let the next writer in (the transaction has ended)."""
+        self.writing = False
         if self._queued:
             self._queued = False
             fcntl.flock(self._queue_fd, fcntl.LOCK_UN)
@@ -178,15 +304,10 @@ def configure_sqlite(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
             return
         dbapi_connection = conn.connection.dbapi_connection
-        queued = isinstance(dbapi_connection, QueuedSqliteConnection)
-        if queued:
-            dbapi_connection.wait_for_turn()
-        try:
+        if isinstance(dbapi_connection, QueuedSqliteConnection):
+            dbapi_connection.begin_immediate()
+        else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-        except Exception:
-            if queued:
-                dbapi_connection.leave_queue()
-            raise
 
 
 def init_db(app: Flask) -> None:

@@ -11,6 +11,7 @@ from flask import Blueprint, Flask, g, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from libsys.db import reading_first
 from libsys.errors import LibsysError, ValidationFailed
 from libsys.extensions import csrf
 from libsys.modules import import_optional
@@ -50,7 +51,8 @@ def api_permission(permission: str):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            user = _bearer_user()
+            with reading_first():  # the token is checked outside SQLite's write lock
+                user = _bearer_user()
             if user is None:
                 return error_response(
                     "UNAUTHORIZED", _("Send a valid API token (Authorization: Bearer ...)."), 401

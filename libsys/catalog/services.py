@@ -18,6 +18,7 @@ from stdnum import isbn as stdnum_isbn
 from libsys.catalog.marc import describe
 from libsys.catalog.models import ACQUISITION_SOURCES, ITEM_STATUSES, Item, Record, RecordIsbn
 from libsys.catalog.rows import marc_json, record_columns  # noqa: F401 (used by others)
+from libsys.db import pending_columns, update_now
 from libsys.errors import Conflict, NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.modules import import_optional
@@ -28,6 +29,8 @@ from libsys.text import fold
 DEFAULT_CALL_NUMBER_RULE = "{class_number} / {author_mark} / {year}"
 # Session.info key where changed record ids wait for the search index (read at commit).
 CHANGED_RECORDS_KEY = "libsys_changed_record_ids"
+# The same key as libsys.search.sync.AVAILABILITY_KEY.
+AVAILABILITY_KEY = "libsys_search_availability"
 
 _NFC = unicodedata.normalize
 _MARK_WORD = re.compile(r"[^\W\d_]+")
@@ -51,9 +54,31 @@ def normalise_record(marc_record: pymarc.Record) -> pymarc.Record:
     return marc_record
 
 
-def mark_changed(record_ids) -> None:
-    """Note records changed in this transaction, for whoever indexes them at commit."""
+def mark_changed(record_ids, *, availability_only: bool = False) -> None:
+    """Note records changed in this transaction, for whoever indexes them at commit.
+
+    `availability_only`: only copies' status or place changed (the index may catch up a
+    moment later, off the request's path, unless the transaction also edits records).
+    """
     db.session.info.setdefault(CHANGED_RECORDS_KEY, set()).update(record_ids)
+    if availability_only:
+        db.session.info[AVAILABILITY_KEY] = True
+
+
+# A copy's columns whose change only moves it or changes its availability.
+PLACEMENT_COLUMNS = frozenset({"status", "store_id", "location_library_id", "updated_at"})
+
+
+def write_placement_now(item: Item) -> None:
+    """Write a copy's new status and place at once, without a flush (the desk's returns).
+
+    Other pending changes of the copy are left to the flush, as usual.
+    """
+    changes = pending_columns(item)
+    if not changes or not changes.keys() <= PLACEMENT_COLUMNS:
+        return
+    update_now(item, **changes)
+    mark_changed([item.record_id], availability_only=True)
 
 
 def save_record(marc_record: pymarc.Record, *, record: Record | None = None) -> Record:
@@ -78,8 +103,9 @@ def save_record(marc_record: pymarc.Record, *, record: Record | None = None) -> 
         record.isbns.clear()
         record.isbns.extend(RecordIsbn(isbn13=number) for number in wanted)
     db.session.flush()
-    event = record_event("record_created" if created else "record_updated", title=record.title)
-    event.record_id = record.id
+    record_event(
+        "record_created" if created else "record_updated", record_id=record.id, title=record.title
+    )
     mark_changed([record.id])
     db.session.flush()
     return record

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from libsys.catalog.models import Item, Record
-from libsys.catalog.services import mark_changed
+from libsys.catalog.services import mark_changed, write_placement_now
 from libsys.circulation.errors import DeskRefusal
 from libsys.circulation.models import ACTIVE_HOLD_STATUSES, Hold, Loan
 from libsys.circulation.policies import (
@@ -27,7 +27,7 @@ from libsys.circulation.policies import (
     shelf_expiry_for,
 )
 from libsys.circulation.visits import count_visit
-from libsys.db import insert_now, utcnow
+from libsys.db import insert_now, update_now, utcnow
 from libsys.errors import NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
@@ -104,7 +104,8 @@ def trigger(
     apply = context.get("apply")
     if apply is not None:
         apply(loan)
-    loan.status = move.dest
+    if loan.status != move.dest:  # a loan written as on loan needs no UPDATE
+        loan.status = move.dest
     # No flush here: the loan's change and its event go to the database together with the
     # rest of the caller's work (one flush is much cheaper than one per change).
     details = context.get("event_details") or {}
@@ -124,10 +125,19 @@ def trigger(
 
 # The desk's statements are built once at import: on a scan, building a statement costs
 # more than the database takes to run it.
+# The title's columns the rules, the event snapshot and the desk's messages use (a record's
+# MARC and notes can run to kilobytes; anything else loads when something asks for it).
+_TITLE_AT_DESK = (Record.title, Record.subtitle, Record.material_type, Record.ddc)
 _ITEM_BY_BARCODE = (
     select(Item)
-    .options(joinedload(Item.store), joinedload(Item.record))
+    .options(joinedload(Item.store), joinedload(Item.record).load_only(*_TITLE_AT_DESK))
     .where(Item.barcode == bindparam("barcode"))
+)
+# The guarded change of a copy's status that makes a checkout happen once (see checkout).
+_LEND_COPY = (
+    update(Item)
+    .where(Item.id == bindparam("copy_id"), Item.status == bindparam("previous_status"))
+    .values(status="on_loan", updated_at=bindparam("now"))
 )
 _READERS = select(Reader).options(joinedload(Reader.category), joinedload(Reader.admin_unit))
 _READER_BY_CARD = _READERS.where(Reader.card_number == bindparam("card"))
@@ -167,6 +177,7 @@ _HOLDS_A_COPY_MAY_FILL = (
     )
     .order_by(Hold.placed_at, Hold.id)
 )
+_ANY_HOLD_A_COPY_MAY_FILL = select(Hold.id).where(_HOLDS_A_COPY_MAY_FILL.whereclause).limit(1)
 
 
 def find_item(barcode: str) -> Item:
@@ -420,12 +431,8 @@ def checkout(
     try:
         with db.session.begin_nested():
             # The conditional update is the lock: of two desks, only one changes the status.
-            changed = db.session.execute(
-                update(Item)
-                .where(Item.id == item.id, Item.status == previous_status)
-                .values(status="on_loan", updated_at=utcnow())
-                .execution_options(synchronize_session=False)
-            ).rowcount
+            lent = {"copy_id": item.id, "previous_status": previous_status, "now": utcnow()}
+            changed = db.session.connection().execute(_LEND_COPY, lent).rowcount
             if changed != 1:
                 raise DeskRefusal(code="ALREADY_ON_LOAN", details={"item": item.barcode})
             # The unique index on open loans stops a second loan of the copy (IntegrityError).
@@ -434,7 +441,7 @@ def checkout(
         raise DeskRefusal(code="ALREADY_ON_LOAN", details={"item": item.barcode}) from None
     set_committed_value(item, "status", "on_loan")
     # The conditional UPDATE bypasses the flush: tell the search index the copy changed.
-    mark_changed([item.record_id])
+    mark_changed([item.record_id], availability_only=True)
     set_committed_value(loan, "item", item)
     set_committed_value(loan, "reader", reader)
     _settle_refusals(
@@ -588,12 +595,17 @@ def checkin(item_barcode: str, *, library, user=None) -> CheckinResult:
         result.overdue_days = loan.overdue_days(today)
 
         def apply(changed: Loan) -> None:
-            changed.returned_at = utcnow()
-            changed.returned_library_id = library.id
+            values = {"status": "returned", "returned_at": utcnow(),
+                      "returned_library_id": library.id}  # fmt: skip
             # Privacy: who read what is forgotten unless the reader asked to keep a history
             # (the event below still takes its snapshot from `reader`).
-            if reader is not None and not reader.keep_history:
-                changed.reader = None
+            forget = reader is not None and not reader.keep_history
+            if forget:
+                values["reader_id"] = None
+            # One UPDATE now instead of a flush later (the desk's hot path).
+            update_now(changed, **values)
+            if forget:
+                set_committed_value(changed, "reader", None)
 
         trigger(
             loan,
@@ -605,6 +617,7 @@ def checkin(item_barcode: str, *, library, user=None) -> CheckinResult:
             event_details={"overdue_days": result.overdue_days},
         )
     _place_copy(item, library, today, result, candidates)
+    write_placement_now(item)
     for hook in CHECKIN_HOOKS:
         hook(result, library)
     db.session.flush()
@@ -613,9 +626,10 @@ def checkin(item_barcode: str, *, library, user=None) -> CheckinResult:
 
 def _holds_a_copy_may_fill(item) -> list[Hold]:
     """Active holds this copy is trapped for or could fill, in queue order."""
-    return db.session.scalars(
-        _HOLDS_A_COPY_MAY_FILL, {"item_id": item.id, "record_id": item.record_id}
-    ).all()
+    params = {"item_id": item.id, "record_id": item.record_id}
+    if not plain_rows(_ANY_HOLD_A_COPY_MAY_FILL, **params):
+        return []  # most returns: no hold, and no ORM work
+    return db.session.scalars(_HOLDS_A_COPY_MAY_FILL, params).all()
 
 
 def _place_copy(item, library, today: date, result: CheckinResult, candidates=None) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from libsys.catalog.models import Item
 from libsys.circulation.errors import DeskRefusal
+from libsys.circulation.policies import plain_rows
 from libsys.db import utcnow
 from libsys.errors import Conflict, NotFound, ValidationFailed
 from libsys.extensions import db
@@ -123,8 +124,13 @@ _OPEN_TRANSFER_OF_ITEM = select(Transfer).where(
 )
 
 
+_ANY_OPEN_TRANSFER_OF_ITEM = select(Transfer.id).where(_OPEN_TRANSFER_OF_ITEM.whereclause)
+
+
 def open_transfer(item: Item) -> Transfer | None:
     """The copy's transfer that is requested or on the road, if any."""
+    if not plain_rows(_ANY_OPEN_TRANSFER_OF_ITEM, item_id=item.id):
+        return None  # most returns: no transfer, and no ORM work
     return db.session.scalar(_OPEN_TRANSFER_OF_ITEM, {"item_id": item.id})
 
 

@@ -195,6 +195,19 @@ def server_workers(master_pid: int) -> list[int]:
     return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
 
+def machine_speed() -> float:
+    """Seconds a pure-Python loop of 5 million additions takes here now (lower is faster).
+
+    Printed with each run: on a shared VM the same code runs up to 1.6 times slower from one
+    hour to the next, and this tells two runs' machines apart.
+    """
+    started = time.perf_counter()
+    total = 0
+    for number in range(5_000_000):
+        total += number
+    return time.perf_counter() - started
+
+
 def percentile(values: list[float], share: float) -> float:
     """The value below which `share` of the values fall (nearest rank)."""
     ordered = sorted(values)
@@ -211,9 +224,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument(
         "--worker-class",
-        default="gthread",
-        help="gunicorn worker class: gthread (one thread, keeps connections open) or sync",
+        default="libsys.core.workers.BalancedThreadWorker",
+        help="gunicorn worker class: scripts/serve's (gthread that spreads connections over "
+        "the workers), gthread, or sync",
     )
+    parser.add_argument("--server-threads", type=int, default=1, help="threads per gthread worker")
     parser.add_argument(
         "--no-keep-alive",
         action="store_true",
@@ -250,8 +265,8 @@ def main() -> int:
         "--log-level",
         "warning",
     ]
-    if args.worker_class == "gthread":
-        gunicorn += ["--threads", "1", "--keep-alive", "30"]
+    if args.worker_class != "sync":
+        gunicorn += ["--threads", str(args.server_threads), "--keep-alive", "30"]
     app = (
         "libsys:create_app({'SEARCH_SYNC': False})"
         if args.no_search_sync
@@ -273,6 +288,7 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(data_dir, ignore_errors=True)
     load_after = os.getloadavg()
+    speed = machine_speed()
 
     timings = result["timings"]
     operations = sum(len(v) for v in timings.values())
@@ -281,8 +297,9 @@ def main() -> int:
     print(f"\nDesk benchmark — {database}, gunicorn {args.workers} {args.worker_class} workers, "
           f"{sync}; client: {args.threads} Python threads (http.client, {connection}), "
           f"{args.cycles} cycles each")  # fmt: skip
-    print(f"machine: {os.cpu_count()} CPUs, load average {load_before[0]:.2f} before, "
-          f"{load_after[0]:.2f} after (1 min)")  # fmt: skip
+    print(f"machine: {os.cpu_count()} CPUs, load {load_before[0]:.2f} before, "
+          f"{load_after[0]:.2f} after (1 min); speed: 5M Python additions "
+          f"in {speed:.2f} s")  # fmt: skip
     print(f"operations: {operations} in {result['wall']:.2f} s = "
           f"{operations / result['wall']:.0f} checkouts/returns per second")  # fmt: skip
     for name, values in timings.items():

@@ -350,11 +350,14 @@ def test_hold_queue_order_is_by_time_placed(tvlc):
     assert db.session.get(Hold, holds[0].id).status == "cancelled"
 
 
-def test_checkout_tells_the_search_index(tvlc, monkeypatch):
-    import libsys.circulation.services as services
+def test_checkout_tells_the_search_index(tvlc, db):
+    from libsys.catalog.services import AVAILABILITY_KEY, CHANGED_RECORDS_KEY
 
-    noted = []
-    monkeypatch.setattr(services, "mark_changed", noted.extend)
     item = make_item()
+    db.session.flush()
+    db.session.info.pop(CHANGED_RECORDS_KEY, None)
+    db.session.info.pop(AVAILABILITY_KEY, None)
     checkout(item.barcode, adult().card_number, library=tvlc)
-    assert noted == [item.record_id]
+    # Noted for the index, as a change of availability only (indexed off the request path).
+    assert item.record_id in db.session.info[CHANGED_RECORDS_KEY]
+    assert db.session.info[AVAILABILITY_KEY] is True
