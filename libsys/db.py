@@ -138,15 +138,14 @@ def _wants_write_lock() -> bool:
 
 @contextmanager
 def reading_first():
-    """Run what the block reads before the request's write lock (SQLite).
+    """Run what the block reads before the request's write lock (SQLite); then call
+    `begin_writing()` before anything that may write.
 
     The API authenticates a call before its service runs: that read needs no write lock,
     and on SQLite, where one writer works at a time, every statement outside the lock is
     time the other server process may write in. The block's statements run in a plain read
-    transaction; when it ends, that transaction is committed and the write transaction
-    begins (BEGIN IMMEDIATE, after the writers' queue), in the same ORM transaction, so
-    what was loaded stays loaded. Elsewhere (PostgreSQL, a transaction already writing,
-    the tests' outer transaction) the block runs as usual.
+    transaction. Elsewhere (PostgreSQL, a transaction already writing, the tests' outer
+    transaction) the block runs as usual.
     """
     if not has_request_context() or request.method in READ_ONLY_METHODS:
         yield
@@ -156,9 +155,18 @@ def reading_first():
         yield
     finally:
         g.libsys_reading_first = False
+
+
+def begin_writing() -> None:
+    """End the read that `reading_first()` began and take the write lock (SQLite).
+
+    The read transaction is committed and the write transaction begins (BEGIN IMMEDIATE,
+    after the writers' queue) in the same ORM transaction, so what was loaded stays loaded.
+    When nothing was read yet, the first statement begins writing anyway.
+    """
     session = db.session()
-    if not session.in_transaction():
-        return  # nothing was read: the first statement will begin writing
+    if not _wants_write_lock() or not session.in_transaction():
+        return  # a page that only reads; or the first statement will begin writing
     dbapi_connection = session.connection().connection.dbapi_connection
     if isinstance(dbapi_connection, QueuedSqliteConnection) and not dbapi_connection.writing:
         dbapi_connection.start_writing()

@@ -11,7 +11,7 @@ from flask import Blueprint, Flask, g, jsonify, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
-from libsys.db import reading_first
+from libsys.db import begin_writing, reading_first
 from libsys.errors import LibsysError, ValidationFailed
 from libsys.extensions import csrf
 from libsys.modules import import_optional
@@ -59,6 +59,7 @@ def api_permission(permission: str):
                 )
             if not user.can(permission):
                 return error_response("FORBIDDEN", _("You do not have permission to do this."), 403)
+            begin_writing()  # a refused call never waits for the write lock
             g.api_user = user
             return view(*args, **kwargs)
 

@@ -35,7 +35,7 @@ RECORD_WRITE_KEY = "libsys_search_record_write"  # this transaction changed a re
 AVAILABILITY_KEY = "libsys_search_availability"  # ...or only copies' status/location
 BULK_FLUSH_EVERY = 25_000  # documents buffered in bulk mode before a write
 FOLLOWER_FROM = 5_000  # committed records in bulk mode that start an index follower process
-INDEX_INTERVAL = 0.5  # seconds between background index writes
+INDEX_INTERVAL = 3.0  # seconds between background index writes (each costs the desk a pause)
 INDEX_BATCH = 500  # ids that start a background write at once
 LOCK_WAIT = 0.2  # seconds the background writer waits for another process's writer
 # Copy attributes whose change only moves the copy or changes its availability. Any other

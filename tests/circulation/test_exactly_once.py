@@ -156,3 +156,35 @@ def test_the_api_reads_the_token_outside_the_sqlite_write_lock(app, committed_db
         event.remove(db.engine, "before_cursor_execute", look)
     assert response.status_code == 201, response.get_json()
     assert seen == {"token": True, "lend": False}
+
+
+def test_only_an_authorised_call_that_may_write_waits_for_the_write_lock(
+    app, committed_db, monkeypatch
+):
+    import pytest
+
+    from libsys.db import QueuedSqliteConnection
+
+    db = committed_db
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's single writer: PostgreSQL writers do not wait for each other")
+    cards, _barcode, headers = _committed_desk_setup(db, 1)
+    began = []
+    original = QueuedSqliteConnection.begin_immediate
+
+    def counted(connection):
+        began.append(True)
+        return original(connection)
+
+    monkeypatch.setattr(QueuedSqliteConnection, "begin_immediate", counted)
+    client = app.test_client()
+
+    def write_locks(method, path, **kwargs) -> int:
+        began.clear()
+        getattr(client, method)(path, **kwargs)
+        return len(began)
+
+    bad_token = {"Authorization": "Bearer not-a-token"}
+    assert write_locks("post", "/api/v1/checkins", json={"item": "X"}, headers=bad_token) == 0
+    assert write_locks("get", f"/api/v1/readers/{cards[0]}", headers=headers) == 0
+    assert write_locks("post", "/api/v1/checkins", json={"item": "X"}, headers=headers) == 1
