@@ -103,8 +103,13 @@ def load_demo(context: dict) -> list[str]:
             continue
     for number, loan in enumerate(loans):
         # Spread the loans over the past weeks; some are now overdue.
-        overdue = number % DEMO_OVERDUE_SHARE == 0 and loan.reader_id != readers[0].id
+        signs_in = loan.reader_id == readers[0].id
+        overdue = number % DEMO_OVERDUE_SHARE == 0 and not signs_in
         back = rng.randint(1, 12) + (20 if overdue else 0)
+        if signs_in:
+            # The reader who signs in is never overdue, whatever her loan period (a child's
+            # is 7 days) and wherever the closed days put the due date: she may borrow more.
+            back = min(back, (loan.due_date - today).days - 1)
         loan.checked_out_at = loan.checked_out_at - timedelta(days=back)
         loan.due_date = loan.due_date - timedelta(days=back)
     holds = 0

@@ -1,0 +1,35 @@
+"""The whole demo, loaded on different days: what a new user signs in to must work."""
+
+from datetime import date, datetime, time
+
+import pytest
+from sqlalchemy import select
+
+from libsys.circulation.models import Loan
+from libsys.circulation.services import reader_blocks
+from libsys.readers.models import Reader
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2026, 11, 22),  # a Sunday: TVLC is closed, due dates move
+        date(2026, 12, 3),  # a child's 7-day loans, shifted back up to 12 days
+        date(2027, 1, 30),  # loans due in Tết
+    ],
+)
+def test_the_reader_who_signs_in_may_borrow_whatever_the_day(db, monkeypatch, day):
+    import libsys.stats.events as events
+    from libsys.demo import load_demo
+
+    monkeypatch.setattr(events, "local_now", lambda: datetime.combine(day, time(1, 30)))
+    load_demo(reader_count=20)
+    reader = db.session.scalar(
+        select(Reader).where(Reader.password_hash.is_not(None)).order_by(Reader.id)
+    )
+    loans = db.session.scalars(
+        select(Loan).where(Loan.reader_id == reader.id, Loan.returned_at.is_(None))
+    ).all()
+    assert loans, "the demo reader who signs in has books on loan"
+    assert all(loan.due_date >= day for loan in loans)
+    assert reader_blocks(reader, day) == []
