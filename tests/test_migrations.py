@@ -57,3 +57,39 @@ def test_upgrade_head_on_empty_database_matches_models(empty_database_url, tmp_p
             )
         db.engine.dispose()
     assert differences == [], f"models and migrations differ: {differences}"
+
+
+def test_card_numbers_are_put_in_capitals_unless_two_cards_would_clash(empty_database_url):
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": normalise_database_url(empty_database_url),
+            "SECRET_KEY": "migration-test",
+        }
+    )
+    with app.app_context():
+        upgrade(revision="760dd30efa56")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO reader_category (id, code, name, name_en, is_children, position)"
+                     " VALUES (1, 'official', 'Cán bộ', 'Officials', false, 0)")
+            )  # fmt: skip
+            connection.execute(
+                text("INSERT INTO library (id, code, name, level, active, created_at)"
+                     " VALUES (1, 'TVLC', 'Thư viện tỉnh', 'province', true, '2026-01-01')")
+            )  # fmt: skip
+            for number, card in enumerate(["bd000777", "BD000001", "ab123", "AB123", "xy9", "Xy9"]):
+                connection.execute(
+                    text(
+                        "INSERT INTO reader (id, card_number, full_name, name_folded, category_id,"
+                        " home_library_id, card_issued, card_expires, status, disability,"
+                        " keep_history, created_at, updated_at) VALUES (:id, :card, 'A', 'a', 1,"
+                        " 1, '2026-01-01', '2027-01-01', 'active', false, false, '2026-01-01',"
+                        " '2026-01-01')"
+                    ),
+                    {"id": number + 1, "card": card},
+                )
+        upgrade()
+        with db.engine.connect() as connection:
+            cards = connection.execute(text("SELECT card_number FROM reader ORDER BY id")).scalars()
+            assert list(cards) == ["BD000777", "BD000001", "ab123", "AB123", "xy9", "Xy9"]
+        db.engine.dispose()

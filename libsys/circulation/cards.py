@@ -20,7 +20,7 @@ from libsys.core.formats import format_day
 from libsys.errors import ValidationFailed
 from libsys.extensions import db
 from libsys.readers.models import Reader
-from libsys.readers.services import get_reader
+from libsys.readers.services import get_reader, reader_by_card
 from libsys.stats.events import local_today
 
 # ISO/IEC 7810 ID-1 (CR80), the size of a bank card.
@@ -126,7 +126,7 @@ def readers_for_sheet(card_numbers: str = "", issued_on: date | None = None) -> 
     if numbers:
         unknown = []
         for number in dict.fromkeys(numbers):
-            reader = db.session.scalar(select(Reader).where(Reader.card_number == number))
+            reader = reader_by_card(number)
             if reader is None:
                 unknown.append(number)
             else:

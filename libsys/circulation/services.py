@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -32,6 +32,7 @@ from libsys.errors import NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.readers.models import Reader
+from libsys.readers.services import reader_by_card
 from libsys.stats.events import local_today, record_event
 
 # Copy statuses from which a copy may be lent.
@@ -141,7 +142,6 @@ _LEND_COPY = (
 )
 _READERS = select(Reader).options(joinedload(Reader.category), joinedload(Reader.admin_unit))
 _READER_BY_CARD = _READERS.where(Reader.card_number == bindparam("card"))
-_READER_BY_CARD_ANY_CASE = _READERS.where(func.upper(Reader.card_number) == bindparam("card"))
 _OPEN_LOAN_OF_ITEM = (
     select(Loan)
     .options(
@@ -151,13 +151,15 @@ _OPEN_LOAN_OF_ITEM = (
     .where(Loan.item_id == bindparam("item_id"), Loan.returned_at.is_(None))
 )
 # The copy's open loan and the reader's open loans, with each copy's type (limits by type).
-_OPEN_LOANS_OF_ITEM_OR_READER = (
+# A UNION of two index lookups: with OR, SQLite scans every open loan of the network.
+_OPEN_LOANS = (
     select(Loan.id, Loan.item_id, Loan.reader_id, Loan.status, Loan.due_date, Item.item_type)
     .join(Item, Item.id == Loan.item_id)
-    .where(
-        Loan.returned_at.is_(None),
-        (Loan.item_id == bindparam("item_id")) | (Loan.reader_id == bindparam("reader_id")),
-    )
+    .where(Loan.returned_at.is_(None))
+)
+_OPEN_LOANS_OF_ITEM_OR_READER = union(
+    _OPEN_LOANS.where(Loan.item_id == bindparam("item_id")),
+    _OPEN_LOANS.where(Loan.reader_id == bindparam("reader_id")),
 )
 # Active holds of any reader on the copy or its title (held-for-another, the hold filled).
 _HOLDS_ON_ITEM_OR_TITLE = select(
@@ -194,14 +196,10 @@ def find_item(barcode: str) -> Item:
 
 def find_reader(card_number: str) -> Reader:
     """The reader with this card number, or UNKNOWN_READER."""
-    card_number = (card_number or "").strip()
-    reader = None
-    if card_number:
-        reader = db.session.scalar(_READER_BY_CARD, {"card": card_number})
-        if reader is None:
-            reader = db.session.scalar(_READER_BY_CARD_ANY_CASE, {"card": card_number.upper()})
+    # Category and commune come in the same query: the rules and the event snapshot need them.
+    reader = reader_by_card(card_number, _READER_BY_CARD)
     if reader is None:
-        raise DeskRefusal(code="UNKNOWN_READER", details={"reader": card_number})
+        raise DeskRefusal(code="UNKNOWN_READER", details={"reader": (card_number or "").strip()})
     return reader
 
 

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, select
 
 from libsys.accounts.services import check_password, hash_password
 from libsys.errors import NotFound, ValidationFailed
@@ -42,6 +42,7 @@ EDITABLE_FIELDS = (
 )
 PHONE_PATTERN = re.compile(r"^\+?[0-9 .\-]{8,15}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_READER_BY_CARD = select(Reader).where(Reader.card_number == bindparam("card"))
 
 
 def _clean(value):
@@ -51,6 +52,31 @@ def _clean(value):
         value = nfc(value).strip()
         return value or None
     return value
+
+
+def normalize_card_number(value) -> str:
+    """A card number as it is kept: in capitals, as printed and scanned (`bd000123` is
+    `BD000123`), so finding a card is one index lookup whatever case was typed."""
+    return (value or "").strip().upper()
+
+
+def reader_by_card(card_number, statement=None) -> Reader | None:
+    """The reader whose card number this is, typed in any case (or None).
+
+    `statement` selects the reader with what the caller needs loaded, with a bound
+    parameter `card`. A card kept in small letters from before the numbers were kept in
+    capitals is found as typed.
+    """
+    if statement is None:
+        statement = _READER_BY_CARD
+    typed = (card_number or "").strip()
+    card = normalize_card_number(typed)
+    if not card:
+        return None
+    reader = db.session.scalar(statement, {"card": card})
+    if reader is None and typed != card:
+        reader = db.session.scalar(statement, {"card": typed})
+    return reader
 
 
 def _parse_date(value, field: str, errors: dict):
@@ -105,7 +131,7 @@ def _apply(reader: Reader, data: dict, *, creating: bool) -> None:
             reader.name_folded = fold(reader.full_name)
 
     if "card_number" in given:
-        card = _clean(given["card_number"])
+        card = normalize_card_number(_clean(given["card_number"]))
         if card and card != reader.card_number:
             if not re.fullmatch(r"[A-Za-z0-9.\-]{3,30}", card):
                 errors["card_number"] = _l("A card number has 3 to 30 letters or digits.")
@@ -265,7 +291,7 @@ def unblock_reader(reader: Reader) -> Reader:
 
 def get_reader(card_number: str) -> Reader:
     """The reader with this card number, or NotFound."""
-    reader = db.session.scalar(select(Reader).where(Reader.card_number == card_number.strip()))
+    reader = reader_by_card(card_number)
     if reader is None:
         raise NotFound(
             _l("No reader has card number %(card)s.", card=card_number), code="UNKNOWN_READER"
@@ -280,9 +306,7 @@ def find_readers(query: str, *, limit: int = 50, offset: int = 0) -> list[Reader
     if not query:
         statement = statement.order_by(Reader.created_at.desc(), Reader.id.desc())
         return list(db.session.scalars(statement.limit(limit).offset(offset)))
-    by_card = db.session.scalar(
-        select(Reader).where(func.lower(Reader.card_number) == query.lower())
-    )
+    by_card = reader_by_card(query)
     if by_card is not None:
         return [by_card]
     for word in fold(query).split():
@@ -308,9 +332,7 @@ def change_reader_password(reader: Reader, current: str, new: str) -> None:
 
 def authenticate_reader(card_number: str, password: str) -> Reader | None:
     """The reader with this card and password who may sign in, or None."""
-    reader = db.session.scalar(
-        select(Reader).where(Reader.card_number == (card_number or "").strip())
-    )
+    reader = reader_by_card(card_number)
     if reader is None or reader.status == "blocked":
         return None
     return reader if check_password(reader.password_hash, password) else None

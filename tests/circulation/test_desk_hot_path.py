@@ -125,3 +125,84 @@ def test_a_refused_checkout_writes_nothing(client, network):
     assert db.session.scalar(select(func.count(Loan.id))) == 0
     db.session.refresh(reference)
     assert reference.status == "available"
+
+
+# Tables that grow with the network's work: a desk statement must find its rows by index.
+GROWING_TABLES = ("loan", "event", "item", "reader", "hold", "visit", "record", "fine")
+
+
+def _plans_of_statements(run) -> list[tuple[str, str]]:
+    """(statement, plan line) of every SELECT/UPDATE/DELETE `run` sends (SQLite's plans)."""
+    from sqlalchemy import event
+
+    sent = []
+
+    def note(_conn, _cursor, statement, parameters, _context, executemany):
+        if not executemany and statement.lstrip().upper().startswith(
+            ("SELECT", "UPDATE", "DELETE", "WITH")
+        ):
+            sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    connection = db.session.connection()
+    plans = []
+    for statement, parameters in sent:
+        rows = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+        plans += [(statement, row[-1]) for row in rows]
+    return plans
+
+
+def test_the_desk_finds_its_rows_by_index_however_many_loans_the_network_has(client, network, db):
+    if db.engine.dialect.name != "sqlite":
+        import pytest
+
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans by its statistics")
+    _user, headers = _desk()
+    reader = adult()
+    others = [adult() for _ in range(3)]
+    for n, other in enumerate(others * 2):  # open loans of other readers, on other copies
+        assert _lend(client, headers, make_item(), other).status_code == 201, n
+    item = make_item()
+
+    def desk_work():
+        assert _lend(client, headers, item, reader).status_code == 201
+        assert _lend(client, headers, item, reader).json["renewal"] is True
+        response = client.post("/api/v1/checkins", json={"item": item.barcode}, headers=headers)
+        assert response.status_code == 200
+
+    scans = [
+        (statement, plan)
+        for statement, plan in _plans_of_statements(desk_work)
+        if plan.startswith("SCAN") and plan.split()[1] in GROWING_TABLES
+    ]
+    assert scans == []
+
+
+def test_the_desk_pages_find_their_rows_by_index(client, network, db):
+    if db.engine.dialect.name != "sqlite":
+        import pytest
+
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's; PostgreSQL plans by its statistics")
+    from tests.circulation.test_desk_http import desk_client, scan
+
+    _user, headers = _desk()
+    for other in [adult() for _ in range(3)] * 2:
+        assert _lend(client, headers, make_item(), other).status_code == 201
+    desk_client(client)
+    reader, item = adult(), make_item()
+
+    def desk_pages():
+        assert scan(client, reader.card_number).status_code == 200
+        assert scan(client, item.barcode).status_code == 200
+        assert scan(client, item.barcode, "/staff/desk/returns").status_code == 200
+
+    scans = [
+        (statement, plan)
+        for statement, plan in _plans_of_statements(desk_pages)
+        if plan.startswith("SCAN") and plan.split()[1] in GROWING_TABLES
+    ]
+    assert scans == []
