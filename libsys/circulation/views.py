@@ -214,6 +214,11 @@ def renew_one(loan_id):
 def settle(fine_id):
     """Mark a fine of the reader at the desk paid, or waived with a reason (override)."""
     fine = db.get_or_404(Fine, fine_id)
+    reader = _current_reader(_state("desk"))
+    if reader is None or fine.reader_id != reader.id:
+        # A page left open for another reader: settle only what the reader here owes.
+        flash(_("This fine is not owed by the reader at the desk."), "error")
+        return redirect(url_for("circulation.desk"), 303)
     waive = request.form.get("waive") == "1"
     if waive and not _may_override():
         flash(_("You may not waive fines."), "error")

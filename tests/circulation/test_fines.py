@@ -102,13 +102,30 @@ def test_waiving_needs_the_permission_and_a_reason(client, network, today):
     checkin(item.barcode, library=_library())
     (fine,) = fines_due(reader)
     desk_client(client)  # a circulation clerk may not waive
+    scan(client, reader.card_number)
     client.post(f"/staff/desk/fines/{fine.id}/settle", data={"waive": "1", "reason": "Sách hỏng"})
     assert fine.settled_at is None
     client.get("/logout")
     desk_client(client, "manager")
+    scan(client, reader.card_number)
     page = client.post(
         f"/staff/desk/fines/{fine.id}/settle", data={"waive": "1"}, follow_redirects=True
     ).get_data(as_text=True)
     assert fine.settled_at is None and "lý do" in page
     client.post(f"/staff/desk/fines/{fine.id}/settle", data={"waive": "1", "reason": "Lũ lụt"})
     assert fine.waived and fine.waive_reason == "Lũ lụt"
+
+
+def test_the_desk_settles_only_the_fines_of_the_reader_at_the_desk(client, network, today):
+    _fine_policy()
+    reader, item, _loan = _late_loan(today)
+    checkin(item.barcode, library=_library())
+    (fine,) = fines_due(reader)
+    desk_client(client, "manager")
+    scan(client, adult().card_number)  # the next reader came to the desk
+    page = client.post(
+        f"/staff/desk/fines/{fine.id}/settle", data={"waive": "1", "reason": "Lũ lụt"},
+        follow_redirects=True,
+    ).get_data(as_text=True)  # fmt: skip
+    assert fine.settled_at is None and "không phải của bạn đọc đang ở quầy" in page
+    assert not db.session.scalars(select(Event).where(Event.kind == "fine_waived")).all()
