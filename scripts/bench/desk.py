@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Desk benchmark: checkout + return cycles over the API against a real server.
 
-Starts gunicorn with two worker processes on a fresh data dir (schema, the demo, then a
-few hundred bench copies and readers), runs checkout/checkin cycles from a few client
+Starts gunicorn with two worker processes on a fresh data dir (schema, the demo, the
+tables of a busy network: 20,000 open loans and 200,000 past events by default, then a few
+hundred bench copies and readers), runs checkout/checkin cycles from a few client
 threads for a fixed count, and prints transactions per second and p50/p95 per operation.
 
     .venv/bin/python scripts/bench/desk.py                       # SQLite
@@ -37,10 +38,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def prepare(env: dict, copies: int) -> tuple[str, list[tuple[str, str]]]:
-    """Fresh schema, the demo, bench copies and readers, a desk token; in a subprocess."""
+def prepare(
+    env: dict, copies: int, open_loans: int, history: int
+) -> tuple[str, list[tuple[str, str]]]:
+    """Fresh schema, the demo, a busy network's tables, bench copies and readers, a desk
+    token; in a subprocess."""
     script = f"""
 import json, os
+from scripts.bench.desk import load_background
 from datetime import timedelta
 from sqlalchemy import select
 from libsys import create_app
@@ -71,6 +76,7 @@ with app.app_context():
         reader = register_reader({{"full_name": f"Bạn đọc {{n}}", "category": "official",
                                    "home_library": "TVLC", "card_expires": expires}})
         pairs.append((f"BENCH{{n:06d}}", reader.card_number))
+    load_background(library, store, {open_loans}, {history})
     create_user("bench-desk", "bench-password-1", "circulation", "TVLC")
     token = create_token("bench-desk")
     db.session.commit()
@@ -88,6 +94,79 @@ with app.app_context():
         sys.exit(f"set-up failed:\n{result.stderr[-3000:]}")
     data = json.loads(result.stdout.strip().splitlines()[-1])
     return data["token"], [tuple(pair) for pair in data["pairs"]]
+
+
+def load_background(library, store, open_loans: int, history: int) -> None:
+    """The tables of a network that has been lending for a while: `open_loans` copies out
+    to other readers (five each) and `history` past events, so the desk's lookups and
+    inserts run against tables of a real size. Written with Core INSERTs (fast)."""
+    from datetime import date, datetime, timedelta
+
+    from sqlalchemy import insert, select
+
+    from libsys.catalog.models import Item, Record
+    from libsys.circulation.models import Loan
+    from libsys.extensions import db
+    from libsys.readers.models import Reader
+    from libsys.readers.services import register_reader
+    from libsys.stats.models import Event
+
+    if not open_loans and not history:
+        return
+    template = register_reader(
+        {"full_name": "Bạn đọc nền", "category": "official", "home_library": library.code}
+    )
+    db.session.flush()
+    columns = {c.key: getattr(template, c.key) for c in Reader.__table__.columns if c.key != "id"}
+    today = date.today()
+    for start in range(0, open_loans, 5000):
+        numbers = range(start, min(open_loans, start + 5000))
+        first_record = db.session.scalar(select(Record.id).order_by(Record.id.desc()).limit(1))
+        db.session.execute(
+            insert(Record),
+            [{"marc": "{}", "title": f"Sách nền {n}", "title_sort": f"sach nen {n}"}
+             for n in numbers],
+        )  # fmt: skip
+        record_ids = db.session.scalars(
+            select(Record.id).where(Record.id > first_record).order_by(Record.id)
+        ).all()
+        db.session.execute(
+            insert(Item),
+            [{"record_id": record_id, "library_id": library.id, "store_id": store.id,
+              "accession_number": f"VN.9{n:06d}", "barcode": f"NEN{n:07d}",
+              "status": "on_loan"} for n, record_id in zip(numbers, record_ids, strict=True)],
+        )  # fmt: skip
+        db.session.execute(
+            insert(Reader),
+            [{**columns, "card_number": f"NEN{n:06d}", "full_name": f"Bạn đọc nền {n}"}
+             for n in numbers if n % 5 == 0],
+        )  # fmt: skip
+        item_ids = db.session.scalars(
+            select(Item.id).where(Item.barcode.like("NEN%"), Item.record_id.in_(record_ids))
+            .order_by(Item.id)
+        ).all()  # fmt: skip
+        reader_ids = db.session.scalars(
+            select(Reader.id).where(Reader.card_number.like("NEN%")).order_by(Reader.id.desc())
+            .limit(len(item_ids) // 5 + 1)
+        ).all()[::-1]  # fmt: skip
+        db.session.execute(
+            insert(Loan),
+            [{"item_id": item_id, "reader_id": reader_ids[i // 5], "library_id": library.id,
+              "status": "on_loan", "checked_out_at": datetime.now() - timedelta(days=i % 30),
+              "due_date": today + timedelta(days=14 - i % 30)}
+             for i, item_id in enumerate(item_ids)],
+        )  # fmt: skip
+    kinds = ("checkout", "checkin", "visit", "renewal", "inhouse_use")
+    for start in range(0, history, 20000):
+        db.session.execute(
+            insert(Event),
+            [{"day": today - timedelta(days=n % 365), "kind": kinds[n % len(kinds)],
+              "library_id": library.id, "reader_key": f"{n % 3000:032x}",
+              "reader_category": "official", "item_id": n % 5000 + 1,
+              "occurred_at": datetime.now() - timedelta(days=n % 365)}
+             for n in range(start, min(history, start + 20000))],
+        )  # fmt: skip
+    db.session.flush()
 
 
 def wait_until_up(port: int, timeout: float = 60) -> None:
@@ -144,6 +223,7 @@ def run_clients(port: int, token: str, pairs, threads: int, cycles: int, keep_al
     A thread's copies are used in turn, so each cycle lends a copy other than the last one.
     """
     timings = {"checkout": [], "checkin": []}
+    finished: list[float] = []  # when each operation ended (throughput over the run)
     errors: list = []
     lock = threading.Lock()
     share = [pairs[i::threads] for i in range(threads)]
@@ -151,6 +231,7 @@ def run_clients(port: int, token: str, pairs, threads: int, cycles: int, keep_al
     def client(own):
         desk = Desk(port, token, keep_alive)
         local = {"checkout": [], "checkin": []}
+        ends = []
         for n in range(cycles):
             barcode, card = own[n % len(own)]
             status, elapsed, body = desk.post(
@@ -159,13 +240,16 @@ def run_clients(port: int, token: str, pairs, threads: int, cycles: int, keep_al
             if status != 201:
                 errors.append(("checkout", status, body))
             local["checkout"].append(elapsed)
+            ends.append(time.perf_counter())
             status, elapsed, body = desk.post("/api/v1/checkins", {"item": barcode})
             if status != 200:
                 errors.append(("checkin", status, body))
             local["checkin"].append(elapsed)
+            ends.append(time.perf_counter())
         with lock:
             for name, values in local.items():
                 timings[name].extend(values)
+            finished.extend(ends)
 
     workers = [threading.Thread(target=client, args=(own,)) for own in share]
     started = time.perf_counter()
@@ -174,7 +258,20 @@ def run_clients(port: int, token: str, pairs, threads: int, cycles: int, keep_al
     for worker in workers:
         worker.join()
     wall = time.perf_counter() - started
-    return {"timings": timings, "wall": wall, "errors": errors}
+    return {
+        "timings": timings,
+        "wall": wall,
+        "errors": errors,
+        "over_time": throughput_over_time(finished, started, wall),
+    }
+
+
+def throughput_over_time(finished: list[float], started: float, wall: float, parts=5) -> list:
+    """Operations per second in each fifth of the run: a long run that slows down shows it."""
+    counts = [0] * parts
+    for end in finished:
+        counts[min(parts - 1, int((end - started) / wall * parts))] += 1
+    return [count / (wall / parts) for count in counts]
 
 
 def cpu_seconds(pids) -> float:
@@ -235,6 +332,15 @@ def main() -> int:
         help="a new TCP connection per request (as the sync worker does anyway)",
     )
     parser.add_argument("--copies", type=int, default=200, help="bench copies and readers")
+    parser.add_argument(
+        "--open-loans",
+        type=int,
+        default=20_000,
+        help="copies out on loan to other readers before the run (a province's network)",
+    )
+    parser.add_argument(
+        "--history", type=int, default=200_000, help="events logged before the run (a year's)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the data dir")
     parser.add_argument(
         "--no-search-sync",
@@ -251,7 +357,7 @@ def main() -> int:
         env.pop("DATABASE_URL", None)
     database = "PostgreSQL" if args.database_url else "SQLite"
     print(f"setting up ({database}, data dir {data_dir}) ...", flush=True)
-    token, pairs = prepare(env, args.copies)
+    token, pairs = prepare(env, args.copies, args.open_loans, args.history)
 
     port = free_port()
     gunicorn = [
@@ -302,6 +408,8 @@ def main() -> int:
           f"in {speed:.2f} s")  # fmt: skip
     print(f"operations: {operations} in {result['wall']:.2f} s = "
           f"{operations / result['wall']:.0f} checkouts/returns per second")  # fmt: skip
+    print("ops/s in each fifth of the run: "
+          + " ".join(f"{rate:.0f}" for rate in result["over_time"]))  # fmt: skip
     for name, values in timings.items():
         print(
             f"{name:9} n={len(values):5}  p50 {percentile(values, 0.5) * 1000:6.1f} ms  "
