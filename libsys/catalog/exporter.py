@@ -78,7 +78,7 @@ def iter_export_records(
 def _holding_fields(record_ids: list[int]) -> dict[int, list[Field]]:
     """Koha 952 fields of the copies of these records (withdrawn copies left out): $a home
     library, $b library holding it now, $c store, $o call number, $p barcode, $i accession
-    number, $g price, $d acquisition date, $z notes, $1 lost, $4 damaged."""
+    number, $g price, $d acquisition date, $z notes, $y item type, $1 lost, $4 damaged."""
     holder = aliased(Library)
     rows = db.session.execute(
         select(Item, Library.code, holder.code, Store.code)
@@ -100,6 +100,7 @@ def _holding_fields(record_ids: list[int]) -> dict[int, list[Field]]:
             ("g", str(item.price) if item.price is not None else None),
             ("d", item.acquired_on.isoformat() if item.acquired_on else None),
             ("z", item.notes),
+            ("y", item.item_type),
             ("1", "1" if item.status == "lost" else None),
             ("4", "1" if item.status == "damaged" else None),
         ]

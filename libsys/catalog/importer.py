@@ -558,10 +558,10 @@ class _Importer:
                         "accession_number": number,
                         "barcode": barcode,
                         "call_number": (copy.call_number or _call_number(prepared))[:100] or None,
-                        "item_type": prepared.columns["material_type"] or "book",
+                        "item_type": _item_type(copy, prepared),
                         "price": _whole(copy.price),
                         "acquired_on": copy.acquired_on or self.today,
-                        "status": "available",
+                        "status": copy.status or "available",
                         "notes": copy.notes or None,
                         "created_at": utcnow(),
                         "updated_at": utcnow(),
@@ -630,6 +630,12 @@ def _store_by_code(library: Library, code: str) -> Store | None:
         if store.code.lower() == code.lower():
             return store
     return None
+
+
+def _item_type(copy: CopyData, prepared: Prepared) -> str:
+    """The copy's type as its item field gives it (Koha's 952 $y: policies may key on it),
+    else the record's material type."""
+    return (copy.item_type or prepared.columns["material_type"] or "book")[:20]
 
 
 def _whole(price) -> int | None:

@@ -32,8 +32,14 @@ STANDARD_LAYOUTS: dict[str, dict[str, str]] = {
         "price": "g",
         "acquired_on": "d",
         "notes": "zx",
+        "item_type": "y",
+        # Koha's status subfields: a value other than 0 sets the state.
+        "lost": "1",
+        "damaged": "4",
     },
 }
+# The copy states item fields can carry (the rest arrive available).
+_STATE_FLAGS = ("lost", "damaged")
 
 # Local item fields differ from one system to the next (Koha's own 999 holds record numbers,
 # 945 is III's item field but a cross-reference elsewhere): pick the layout for the source.
@@ -79,6 +85,8 @@ class CopyData:
     price: Decimal | None = None
     acquired_on: date | None = None
     notes: str = ""
+    item_type: str = ""  # as the source names it (Koha's itype); libsys keeps what it knows
+    status: str = ""  # "lost" or "damaged" when the source says so, else empty
 
 
 def parse_price(text: str) -> Decimal | None:
@@ -138,6 +146,9 @@ def _copy_from_field(field: Field, mapping: dict[str, str]) -> CopyData | None:
             copy.price = parse_price(values[0])
         elif attribute == "acquired_on":
             copy.acquired_on = parse_date(values[0])
+        elif attribute in _STATE_FLAGS:
+            if values[0] != "0":
+                copy.status = attribute
         else:
             setattr(copy, attribute, values[0])
     # A field with neither barcode nor call number is a summary or a location, not a copy.

@@ -72,6 +72,22 @@ def test_no_copy_without_barcode_or_call_number_and_custom_mapping():
     assert [(c.accession_number, c.barcode) for c in custom] == [("VN.012345", "9")]
 
 
+def test_koha_952_type_and_lost_or_damaged_states():
+    record = Record()
+    for barcode, extra in (
+        ("A1", [Subfield("y", "BK"), Subfield("1", "0"), Subfield("4", "0")]),
+        ("A2", [Subfield("1", "2")]),  # Koha: 2 = long overdue (lost)
+        ("A3", [Subfield("4", "1")]),
+    ):
+        record.add_field(Field("952", Indicators(" ", " "), [Subfield("p", barcode), *extra]))
+    copies = extract_copies(record)
+    assert [(c.barcode, c.item_type, c.status) for c in copies] == [
+        ("A1", "BK", ""),
+        ("A2", "", "lost"),
+        ("A3", "", "damaged"),
+    ]
+
+
 @needs_data
 def test_iii_945_items_with_their_mapping():
     record = _records("folio/61PRINT160129.mrc")[0]
