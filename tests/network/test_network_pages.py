@@ -9,8 +9,14 @@ from tests.factories import make_staff, sign_in
 def test_add_a_rotation_point_with_its_commune(staff_client, db):
     response = staff_client.post(
         "/staff/network/libraries/new",
-        data={"code": "bdsb", "name": "Điểm Bưu điện - Văn hóa xã Sơn Bình", "level": "point",
-              "point_kind": "post_office", "parent": "TVTD", "admin_unit": "03505"},
+        data={
+            "code": "bdsb",
+            "name": "Điểm Bưu điện - Văn hóa xã Sơn Bình",
+            "level": "point",
+            "point_kind": "post_office",
+            "parent": "TVTD",
+            "admin_unit": "03505",
+        },
     )
     assert response.status_code == 302
     point = db.session.scalar(select(Library).where(Library.code == "BDSB"))
@@ -56,13 +62,21 @@ def test_add_and_edit_a_store(staff_client, db):
 def test_population_of_a_commune(staff_client, db):
     staff_client.post(
         "/staff/network/units/03496",
-        data={"code": "03496", "name": "Xã Bản Giang", "level": "commune", "parent": "106",
-              "population": "5.400", "children_population": "2000", "remote": "1"},
+        data={
+            "code": "03496",
+            "name": "Xã Bản Giang",
+            "level": "commune",
+            "parent": "106",
+            "population": "5.400",
+            "children_population": "2000",
+            "remote": "1",
+        },
     )
     unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == "03496"))
     assert (unit.population, unit.children_population, unit.remote) == (5400, 2000, True)
-    bad = staff_client.post("/staff/network/units", data={"code": "X1", "name": "Y",
-                                                          "level": "village"})
+    bad = staff_client.post(
+        "/staff/network/units", data={"code": "X1", "name": "Y", "level": "village"}
+    )
     assert bad.status_code == 422
 
 
