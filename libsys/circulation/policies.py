@@ -303,3 +303,23 @@ def add_holiday(values: dict) -> Holiday:
     db.session.add(holiday)
     db.session.flush()
     return holiday
+
+
+def delete_policy(rule_id: int) -> bool:
+    """Remove a lending rule; False when there was none with this id."""
+    rule = db.session.get(CirculationPolicy, rule_id)
+    if rule is None:
+        return False
+    db.session.delete(rule)
+    db.session.flush()
+    return True
+
+
+def delete_holiday(holiday_id: int) -> bool:
+    """Remove a holiday; False when there was none with this id."""
+    holiday = db.session.get(Holiday, holiday_id)
+    if holiday is None:
+        return False
+    db.session.delete(holiday)
+    db.session.flush()
+    return True

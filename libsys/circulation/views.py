@@ -27,7 +27,7 @@ from libsys.circulation.services import (
     renew,
     renew_all,
 )
-from libsys.circulation.visits import record_visit, visits_today
+from libsys.circulation.visits import count_visit, record_visit, visits_today
 from libsys.core.forms import run_action, save_form
 from libsys.errors import LibsysError
 from libsys.extensions import db
@@ -345,13 +345,11 @@ def visits():
                 card = request.form.get("scan", "").strip()
                 if card:
                     reader = find_reader(card)
-                    known = _visit_known(reader, library)
-                    record_visit(library, reader)
-                    if known:
+                    if count_visit(reader, library):
+                        flash(_("Visit counted: %(name)s.", name=reader.full_name), "success")
+                    else:
                         flash(_("%(name)s was already counted today.", name=reader.full_name),
                               "info")  # fmt: skip
-                    else:
-                        flash(_("Visit counted: %(name)s.", name=reader.full_name), "success")
                 else:
                     count = request.form.get("count", type=int) or 1
                     category = request.form.get("category", "")
@@ -365,21 +363,6 @@ def visits():
         library=library,
         libraries=_desk_libraries(),
         counts=visits_today(library),
-    )
-
-
-def _visit_known(reader, library) -> bool:
-    from libsys.circulation.visits import Visit
-
-    return (
-        db.session.scalar(
-            select(Visit.id).where(
-                Visit.reader_id == reader.id,
-                Visit.library_id == library.id,
-                Visit.day == local_today(),
-            )
-        )
-        is not None
     )
 
 
@@ -453,9 +436,7 @@ def policy_form(policy_id=None):
 @permission_required("circulation.policies")
 def delete_policy(policy_id):
     """Remove a lending rule."""
-    rule = db.session.get(CirculationPolicy, policy_id)
-    if rule is not None:
-        db.session.delete(rule)
+    if policy_service.delete_policy(policy_id):
         flash(_("The rule was removed."), "success")
     return redirect(url_for("circulation.policies"), 303)
 
@@ -488,7 +469,5 @@ def add_holiday():
 @permission_required("circulation.policies")
 def delete_holiday(holiday_id):
     """Remove a holiday."""
-    holiday = db.session.get(Holiday, holiday_id)
-    if holiday is not None:
-        db.session.delete(holiday)
+    policy_service.delete_holiday(holiday_id)
     return redirect(url_for("circulation.policies"), 303)
