@@ -28,7 +28,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, joinedload, mapped_column
 
 from libsys.circulation.printing import vietnamese_font
 from libsys.core.formats import format_day
@@ -200,7 +200,12 @@ def holds_to_notify(library=None) -> list:
     """Holds on a hold shelf whose reader has not been told yet, the soonest expiry first."""
     from libsys.circulation.models import Hold
 
-    query = select(Hold).where(Hold.status == "on_shelf", Hold.notified_at.is_(None))
+    query = (
+        select(Hold)
+        # The call list shows each reader, the title and the copy: one query, not one each.
+        .options(joinedload(Hold.reader), joinedload(Hold.record), joinedload(Hold.item))
+        .where(Hold.status == "on_shelf", Hold.notified_at.is_(None))
+    )
     if library is not None:
         query = query.where(Hold.pickup_library_id == getattr(library, "id", library))
     return list(db.session.scalars(query.order_by(Hold.shelf_expires_on, Hold.id)))

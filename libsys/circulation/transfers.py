@@ -9,9 +9,9 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, bindparam, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
-from libsys.catalog.models import Item
+from libsys.catalog.models import Item, Record
 from libsys.circulation.errors import DeskRefusal
 from libsys.circulation.policies import plain_rows
 from libsys.db import utcnow
@@ -341,9 +341,18 @@ def receive_by_barcode(barcode: str, library_id: int | None, *, user_id=None) ->
     return receive_transfer(transfer, user_id=user_id)
 
 
+# The lists show each copy's shelf place, barcode and title, and both libraries.
+_TRANSFER_LIST = select(Transfer).options(
+    joinedload(Transfer.item).joinedload(Item.store),
+    joinedload(Transfer.item).joinedload(Item.record).load_only(Record.title),
+    joinedload(Transfer.from_library),
+    joinedload(Transfer.to_library),
+)
+
+
 def pull_list(library_id: int | None) -> list[Transfer]:
     """Transfers waiting to leave a library (what to take off the shelves and send today)."""
-    query = select(Transfer).where(Transfer.status == "requested")
+    query = _TRANSFER_LIST.where(Transfer.status == "requested")
     if library_id is not None:
         query = query.where(Transfer.from_library_id == library_id)
     return list(db.session.scalars(query.order_by(Transfer.requested_at, Transfer.id)))
@@ -351,7 +360,7 @@ def pull_list(library_id: int | None) -> list[Transfer]:
 
 def incoming(library_id: int | None) -> list[Transfer]:
     """Transfers on the road to a library."""
-    query = select(Transfer).where(Transfer.status == "in_transit")
+    query = _TRANSFER_LIST.where(Transfer.status == "in_transit")
     if library_id is not None:
         query = query.where(Transfer.to_library_id == library_id)
     return list(db.session.scalars(query.order_by(Transfer.sent_at, Transfer.id)))
