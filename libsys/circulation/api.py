@@ -52,6 +52,12 @@ OPENAPI_SCHEMAS = {
             "fine": {"type": "integer", "description": "overdue fine charged, in VND (0: none)"},
             "hold": {"type": "object", "nullable": True},
             "route_to": {"type": "string", "nullable": True},
+            "rotation_point": {
+                "type": "string",
+                "nullable": True,
+                "description": "the copy is out in a rotation batch at this point: keep it"
+                " with the batch",
+            },
         },
     },
     "Hold": {
@@ -184,6 +190,7 @@ def create_checkin():
             "fine": result.fine,
             "hold": result.hold_slip(),
             "route_to": result.route_to,
+            "rotation_point": result.rotation_point.code if result.rotation_point else None,
         }
     )
 

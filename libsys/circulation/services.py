@@ -550,7 +550,8 @@ class CheckinResult:
     fine: int = 0  # VND charged for a late return (libsys.circulation.fines)
     hold: Hold | None = None  # the hold this copy now waits for (on the shelf or in transit)
     route_to: str | None = None  # library code the copy must travel to
-    route_reason: str | None = None  # "hold", "home" or what a hook says ("rotation")
+    route_reason: str | None = None  # "hold", "home", "rotation" or what a hook says
+    rotation_point: Library | None = None  # the point whose rotation batch holds this copy
     notes: list = field(default_factory=list)
 
     def hold_slip(self) -> dict | None:
@@ -635,6 +636,12 @@ def _place_copy(item, library, today: date, result: CheckinResult, candidates=No
 
     `candidates` are the copy's `_holds_a_copy_may_fill` when the caller read them already.
     """
+    if item.status == "at_rotation_point":
+        # Out in a rotation batch: it stays the batch's until the batch comes home, so no
+        # hold traps it and it is not put back on a shelf here.
+        result.rotation_point = item.location_library
+        result.route_reason = "rotation"
+        return
     if candidates is None:
         candidates = _holds_a_copy_may_fill(item)
     trapped = next((h for h in candidates if h.item_id == item.id and h.status != "waiting"), None)

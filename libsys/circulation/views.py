@@ -312,6 +312,7 @@ def _checkin_line(barcode: str) -> dict:
         "hold": result.hold_slip(),
         "route_to": result.route_to,
         "route_reason": result.route_reason,
+        "rotation_point": result.rotation_point.code if result.rotation_point else None,
     }
 
 

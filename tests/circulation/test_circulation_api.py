@@ -29,6 +29,7 @@ def test_checkout_and_checkin(client, network, today):
         "fine": 0,
         "hold": None,
         "route_to": None,
+        "rotation_point": None,
     }
 
 

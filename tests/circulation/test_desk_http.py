@@ -4,10 +4,12 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from libsys.catalog.models import Item
 from libsys.circulation.models import CirculationPolicy, Holiday, Loan
 from libsys.circulation.services import place_hold
 from libsys.circulation.visits import Visit
 from libsys.extensions import db
+from libsys.network.models import Library
 from libsys.stats.models import Event
 from tests.circulation.conftest import adult, library, make_item, make_record
 from tests.factories import make_staff, sign_in
@@ -124,6 +126,17 @@ def test_returns_screen_routes_a_copy_home(client, network):
     scan(client, item.barcode)
     page = scan(client, item.barcode, "/staff/desk/returns").get_data(as_text=True)
     assert "desk-notice transfer" in page and "Thư viện huyện Tam Đường" in page
+
+
+def test_returns_screen_says_a_copy_belongs_to_a_rotation_batch(client, network):
+    desk_client(client)
+    point = db.session.scalars(select(Library).where(Library.level == "point")).first()
+    item = make_item()
+    item.status, item.location_library_id = "at_rotation_point", point.id
+    db.session.commit()
+    page = scan(client, item.barcode, "/staff/desk/returns").get_data(as_text=True)
+    assert "desk-notice rotation" in page and point.name in page and "LUÂN CHUYỂN" in page
+    assert db.session.get(Item, item.id).status == "at_rotation_point"
 
 
 def test_visits_page_counts_once_and_tallies(client, network):

@@ -22,6 +22,7 @@ from libsys.circulation.services import (
 )
 from libsys.circulation.visits import Visit
 from libsys.extensions import db
+from libsys.network.models import Library
 from libsys.stats.models import Event
 from tests.circulation.conftest import adult, child, library, make_item, make_record
 from tests.factories import make_staff
@@ -271,6 +272,19 @@ def test_checkin_routes_a_copy_home(tvlc):
     result = checkin(item.barcode, library=tvlc)
     assert result.route_to == "TVTD" and result.route_reason == "home"
     assert item.status == "in_transit"
+
+
+def test_checkin_of_a_copy_out_in_a_rotation_batch_leaves_it_with_the_batch(tvlc):
+    point = db.session.scalars(select(Library).where(Library.level == "point")).first()
+    record = make_record()
+    item = make_item(record)
+    item.status, item.location_library_id = "at_rotation_point", point.id
+    db.session.flush()
+    hold = place_hold(adult(full_name="Chờ"), record=record, pickup_library=tvlc)
+    result = checkin(item.barcode, library=tvlc)
+    assert result.route_reason == "rotation" and result.rotation_point is point
+    assert (item.status, item.location_library_id) == ("at_rotation_point", point.id)
+    assert result.hold is None and hold.status == "waiting"  # the batch's copy is not trapped
 
 
 def test_checkin_traps_for_the_first_hold_in_queue(tvlc, today):
