@@ -9,7 +9,7 @@ from tests.browser.conftest import STAFF_PASSWORD
 TITLES = ("Đất rừng phương Nam", "Tuổi thơ dữ dội")
 
 
-def _desk_fixtures(app) -> tuple[str, list[str], str]:
+def _desk_fixtures(app, prefix="BROWSER", name="Hoàng Thị Mai") -> tuple[str, list[str], str]:
     """A reader, two lendable copies and a reading-room copy at TVLC, committed."""
     from libsys.catalog.models import Item, Record
     from libsys.extensions import db
@@ -27,15 +27,15 @@ def _desk_fixtures(app) -> tuple[str, list[str], str]:
             record = Record(marc="{}", title=title, title_sort=title.lower())
             db.session.add(record)
             db.session.flush()
-            barcode = f"BROWSER{number:04d}"
+            barcode = f"{prefix}{number:04d}"
             db.session.add(
                 Item(record_id=record.id, library_id=library.id, store_id=stores[store].id,
-                     accession_number=f"{store}.9{number:05d}", barcode=barcode)
+                     accession_number=f"{store}.{prefix}{number:05d}", barcode=barcode)
             )  # fmt: skip
             barcodes.append(barcode)
         reader = register_reader(
             {
-                "full_name": "Hoàng Thị Mai",
+                "full_name": name,
                 "date_of_birth": "1995-03-08",
                 "gender": "female",
                 "ethnicity": "01",
@@ -56,14 +56,46 @@ def _focused_is_scan(page) -> bool:
     )
 
 
-def test_checkout_and_return_by_keyboard(page, live_server):
-    card, copies, reference = _desk_fixtures(live_server["app"])
+def _sign_in(page, user_name):
     page.goto("/login")
-    page.get_by_label("Tên đăng nhập hoặc số thẻ").fill("thuthu")
+    page.get_by_label("Tên đăng nhập hoặc số thẻ").fill(user_name)
     page.keyboard.press("Tab")
     page.keyboard.type(STAFF_PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url("**/staff")
+
+
+def _hold_for_another_reader(app, barcode) -> str:
+    """Another reader queues for the title of a copy; returns their name."""
+    from libsys.catalog.models import Item
+    from libsys.circulation.services import place_hold
+    from libsys.extensions import db
+    from libsys.network.models import Library
+    from libsys.readers.services import register_reader
+    from libsys.stats.events import local_today
+
+    with app.app_context():
+        item = db.session.scalar(select(Item).where(Item.barcode == barcode))
+        waiting = register_reader(
+            {
+                "full_name": "Vàng Thị Dua",
+                "date_of_birth": "1990-01-02",
+                "gender": "female",
+                "ethnicity": "03",
+                "category": "official",
+                "home_library": "TVLC",
+                "card_expires": (local_today() + timedelta(days=700)).isoformat(),
+            }
+        )
+        library = db.session.scalar(select(Library).where(Library.code == "TVLC"))
+        place_hold(waiting, record=item.record, pickup_library=library)
+        db.session.commit()
+        return waiting.full_name
+
+
+def test_checkout_and_return_by_keyboard(page, live_server):
+    card, copies, reference = _desk_fixtures(live_server["app"])
+    _sign_in(page, "thuthu")
 
     page.goto("/staff/desk/")
     assert _focused_is_scan(page)
@@ -102,3 +134,61 @@ def test_checkout_and_return_by_keyboard(page, live_server):
         page.wait_for_selector(f".desk-line.ok:has-text('{barcode}')")
         assert _focused_is_scan(page)
     assert page.inner_text(".desk-lines").count("đã trả") == 2
+
+
+def test_override_renew_all_and_hold_on_return_by_keyboard(page, live_server):
+    """A manager lends a reading-room copy anyway, renews all, and traps a hold on return."""
+    app = live_server["app"]
+    card, copies, reference = _desk_fixtures(app, prefix="KEYS", name="Lò Văn Pành")
+    _sign_in(page, "quanly")
+    page.goto("/staff/desk/")
+    page.keyboard.type(card)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".reader-panel:has-text('Lò Văn Pành')")
+    page.keyboard.type(copies[0])
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f".desk-line.ok:has-text('{copies[0]}')")
+
+    # Refused, then lent anyway: Alt+O reaches the reason, Enter lends, focus is back.
+    page.keyboard.type(reference)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".desk-line.refused[data-code='NOT_FOR_LOAN']")
+    assert _focused_is_scan(page)
+    page.keyboard.press("Alt+O")
+    assert page.evaluate("document.activeElement.id") == "override-reason"
+    page.keyboard.type("Học sinh ôn thi, mượn qua đêm")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f".desk-line.ok:has-text('{reference}') .badge.warn")
+    assert _focused_is_scan(page)
+    assert len(page.query_selector_all(".desk-loans tbody tr")) == 2
+
+    # Alt+W renews every loan without leaving the scan field.
+    page.keyboard.press("Alt+W")
+    page.wait_for_selector(".desk-loans tbody tr td:nth-child(4):text-is('1')")
+    renewals = page.locator(".desk-loans tbody tr td:nth-child(4)").all_inner_texts()
+    assert renewals == ["1", "1"]
+    assert _focused_is_scan(page)
+
+    # Another reader queues for the first title; Alt+R, scan: the screen says hold shelf.
+    waiting = _hold_for_another_reader(app, copies[0])
+    page.keyboard.press("Alt+R")
+    page.wait_for_url("**/staff/desk/returns")
+    assert _focused_is_scan(page)
+    page.keyboard.type(copies[0])
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".desk-notice.hold")
+    notice = page.inner_text(".desk-notice.hold")
+    assert waiting in notice and "giá sách đặt trước" in notice.lower()
+    assert page.get_by_role("link", name="In phiếu giữ sách").is_visible()
+    assert _focused_is_scan(page)
+
+    # Back at the desk, Alt+N sends the reader on: the panel is gone.
+    page.keyboard.press("Alt+U")
+    page.wait_for_url("**/staff/desk/")
+    page.keyboard.type(card)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".reader-panel")
+    page.keyboard.press("Alt+N")
+    page.wait_for_load_state()
+    page.wait_for_selector("label[for=scan]:has-text('thẻ')")
+    assert page.query_selector(".reader-panel") is None

@@ -9,6 +9,20 @@
     if (scan) { scan.value = ""; scan.focus(); }
   };
 
+  // Keys: Esc goes back to the scan field; Alt+letter acts on the element with that
+  // data-key (a form is submitted, a field focused, a link followed). The physical key is
+  // read, so a Vietnamese input method (Telex, VNI) does not change it.
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") { focusScan(); return; }
+    if (!event.altKey || event.ctrlKey || event.metaKey || !event.code.startsWith("Key")) return;
+    const target = document.querySelector(`[data-key="${event.code.slice(3).toLowerCase()}"]`);
+    if (!target) return;
+    event.preventDefault();
+    if (target.matches("form")) target.requestSubmit();
+    else if (target.matches("input, select, textarea")) target.focus();
+    else target.click();
+  });
+
   main.addEventListener("submit", async (event) => {
     const form = event.target;
     if (!form.matches("form[data-desk]")) return;
