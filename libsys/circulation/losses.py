@@ -160,7 +160,7 @@ def declare_found(item: Item, *, library=None, user=None) -> Item:
     previous = item.status
     library_id = _library_id(library) or current_library_id(item)
     if previous == "lost":
-        _settle_lost_loans(item, library_id)
+        settle_lost_loans(item, library_id)
     item.status = "available"
     record_event(
         "item_found",
@@ -173,7 +173,7 @@ def declare_found(item: Item, *, library=None, user=None) -> Item:
     return item
 
 
-def _settle_lost_loans(item: Item, library_id: int | None) -> None:
+def settle_lost_loans(item: Item, library_id: int | None) -> None:
     """Close a loan still open as lost; forget its reader unless the reader keeps a history."""
     loans = db.session.scalars(
         select(Loan).where(

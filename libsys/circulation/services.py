@@ -33,7 +33,7 @@ from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.readers.models import Reader
 from libsys.readers.services import reader_by_card
-from libsys.stats.events import local_today, record_event
+from libsys.stats.events import local_day_of, local_today, record_event
 
 # Copy statuses from which a copy may be lent.
 LENDABLE_STATUSES = ("available", "on_hold_shelf")
@@ -194,6 +194,14 @@ def find_item(barcode: str) -> Item:
     return item
 
 
+def item_exists(barcode: str) -> bool:
+    """Whether a copy has this barcode (the desk tells a copy from a card by it)."""
+    barcode = (barcode or "").strip()
+    return bool(barcode) and db.session.scalar(
+        select(Item.id).where(Item.barcode == barcode)
+    ) is not None  # fmt: skip
+
+
 def find_reader(card_number: str) -> Reader:
     """The reader with this card number, or UNKNOWN_READER."""
     # Category and commune come in the same query: the rules and the event snapshot need them.
@@ -287,8 +295,12 @@ def _reader_refusals(reader, today: date) -> list[str]:
     return codes
 
 
-def reader_blocks(reader, today: date | None = None) -> list[str]:
-    """Codes of what stops this reader borrowing now (for the desk's reader panel)."""
+def reader_blocks(reader, today: date | None = None, library=None) -> list[str]:
+    """Codes of what stops this reader borrowing now (for the desk's reader panel).
+
+    Overdue loans block only where the library's policy says so (`library`: the desk's,
+    by default the reader's home library).
+    """
     today = today or local_today()
     codes = _reader_refusals(reader, today)
     has_overdue = db.session.scalar(
@@ -296,7 +308,8 @@ def reader_blocks(reader, today: date | None = None) -> list[str]:
             Loan.reader_id == reader.id, Loan.returned_at.is_(None), Loan.due_date < today
         )
     )
-    if has_overdue:
+    library = library or reader.home_library
+    if has_overdue and policy_for(library, reader.category_id).overdue_blocks:
         codes.append("OVERDUE_BLOCKS")
     return codes
 
@@ -387,7 +400,9 @@ def checkout(
 ) -> Loan:
     """Lend a copy to a reader at a library; the same reader's copy is renewed instead.
 
-    The loan carries `renewed_now = True` (not stored) when the scan renewed it.
+    The loan carries `renewed_now = True` (not stored) when the scan renewed it, and
+    `repeated_now = True` when the copy was lent to this reader today already: a second
+    scan (a scanner's double read, a retried request) renews nothing.
     """
     item = find_item(item_barcode)
     reader = find_reader(card_number)
@@ -397,6 +412,9 @@ def checkout(
     if current is not None:
         if current.reader_id == reader.id and current.status == "on_loan":
             loan = db.session.get(Loan, current.id)
+            if local_day_of(loan.checked_out_at) == today:
+                loan.renewed_now, loan.repeated_now = False, True
+                return loan
             return renew(loan, library=library, user=user, override_reason=override_reason)
         raise DeskRefusal(code="ALREADY_ON_LOAN", details={"item": item.barcode})
     if item.status not in LENDABLE_STATUSES:
@@ -476,6 +494,8 @@ def _fill_hold(reader, item, library, holds) -> None:
         return
     filled = min(own, key=lambda h: (h.item_id != item.id, h.placed_at, h.id))
     hold = db.session.get(Hold, filled.id)
+    if hold.item_id is not None and hold.item_id != item.id:
+        _release(hold, library)  # the copy set aside for this hold goes to the next reader
     hold.status = "fulfilled"
     hold.item_id = item.id
     hold.closed_at = utcnow()
@@ -552,6 +572,7 @@ class CheckinResult:
     route_to: str | None = None  # library code the copy must travel to
     route_reason: str | None = None  # "hold", "home", "rotation" or what a hook says
     rotation_point: Library | None = None  # the point whose rotation batch holds this copy
+    found: bool = False  # the copy was lost and turned up at this return
     notes: list = field(default_factory=list)
 
     def hold_slip(self) -> dict | None:
@@ -615,6 +636,14 @@ def checkin(item_barcode: str, *, library, user=None) -> CheckinResult:
             reader=reader,
             event_details={"overdue_days": result.overdue_days},
         )
+    elif item.status == "lost":
+        # A lost copy turned up at the returns desk: found (its lost loan is settled).
+        from libsys.circulation.losses import settle_lost_loans
+
+        settle_lost_loans(item, library.id)
+        record_event("item_found", library=library, item=item, user_id=getattr(user, "id", None),
+                     previous_status="lost", via="returns")  # fmt: skip
+        result.found = True
     _place_copy(item, library, today, result, candidates)
     write_placement_now(item)
     for hook in CHECKIN_HOOKS:
@@ -688,6 +717,10 @@ def place_hold(reader, *, record=None, item=None, pickup_library, user=None) -> 
     """Queue a reader for a title (any copy) or one copy, to collect at a pickup library."""
     if record is None and item is None:
         raise ValidationFailed(fields={"record": _l("Give a title or a copy.")})
+    if pickup_library.is_point:
+        raise ValidationFailed(
+            fields={"pickup_library": _l("Holds are collected at a library, not a rotation point.")}
+        )
     if item is not None:
         record = item.record
     today = local_today()
@@ -747,7 +780,10 @@ def _release(hold: Hold, library) -> None:
     hold.status = "closing"  # out of the queue before looking for the next hold
     db.session.flush()
     if here is not None:
-        _place_copy(item, here, local_today(), CheckinResult(item=item))
+        result = CheckinResult(item=item)
+        _place_copy(item, here, local_today(), result)
+        for hook in CHECKIN_HOOKS:  # e.g. a transfer when it must travel home
+            hook(result, here)
 
 
 def cancel_hold(hold: Hold, *, user=None, library=None) -> Hold:

@@ -307,6 +307,39 @@ def receive_on_checkin(result, library) -> None:
     result.notes.append("transfer_received")
 
 
+def route_on_checkin(result, library) -> None:
+    """Checkin hook: a copy the returns desk sends to another library travels under a
+    transfer on its way (sent now), so the destination sees it coming and receives it.
+    """
+    if result.route_reason not in ("home", "hold") or not result.route_to:
+        return
+    item = result.item
+    if open_transfer(item) is not None:
+        return  # already travelling under a transfer: that one brings it
+    hold = result.hold if result.route_reason == "hold" else None
+    to_library_id = hold.pickup_library_id if hold is not None else item.library_id
+    now = utcnow()
+    transfer = Transfer(
+        item=item,
+        from_library_id=library.id,
+        to_library_id=to_library_id,
+        status="in_transit",
+        hold_id=hold.id if hold is not None else None,
+        requested_at=now,
+        sent_at=now,
+    )
+    db.session.add(transfer)
+    db.session.flush()
+    record_event(
+        "transfer_sent",
+        library=library,
+        item=item,
+        transfer_id=transfer.id,
+        to_library=result.route_to,
+        reason=result.route_reason,
+    )
+
+
 def _trapped_hold(item: Item):
     from libsys.circulation.models import Hold
 

@@ -21,6 +21,7 @@ from libsys.circulation.services import (
     find_reader,
     get_hold,
     get_loan,
+    item_exists,
     reader_blocks,
     reader_holds,
     reader_loans,
@@ -33,10 +34,12 @@ from libsys.errors import LibsysError
 from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.readers.models import Reader
+from libsys.readers.services import looks_like_card_number
 from libsys.stats.events import local_today
 
 bp = Blueprint("circulation", __name__, url_prefix="/staff/desk")
 MAX_LINES = 30
+MAX_SCAN = 64  # longer is not a barcode or card (and would swell the session cookie)
 WEEKDAYS = range(7)
 
 
@@ -118,7 +121,7 @@ def desk():
         context = {
             "loans": reader_loans(reader),
             "holds": reader_holds(reader),
-            "blocks": reader_blocks(reader),
+            "blocks": reader_blocks(reader, library=desk_library()),
             "fines": fines_due(reader),
         }
     return render_template(
@@ -142,13 +145,26 @@ def scan():
     state = _state("desk")
     if not value:
         return redirect(url_for("circulation.desk"), 303)
+    if len(value) > MAX_SCAN:
+        flash(_("This is not a barcode or a card number: it is too long."), "error")
+        return redirect(url_for("circulation.desk"), 303)
     reader = _reader_by_card(value)
     if reader is not None:
         if reader.card_number != state.get("reader"):
             _save("desk", {"reader": reader.card_number, "lines": []})
         return redirect(url_for("circulation.desk"), 303)
+    is_copy = item_exists(value)
     if not state.get("reader"):
-        flash(_("Scan the reader's card first."), "error")
+        if is_copy:
+            flash(_("Scan the reader's card first."), "error")
+        else:
+            flash(f"{value}: {REFUSAL_MESSAGES['UNKNOWN_READER']}", "error")
+        return redirect(url_for("circulation.desk"), 303)
+    if not is_copy and looks_like_card_number(value):
+        line = {"barcode": value, "code": "UNKNOWN_READER",
+                "message": str(REFUSAL_MESSAGES["UNKNOWN_READER"])}  # fmt: skip
+        state["lines"].insert(0, line)
+        _save("desk", state)
         return redirect(url_for("circulation.desk"), 303)
     state["lines"].insert(0, _checkout_line(value, state["reader"]))
     _save("desk", state)
@@ -172,6 +188,7 @@ def _checkout_line(barcode: str, card_number: str, override_reason: str | None =
         "title": loan.item.record.title,
         "due_date": loan.due_date.isoformat(),
         "renewal": bool(getattr(loan, "renewed_now", False)),
+        "repeated": bool(getattr(loan, "repeated_now", False)),
         "overridden": bool(override_reason),
     }
 
@@ -280,7 +297,9 @@ def returns():
     state = _state("returns")
     if request.method == "POST":
         barcode = request.form.get("scan", "").strip()
-        if barcode:
+        if len(barcode) > MAX_SCAN:
+            flash(_("This is not a barcode or a card number: it is too long."), "error")
+        elif barcode:
             state["lines"].insert(0, _checkin_line(barcode))
             _save("returns", state)
         return redirect(url_for("circulation.returns"), 303)
@@ -307,6 +326,7 @@ def _checkin_line(barcode: str) -> dict:
         "barcode": result.item.barcode,
         "title": result.item.record.title,
         "was_on_loan": result.loan is not None,
+        "found": result.found,
         "overdue_days": result.overdue_days,
         "fine": result.fine,
         "hold": result.hold_slip(),

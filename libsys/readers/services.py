@@ -60,6 +60,14 @@ def normalize_card_number(value) -> str:
     return (value or "").strip().upper()
 
 
+def looks_like_card_number(value) -> bool:
+    """Whether a scan has the form of this library's card numbers (prefix and digits)."""
+    prefix = current_app.config["CARD_NUMBER_PREFIX"].upper()
+    value = normalize_card_number(value)
+    rest = value[len(prefix) :]
+    return value.startswith(prefix) and rest.isascii() and rest.isdigit()
+
+
 def reader_by_card(card_number, statement=None) -> Reader | None:
     """The reader whose card number this is, typed in any case (or None).
 

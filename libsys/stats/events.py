@@ -2,7 +2,7 @@
 
 import hashlib
 import hmac
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context
@@ -22,6 +22,12 @@ def local_now() -> datetime:
     """Now in the library's time zone, naive."""
     zone = ZoneInfo(current_app.config.get("LIBSYS_TIMEZONE", "Asia/Ho_Chi_Minh"))
     return datetime.now(zone).replace(tzinfo=None)
+
+
+def local_day_of(moment: datetime) -> date:
+    """The library's local day of a stored (naive UTC) time."""
+    zone = ZoneInfo(current_app.config.get("LIBSYS_TIMEZONE", "Asia/Ho_Chi_Minh"))
+    return moment.replace(tzinfo=UTC).astimezone(zone).date()
 
 
 def reader_key(reader_id: int) -> str:

@@ -156,6 +156,21 @@ def _plans_of_statements(run) -> list[tuple[str, str]]:
     return plans
 
 
+def _lent_yesterday(loan_id: int) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from libsys.circulation.models import Loan
+    from libsys.db import utcnow
+    from libsys.extensions import db as database
+
+    database.session.execute(
+        update(Loan).where(Loan.id == loan_id).values(checked_out_at=utcnow() - timedelta(days=1))
+    )
+    database.session.commit()
+
+
 def test_the_desk_finds_its_rows_by_index_however_many_loans_the_network_has(client, network, db):
     if db.engine.dialect.name != "sqlite":
         import pytest
@@ -169,7 +184,9 @@ def test_the_desk_finds_its_rows_by_index_however_many_loans_the_network_has(cli
     item = make_item()
 
     def desk_work():
-        assert _lend(client, headers, item, reader).status_code == 201
+        lent = _lend(client, headers, item, reader)
+        assert lent.status_code == 201
+        _lent_yesterday(lent.json["loan_id"])  # scanned again today: a renewal
         assert _lend(client, headers, item, reader).json["renewal"] is True
         response = client.post("/api/v1/checkins", json={"item": item.barcode}, headers=headers)
         assert response.status_code == 200

@@ -55,6 +55,39 @@ def test_refusal_shows_code_and_vietnamese_message(client, network):
     assert "override-form" not in page  # a circulation clerk may not override
 
 
+def test_an_unknown_card_is_named_as_such(client, network):
+    desk_client(client)
+    page = scan(client, "BD999999").get_data(as_text=True)  # no reader at the desk yet
+    assert "BD999999" in page and "Không có bạn đọc nào mang số thẻ này" in page
+    copy = make_item()
+    page = scan(client, copy.barcode).get_data(as_text=True)
+    assert "Hãy quét thẻ bạn đọc trước" in page
+    scan(client, adult().card_number)
+    page = scan(client, "bd888888").get_data(as_text=True)  # a card's form, at a reader's desk
+    assert 'data-code="UNKNOWN_READER"' in page
+    assert db.session.scalar(select(func.count(Loan.id))) == 0
+
+
+def test_a_scan_too_long_for_a_barcode_is_refused_and_not_kept(client, network):
+    desk_client(client)
+    scan(client, adult().card_number)
+    for url in ("/staff/desk/", "/staff/desk/returns"):
+        page = scan(client, "9" * 5000, url).get_data(as_text=True)
+        assert "desk-line ok" not in page and "desk-line refused" not in page
+        assert "9" * 100 not in page
+    assert len(client.get_cookie("session").value) < 2000
+
+
+def test_scanning_a_copy_twice_at_once_renews_nothing(client, network):
+    desk_client(client)
+    item = make_item()
+    scan(client, adult().card_number)
+    scan(client, item.barcode)
+    page = scan(client, item.barcode).get_data(as_text=True)
+    assert page.count("desk-line ok") == 2 and "renewals" not in page
+    assert db.session.scalar(select(Loan.renewals)) == 0
+
+
 def test_manager_overrides_with_a_reason(client, network):
     desk_client(client, "manager")
     reader, reference = adult(), make_item(store_code="VT")

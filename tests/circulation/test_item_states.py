@@ -33,6 +33,19 @@ def test_lost_on_loan_closes_the_loan(tvlc):
         declare_lost(item)
 
 
+def test_a_lost_copy_scanned_at_returns_is_found(tvlc):
+    reader, item = adult(), make_item()
+    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    declare_lost(item, library=tvlc)
+    waiting = place_hold(adult(full_name="Đang chờ"), record=item.record, pickup_library=tvlc)
+    result = checkin(item.barcode, library=tvlc)
+    assert result.found and result.loan is None
+    assert loan.reader_id is None  # the reader keeps no history: forgotten, as on a return
+    found = db.session.scalar(select(Event).where(Event.kind == "item_found"))
+    assert found.item_id == item.id and found.library_id == tvlc.id
+    assert result.hold is waiting and item.status == "on_hold_shelf"
+
+
 def test_found_makes_it_available_and_forgets_the_reader(tvlc):
     reader, item = adult(), make_item()
     loan = checkout(item.barcode, reader.card_number, library=tvlc)

@@ -15,12 +15,14 @@ from libsys.circulation.services import (
     overdue_loans,
     place_hold,
     queue_position,
+    reader_blocks,
     reader_holds,
     reader_loans,
     renew,
     renew_all,
 )
 from libsys.circulation.visits import Visit
+from libsys.errors import ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.stats.models import Event
@@ -73,9 +75,36 @@ def test_already_on_loan_to_another(tvlc):
 def test_same_reader_scanning_again_renews(tvlc):
     reader, item = adult(), make_item()
     loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    loan.checked_out_at -= timedelta(days=3)
     again = checkout(item.barcode, reader.card_number, library=tvlc)
     assert again.id == loan.id and again.renewals == 1 and again.renewed_now
     assert len(events("renewal")) == 1
+
+
+def test_a_second_scan_the_day_it_was_lent_renews_nothing(tvlc):
+    reader, item = adult(), make_item()
+    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    due = loan.due_date
+    again = checkout(item.barcode, reader.card_number, library=tvlc)
+    assert again.id == loan.id and again.repeated_now and not again.renewed_now
+    assert (again.renewals, again.due_date) == (0, due)
+    assert events("renewal") == [] and len(events("checkout")) == 1
+
+
+def test_a_second_scan_counts_the_local_day_not_utc(tvlc, monkeypatch):
+    """Lent at 23:30 UTC, already the next morning in Hà Nội: the next scan that morning
+    is the same local day (no renewal)."""
+    from datetime import datetime
+
+    from libsys.stats import events as events_module
+
+    reader, item = adult(), make_item()
+    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    loan.checked_out_at = datetime(2026, 12, 2, 23, 30)  # 06:30 on 03/12 in Vietnam
+    monkeypatch.setattr(events_module, "local_now", lambda: datetime(2026, 12, 3, 9, 0))
+    monkeypatch.setattr("libsys.circulation.services.local_today",
+                        lambda: datetime(2026, 12, 3, 9, 0).date())  # fmt: skip
+    assert checkout(item.barcode, reader.card_number, library=tvlc).repeated_now
 
 
 @pytest.mark.parametrize("status", ["lost", "withdrawn", "in_repair", "damaged"])
@@ -146,9 +175,20 @@ def test_overdue_blocks_and_can_be_turned_off(tvlc, today):
     loan = checkout(make_item().barcode, reader.card_number, library=tvlc)
     loan.due_date = today - timedelta(days=3)
     refused("OVERDUE_BLOCKS", checkout, make_item().barcode, reader.card_number, library=tvlc)
+    assert "OVERDUE_BLOCKS" in reader_blocks(reader, library=tvlc)
     db.session.add(CirculationPolicy(overdue_blocks=False))
+    db.session.flush()
+    assert "OVERDUE_BLOCKS" not in reader_blocks(reader, library=tvlc)  # the panel agrees
     checkout(make_item().barcode, reader.card_number, library=tvlc)
     assert overdue_loans(tvlc) == [loan]
+
+
+def test_a_rotation_point_is_no_pickup_library(tvlc):
+    point = db.session.scalars(select(Library).where(Library.level == "point")).first()
+    with pytest.raises(ValidationFailed) as error:
+        place_hold(adult(), record=make_record(), pickup_library=point)
+    assert "pickup_library" in error.value.fields
+    assert db.session.scalar(select(func.count(Hold.id))) == 0
 
 
 def test_held_for_another(tvlc):
@@ -285,6 +325,40 @@ def test_checkin_of_a_copy_out_in_a_rotation_batch_leaves_it_with_the_batch(tvlc
     assert result.route_reason == "rotation" and result.rotation_point is point
     assert (item.status, item.location_library_id) == ("at_rotation_point", point.id)
     assert result.hold is None and hold.status == "waiting"  # the batch's copy is not trapped
+
+
+def test_a_reader_who_borrows_another_copy_frees_the_one_on_the_hold_shelf(tvlc):
+    record = make_record()
+    shelved, other = make_item(record), make_item(record)
+    reader = adult(full_name="Người đặt")
+    checkout(shelved.barcode, adult().card_number, library=tvlc)
+    hold = place_hold(reader, record=record, pickup_library=tvlc)
+    checkin(shelved.barcode, library=tvlc)
+    assert shelved.status == "on_hold_shelf" and hold.item_id == shelved.id
+    next_hold = place_hold(adult(full_name="Người sau"), record=record, pickup_library=tvlc)
+    # The reader takes the other copy from the shelves: the hold is filled by it ...
+    checkout(other.barcode, reader.card_number, library=tvlc)
+    assert hold.status == "fulfilled" and hold.item_id == other.id
+    # ... and the copy set aside goes to the next reader in the queue.
+    assert next_hold.status == "on_shelf" and next_hold.item_id == shelved.id
+    assert shelved.status == "on_hold_shelf"
+    checkout(shelved.barcode, next_hold.reader.card_number, library=tvlc)
+    assert next_hold.status == "fulfilled"
+
+
+def test_a_freed_copy_of_another_library_travels_home_under_a_transfer(tvlc):
+    from libsys.circulation.transfers import incoming
+
+    record = make_record()
+    visiting, other = make_item(record, library_code="TVTD"), make_item(record)
+    reader = adult()
+    checkout(visiting.barcode, adult().card_number, library=tvlc)
+    hold = place_hold(reader, record=record, pickup_library=tvlc)
+    checkin(visiting.barcode, library=tvlc)  # trapped here for the hold
+    assert visiting.status == "on_hold_shelf"
+    checkout(other.barcode, reader.card_number, library=tvlc)
+    assert hold.status == "fulfilled" and visiting.status == "in_transit"
+    assert [t.item for t in incoming(library("TVTD").id)] == [visiting]
 
 
 def test_checkin_traps_for_the_first_hold_in_queue(tvlc, today):

@@ -100,12 +100,29 @@ def test_copy_routed_for_a_hold_goes_on_the_hold_shelf_on_arrival(tvlc, today):
     hold = place_hold(waiting, record=item.record, pickup_library=tvtd)
     result = checkin(item.barcode, library=tvlc)
     assert result.route_to == "TVTD" and hold.status == "in_transit"
-    transfer = request_transfer(item, tvtd)  # "start transfer" from the returns screen
-    assert transfer.hold_id == hold.id and transfer.from_library_id == tvlc.id
-    send_transfer(transfer)
+    # The return itself sent the copy: it is on TVTD's incoming list, for the hold.
+    (transfer,) = incoming(tvtd.id)
+    assert (transfer.item, transfer.hold_id, transfer.from_library_id) == (item, hold.id, tvlc.id)
+    assert transfer.status == "in_transit" and transfer.sent_at is not None
     receive_by_barcode(item.barcode, tvtd.id)
-    assert item.status == "on_hold_shelf"
+    assert item.status == "on_hold_shelf" and transfer.status == "received"
     assert hold.status == "on_shelf" and hold.shelf_expires_on > today
+
+
+def test_a_copy_returned_at_another_library_travels_home_under_a_transfer(tvlc):
+    tvtd = library("TVTD")
+    item = make_item(library_code="TVTD")
+    checkout(item.barcode, adult().card_number, library=tvlc)
+    checkin(item.barcode, library=tvlc)
+    (transfer,) = incoming(tvtd.id)
+    assert (transfer.item, transfer.from_library_id, transfer.hold_id) == (item, tvlc.id, None)
+    sent = db.session.scalars(select(Event).where(Event.kind == "transfer_sent")).all()
+    assert [e.library_id for e in sent] == [tvlc.id]
+    # Scanned at its home library's returns desk: received, back on the shelf.
+    result = checkin(item.barcode, library=tvtd)
+    assert transfer.status == "received" and result.route_to is None
+    assert (item.status, item.location_library_id) == ("available", None)
+    assert incoming(tvtd.id) == []
 
 
 def test_waiting_hold_at_destination_traps_the_arriving_copy(tvlc):
