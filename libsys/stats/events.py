@@ -87,7 +87,6 @@ def record_event(
     if reader is not None:
         category = reader.category
         values.update(
-            reader_key=reader_key(reader.id),
             reader_category=category.code,
             reader_children=category.is_children,
             reader_age_group=reader.age_group_on(today),
@@ -99,6 +98,11 @@ def record_event(
         _snapshot_item(values, item)
     if loan is not None:
         values["loan_id"] = loan.id
+    if reader is not None and values["item_id"] is None and values["record_id"] is None:
+        # The pseudonym goes only on events that name no copy or title (visits, cards):
+        # distinct readers are counted from those (a loan counts a visit), and nothing in
+        # the log ties a reader to what they read once the loan forgets them.
+        values["reader_key"] = reader_key(reader.id)
     result = db.session.connection().execute(_INSERT_EVENT, values)
     return result.inserted_primary_key[0]
 

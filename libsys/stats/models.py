@@ -66,7 +66,8 @@ class Event(db.Model):
     library_id: Mapped[int | None] = mapped_column(ForeignKey("library.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     quantity: Mapped[int] = mapped_column(default=1)
-    # Pseudonymous reader key: counts distinct readers without keeping who read what.
+    # Pseudonymous reader key, on events naming no copy or title (visits, cards): counts
+    # distinct readers without keeping who read what.
     reader_key: Mapped[str | None] = mapped_column(String(32))
     reader_category: Mapped[str | None] = mapped_column(String(30))
     reader_age_group: Mapped[str | None] = mapped_column(String(10))

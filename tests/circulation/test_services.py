@@ -292,6 +292,22 @@ def test_checkin_anonymises_the_loan(tvlc, today):
     assert event.reader_category == "official"  # the snapshot was taken before forgetting
 
 
+def test_the_event_log_does_not_tie_a_reader_to_what_they_read(tvlc):
+    from libsys.stats.events import reader_key
+
+    reader, item = adult(), make_item()
+    checkout(item.barcode, reader.card_number, library=tvlc)
+    place_hold(reader, record=make_record(), pickup_library=tvlc)
+    checkin(item.barcode, library=tvlc)
+    logged = db.session.scalars(select(Event)).all()
+    assert {e.kind for e in logged} >= {"checkout", "checkin", "visit", "hold_placed"}
+    named = [e for e in logged if e.item_id is not None or e.record_id is not None]
+    assert named and all(e.reader_key is None for e in named)
+    assert all(e.reader_category == "official" for e in named)  # the snapshot stays
+    (visit,) = [e for e in logged if e.kind == "visit"]  # distinct readers count from here
+    assert visit.reader_key == reader_key(reader.id) and visit.record_id is None
+
+
 def test_checkin_keeps_history_when_the_reader_asks(tvlc):
     reader, item = adult(keep_history="1"), make_item()
     loan = checkout(item.barcode, reader.card_number, library=tvlc)
