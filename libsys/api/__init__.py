@@ -9,6 +9,7 @@ from functools import wraps
 
 from flask import Blueprint, Flask, g, jsonify, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from libsys.db import begin_writing, reading_first
@@ -17,6 +18,8 @@ from libsys.extensions import csrf
 from libsys.modules import import_optional
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Ids and counts are 32-bit integer columns: a larger number names nothing.
+MAX_INTEGER = 2**31 - 1
 
 API_MODULES = (
     "libsys.network.api",
@@ -83,6 +86,45 @@ def json_body() -> dict:
     return data
 
 
+def json_integer(body: dict, name: str, *, default=None, minimum=1, maximum=MAX_INTEGER):
+    """A whole-number field of a JSON body (`default` when absent or null); else a 422.
+
+    JSON true is not 1 and 2.9 is not 2: booleans and decimals are refused, as is a number
+    outside minimum..maximum. A string of ASCII digits ("12") is read as its number.
+    """
+    value = body.get(name)
+    if value is None:
+        return default
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip()) if len(value.strip()) <= 12 else maximum + 1
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise ValidationFailed(
+            fields={
+                name: _l(
+                    "Give a whole number from %(minimum)s to %(maximum)s.",
+                    minimum=minimum,
+                    maximum=maximum,
+                )
+            }
+        )
+    return value
+
+
+def _http_message(exc: HTTPException) -> str:
+    """What an HTTP error says, in the request's language (werkzeug's own text is English)."""
+    if exc.description and exc.description != type(exc).description:
+        return exc.description  # a message given on purpose, e.g. abort(404, "...")
+    if exc.code == 404:
+        return _("There is nothing at this address of the API: check the path and its numbers.")
+    if exc.code == 405:
+        return _("This address of the API does not accept the method %(method)s.",
+                 method=request.method)  # fmt: skip
+    if exc.code is not None and exc.code >= 500:
+        return _("Something went wrong on the server. Try again; if it happens again, tell the "
+                 "system administrator.")  # fmt: skip
+    return _("The request could not be carried out.")
+
+
 def init_app(app: Flask) -> None:
     """Attach every domain's endpoints, then register the blueprint and its error shape."""
     for name in API_MODULES:
@@ -105,7 +147,7 @@ def init_app(app: Flask) -> None:
     def _http_error(exc: HTTPException):
         if request.path.startswith("/api/"):
             code = (exc.name or "ERROR").upper().replace(" ", "_")
-            return error_response(code, exc.description or exc.name, exc.code or 500)
+            return error_response(code, _http_message(exc), exc.code or 500)
         from libsys.core.views import render_http_error
 
         return render_http_error(exc)

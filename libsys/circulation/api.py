@@ -4,8 +4,8 @@ from flask import g, jsonify, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from libsys.api import api_permission, bp, json_body
-from libsys.circulation.errors import DeskRefusal
+from libsys.api import MAX_INTEGER, api_permission, bp, json_body, json_integer
+from libsys.circulation.errors import REFUSAL_MESSAGES, DeskRefusal
 from libsys.circulation.services import (
     cancel_hold,
     checkin,
@@ -20,7 +20,7 @@ from libsys.circulation.services import (
     renew,
 )
 from libsys.circulation.visits import record_visit
-from libsys.errors import ValidationFailed
+from libsys.errors import NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
 
@@ -96,6 +96,19 @@ def required_text(body: dict, name: str, message=None) -> str:
     return value.strip()
 
 
+def optional_text(body: dict, name: str) -> str | None:
+    """An optional text field of a JSON body, stripped (None when absent or blank).
+
+    Anything but a string (a number, true, a list) is a 422 naming the field.
+    """
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValidationFailed(fields={name: _l("Write this as text.")})
+    return value.strip() or None
+
+
 def loan_json(loan) -> dict:
     """A loan as the API shows it."""
     return {
@@ -144,13 +157,14 @@ def create_checkout():
         422: {description: Unknown copy or reader, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
     body = json_body()
+    override_reason = optional_text(body, "override_reason")
     library = acting_library(body)
     loan = checkout(
         required_text(body, "item"),
         required_text(body, "reader"),
         library=library,
         user=g.api_user,
-        override_reason=body.get("override_reason") or None,
+        override_reason=override_reason,
     )
     return jsonify(loan_json(loan)), 201
 
@@ -224,9 +238,12 @@ def renew_loan(loan_id):
     """
     body = request.get_json(silent=True)
     body = body if isinstance(body, dict) else {}
+    override_reason = optional_text(body, "override_reason")
+    if loan_id > MAX_INTEGER:
+        raise NotFound()  # beyond the id column: no such loan (PostgreSQL would refuse it)
     loan = get_loan(loan_id)
     library = acting_library(body) if (body.get("library") or g.api_user.library) else None
-    renew(loan, library=library, user=g.api_user, override_reason=body.get("override_reason"))
+    renew(loan, library=library, user=g.api_user, override_reason=override_reason)
     return jsonify(loan_json(loan))
 
 
@@ -247,7 +264,7 @@ def create_hold():
               type: object
               required: [reader, pickup_library]
               properties:
-                record: {type: integer}
+                record: {type: integer, minimum: 1}
                 item: {type: string}
                 reader: {type: string}
                 pickup_library: {type: string}
@@ -259,6 +276,7 @@ def create_hold():
         422: {description: Missing or unknown field, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
     body = json_body()
+    record_id = json_integer(body, "record")
     reader = find_reader(required_text(body, "reader"))
     pickup = db.session.scalar(
         select(Library).where(Library.code == required_text(body, "pickup_library"))
@@ -268,8 +286,8 @@ def create_hold():
     item = record = None
     if body.get("item"):
         item = find_item(str(body["item"]))
-    elif body.get("record") is not None:
-        record = find_record(body["record"])
+    elif record_id is not None:
+        record = find_record(record_id)
         if record is None:
             raise ValidationFailed(fields={"record": _l("Unknown title.")})
     hold = place_hold(reader, record=record, item=item, pickup_library=pickup, user=g.api_user)
@@ -294,6 +312,8 @@ def delete_hold(hold_id):
         404: {description: No such hold, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
         409: {description: Already closed, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
+    if hold_id > MAX_INTEGER:
+        raise NotFound()  # beyond the id column: no such hold
     hold = cancel_hold(get_hold(hold_id), user=g.api_user)
     return jsonify(hold_json(hold))
 
@@ -316,7 +336,7 @@ def create_visit():
               properties:
                 library: {type: string}
                 reader: {type: string, description: card number}
-                count: {type: integer, minimum: 1}
+                count: {type: integer, minimum: 1, maximum: 500}
                 category: {type: string, enum: [children, adults]}
       responses:
         201:
@@ -338,8 +358,9 @@ def create_visit():
         visit = record_visit(library, find_reader(str(body["reader"])))
     else:
         try:
-            count = int(body.get("count", 1))
-        except (TypeError, ValueError):
-            raise DeskRefusal(code="INVALID_COUNT") from None
+            count = json_integer(body, "count", default=1, maximum=500)  # as record_visit
+        except ValidationFailed:
+            message = REFUSAL_MESSAGES["INVALID_COUNT"]
+            raise DeskRefusal(code="INVALID_COUNT", fields={"count": message}) from None
         visit = record_visit(library, count=count, category=body.get("category"))
     return jsonify({"visit_id": visit.id, "count": visit.count, "category": visit.category}), 201

@@ -76,7 +76,11 @@ def declare_lost(item: Item, *, library=None, user=None, note: str | None = None
     """Declare a copy lost (item_lost); its loan, if any, is closed. Returns that loan."""
     if item.status in ("lost", "withdrawn"):
         raise Conflict(
-            _l("Copy %(barcode)s is already %(status)s.", barcode=item.barcode, status=item.status),
+            _l(
+                "Copy %(barcode)s is already %(status)s.",
+                barcode=item.barcode,
+                status=str(ITEM_STATUS_LABELS[item.status]).lower(),
+            ),
             code="ITEM_STATE",
         )
     user_id = getattr(user, "id", None)
@@ -126,7 +130,7 @@ def declare_damaged(
     if item.status in NOT_DAMAGEABLE:
         raise Conflict(
             _l("Copy %(barcode)s cannot be marked now (status: %(status)s).",
-               barcode=item.barcode, status=item.status),
+               barcode=item.barcode, status=ITEM_STATUS_LABELS[item.status]),
             code="ITEM_STATE",
         )  # fmt: skip
     user_id = getattr(user, "id", None)

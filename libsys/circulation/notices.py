@@ -231,7 +231,7 @@ def record_hold_notice(hold, channel: str, *, user_id=None) -> bool:
 
 
 def smtp_configured() -> bool:
-    """Whether an SMTP server is configured (SMTP_HOST)."""
+    """Whether an SMTP server is configured (SMTP_HOST, from LIBSYS_SMTP_HOST)."""
     return bool(current_app.config.get("SMTP_HOST"))
 
 
@@ -423,7 +423,8 @@ def _loan_table(loans, today: date, styles) -> Table:
                 _p(loan.overdue_days(today), styles["small"]),
             ]
         )
-    table = Table(rows, colWidths=[10 * mm, 28 * mm, 80 * mm, 24 * mm, 28 * mm], repeatRows=1)
+    # "STT" in bold with the cells' padding needs about 12.5 mm: narrower wraps it as "ST/T".
+    table = Table(rows, colWidths=[14 * mm, 28 * mm, 76 * mm, 24 * mm, 28 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
@@ -479,7 +480,7 @@ def run_daily(today: date | None = None) -> list[str]:
     today = today or local_today()
     lines = [f"holds expired: {expire_holds(today)}"]
     if not smtp_configured():
-        lines.append("e-mail: SMTP_HOST not set, no e-mail sent")
+        lines.append("e-mail: LIBSYS_SMTP_HOST not set, no e-mail sent")
         waiting = sum(1 for g in overdues_by_reader(None, today) if g.needs_notice)
         lines.append(f"overdue notices to print: {waiting} readers")
         lines.append(f"hold notices to phone: {len(holds_to_notify())}")

@@ -14,6 +14,7 @@ otherwise we move to the next open day (the reader gets a little longer, never l
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
+from flask_babel import format_number, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, Integer, bindparam, cast, null, or_, select, union_all
 
@@ -21,6 +22,7 @@ from libsys.circulation.models import CirculationPolicy, ClosedWeekday, Holiday
 from libsys.errors import ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library, Store
+from libsys.readers.models import ReaderCategory
 
 BUILT_IN_DEFAULTS = {
     "loan_days": 14,
@@ -201,6 +203,57 @@ def shelf_expiry_for(policy, library, start: date) -> date:
 
 POLICY_KEYS = ("library_id", "reader_category_id", "item_type", "store_id")
 BOOLEAN_VALUES = ("overdue_blocks",)
+# The largest value each number may take: beyond it is a slip of the keyboard, not a rule.
+MAX_DAYS, MAX_COUNT, MAX_MONEY = 3650, 1000, 100_000_000
+VALUE_LIMITS = {
+    "loan_days": MAX_DAYS,
+    "max_loans": MAX_COUNT,
+    "max_loans_per_type": MAX_COUNT,
+    "renewals_allowed": MAX_COUNT,
+    "renewal_days": MAX_DAYS,
+    "holds_allowed": MAX_COUNT,
+    "hold_shelf_days": MAX_DAYS,
+    "fine_per_day": MAX_MONEY,
+    "grace_days": MAX_DAYS,
+    "fine_cap": MAX_MONEY,
+}
+MAX_ITEM_TYPE = 20  # CirculationPolicy.item_type
+MAX_HOLIDAY_NAME = 200  # Holiday.name
+# What each key of a rule must name, and what to say when it names nothing.
+KEY_MODELS = {
+    "library_id": (Library, _l("No such library: choose one from the list.")),
+    "reader_category_id": (
+        ReaderCategory,
+        _l("No such reader category: choose one from the list."),
+    ),
+    "store_id": (Store, _l("No such store: choose one from the list.")),
+}
+
+
+def whole_number(raw: str, maximum: int) -> int | None:
+    """ASCII digits read as a number from 0 to `maximum`; None for anything else.
+
+    `str.isdigit()` alone lets "²" through (and int() then fails), and a long run of digits
+    would overflow the database's integer column.
+    """
+    raw = (raw or "").strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(maximum)):
+        return None
+    number = int(raw)
+    return number if number <= maximum else None
+
+
+def _existing_id(name: str, raw, errors: dict) -> int | None:
+    """The id a key field names (None when empty); a field error when it names nothing."""
+    raw = str(raw if raw is not None else "").strip()
+    if not raw:
+        return None
+    model, message = KEY_MODELS[name]
+    number = whole_number(raw, 2**31 - 1)
+    if number is None or db.session.get(model, number) is None:
+        errors[name] = message
+        return None
+    return number
 
 
 def specificity(rule: CirculationPolicy) -> tuple:
@@ -235,21 +288,26 @@ def save_policy(values: dict, rule: CirculationPolicy | None = None) -> Circulat
     """Create or change a rule from form values; empty keys mean any, empty values inherit."""
     errors, parsed = {}, {}
     for name in ("library_id", "reader_category_id", "store_id"):
-        raw = (values.get(name) or "").strip()
-        parsed[name] = int(raw) if raw.isdigit() else None
+        parsed[name] = _existing_id(name, values.get(name), errors)
     parsed["item_type"] = (values.get("item_type") or "").strip() or None
+    if parsed["item_type"] and len(parsed["item_type"]) > MAX_ITEM_TYPE:
+        errors["item_type"] = _l("Write at most %(n)s characters.", n=MAX_ITEM_TYPE)
     for name in POLICY_VALUES:
         raw = (values.get(name) or "").strip()
         if name in BOOLEAN_VALUES:
             parsed[name] = None if raw == "" else raw in ("1", "true", "on", "yes")
         elif raw == "":
             parsed[name] = None
-        elif raw.isdigit():
-            parsed[name] = int(raw)
         else:
-            errors[name] = _l("Enter a whole number of 0 or more, or leave empty.")
+            parsed[name] = whole_number(raw, VALUE_LIMITS[name])
+            if parsed[name] is None:
+                errors[name] = _l(
+                    "Enter a whole number from 0 to %(maximum)s, or leave empty.",
+                    maximum=format_number(VALUE_LIMITS[name]),
+                )
     if errors:
         raise ValidationFailed(fields=errors)
+    _refuse_duplicate(parsed, rule)
     rule = rule or CirculationPolicy()
     for name, value in parsed.items():
         setattr(rule, name, value)
@@ -259,10 +317,63 @@ def save_policy(values: dict, rule: CirculationPolicy | None = None) -> Circulat
     return rule
 
 
+def _refuse_duplicate(keys: dict, rule: CirculationPolicy | None) -> None:
+    """Refuse a second rule with the same keys: only one of them would ever be used."""
+    query = select(CirculationPolicy)
+    for name in POLICY_KEYS:
+        column = getattr(CirculationPolicy, name)
+        query = query.where(column.is_(None) if keys[name] is None else column == keys[name])
+    if rule is not None and rule.id is not None:
+        query = query.where(CirculationPolicy.id != rule.id)
+    existing = db.session.scalars(query.order_by(CirculationPolicy.id).limit(1)).first()
+    if existing is None:
+        return
+    message = _l(
+        "Rule no. %(id)s already applies to the same keys (%(keys)s): change that rule instead.",
+        id=existing.id,
+        keys=_describe_keys(existing),
+    )
+    raise ValidationFailed(
+        message,
+        code="DUPLICATE_RULE",
+        fields={"library_id": message},
+        details={"rule_id": existing.id},
+    )
+
+
+def _describe_keys(rule: CirculationPolicy) -> str:
+    """A rule's keys as the policies page shows them: "TVLC · any · book · any"."""
+    any_value = str(_l("any"))
+    locale = str(get_locale() or "vi")
+    parts = [
+        rule.library.code if rule.library else any_value,
+        rule.reader_category.label(locale) if rule.reader_category else any_value,
+        rule.item_type or any_value,
+        f"{rule.store.library.code} · {rule.store.code}" if rule.store else any_value,
+    ]
+    return " · ".join(parts)
+
+
+def _library_for_form(raw, errors: dict, *, field="library_id") -> int | None:
+    """A library id from a form (None when empty); a field error when it names no library."""
+    raw = str(raw if raw is not None else "").strip()
+    if not raw:
+        return None
+    number = whole_number(raw, 2**31 - 1)
+    if number is None or db.session.get(Library, number) is None:
+        errors[field] = KEY_MODELS["library_id"][1]
+        return None
+    return number
+
+
 def set_closed_weekdays(library_id: int | None, weekdays: list[int]) -> None:
     """Replace a library's closed weekdays (0 = Monday ... 6 = Sunday)."""
     if not library_id:
         raise ValidationFailed(fields={"library_id": _l("Choose a library.")})
+    errors = {}
+    library_id = _library_for_form(library_id, errors)
+    if errors:
+        raise ValidationFailed(fields=errors)
     for row in db.session.scalars(
         select(ClosedWeekday).where(ClosedWeekday.library_id == library_id)
     ):
@@ -279,6 +390,9 @@ def add_holiday(values: dict) -> Holiday:
     name = (values.get("name") or "").strip()
     if not name:
         errors["name"] = _l("This field is required.")
+    elif len(name) > MAX_HOLIDAY_NAME:
+        errors["name"] = _l("Write at most %(n)s characters.", n=MAX_HOLIDAY_NAME)
+    library_id = _library_for_form(values.get("library_id"), errors)
     days = {}
     for field_name in ("first_day", "last_day"):
         raw = (values.get(field_name) or "").strip()
@@ -293,9 +407,8 @@ def add_holiday(values: dict) -> Holiday:
         errors["last_day"] = _l("The last day comes before the first.")
     if errors:
         raise ValidationFailed(fields=errors)
-    raw_library = (values.get("library_id") or "").strip()
     holiday = Holiday(
-        library_id=int(raw_library) if raw_library.isdigit() else None,
+        library_id=library_id,
         name=name,
         first_day=days["first_day"],
         last_day=last,

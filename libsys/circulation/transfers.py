@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, bindparam, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
-from libsys.catalog.models import Item, Record
+from libsys.catalog.models import ITEM_STATUS_LABELS, Item, Record
 from libsys.circulation.errors import DeskRefusal
 from libsys.circulation.policies import plain_rows
 from libsys.db import utcnow
@@ -97,7 +97,9 @@ def _trigger(transfer: Transfer, trigger: str) -> None:
 def item_by_barcode(barcode: str) -> Item:
     """The copy with this barcode, or NotFound with the desk's code."""
     barcode = (barcode or "").strip()
-    item = db.session.scalar(select(Item).where(Item.barcode == barcode)) if barcode else None
+    if not barcode:
+        raise ValidationFailed(_l("Give the copy's barcode."), code="BARCODE_REQUIRED")
+    item = db.session.scalar(select(Item).where(Item.barcode == barcode))
     if item is None:
         raise DeskRefusal(
             _l("No copy has barcode %(barcode)s.", barcode=barcode), code="UNKNOWN_ITEM"
@@ -159,7 +161,7 @@ def request_transfer(
     if item.status not in TRANSFERABLE_ITEM_STATUSES and item.status != "in_transit":
         raise Conflict(
             _l("Copy %(barcode)s cannot be sent now (status: %(status)s).",
-               barcode=item.barcode, status=item.status),
+               barcode=item.barcode, status=ITEM_STATUS_LABELS[item.status]),
             code="ITEM_NOT_TRANSFERABLE",
         )  # fmt: skip
     if hold_id is None and item.status == "in_transit":

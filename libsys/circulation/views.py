@@ -372,7 +372,12 @@ def visits():
                         flash(_("%(name)s was already counted today.", name=reader.full_name),
                               "info")  # fmt: skip
                 else:
-                    count = request.form.get("count", type=int) or 1
+                    # A missing count is one visitor (the +1 buttons); anything but 1 to 500
+                    # written in digits is refused, never read as 1.
+                    raw = request.form.get("count", "1").strip()
+                    if not (raw.isascii() and raw.isdigit() and len(raw) <= 3):
+                        raise DeskRefusal(code="INVALID_COUNT")
+                    count = int(raw)
                     category = request.form.get("category", "")
                     record_visit(library, count=count, category=category)
                     flash(_("%(n)s visits counted.", n=count), "success")
@@ -466,12 +471,10 @@ def delete_policy(policy_id):
 @permission_required("circulation.policies")
 def closed_days():
     """Set the weekdays a library is closed."""
+    days = [int(d) for d in request.form.getlist("weekday") if d in "0123456" and len(d) == 1]
     try:
         with db.session.begin_nested():
-            policy_service.set_closed_weekdays(
-                request.form.get("library_id", type=int),
-                [int(d) for d in request.form.getlist("weekday") if d.isdigit()],
-            )
+            policy_service.set_closed_weekdays(request.form.get("library_id", type=int), days)
         flash(_("Changes saved."), "success")
     except LibsysError as exc:
         flash(str(exc.message), "error")
