@@ -56,6 +56,7 @@ from libsys.core.forms import error_text, save_form
 from libsys.db import utcnow
 from libsys.errors import LibsysError, ValidationFailed
 from libsys.extensions import db
+from libsys.modules import import_optional
 from libsys.network.models import Library
 from libsys.stats.models import Event
 
@@ -212,7 +213,11 @@ def _history(item_ids: list[int]) -> dict[int, list[Event]]:
 @permission_required("catalog.view")
 def record(record_id):
     """One record: its description, its MARC fields, its copies and their history."""
-    found = get_record(record_id)
+    return record_page(get_record(record_id))
+
+
+def record_page(found: Record, *, holds: dict | None = None, status: int = 200):
+    """The record page; `holds` is the hold block's context when its form comes back."""
     return render_template(
         "catalog/record.html",
         record=found,
@@ -224,7 +229,16 @@ def record(record_id):
         source_options=[(code, SOURCE_LABELS[code]) for code in ACQUISITION_SOURCES],
         values={"library": _default_library_code(), "copies": "1"},
         errors={},
-    )
+        holds=holds if holds is not None else _hold_block(found),
+    ), status
+
+
+def _hold_block(found: Record) -> dict | None:
+    """The title's hold queue and hold form, for staff who work at a desk (circulation)."""
+    module = import_optional("libsys.circulation.hold_views")
+    if module is None or not current_user.can("circulation.desk"):
+        return None
+    return module.record_holds(found)
 
 
 def _copies_requested(values: dict) -> int:

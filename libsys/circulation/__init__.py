@@ -14,6 +14,7 @@ PAGE_MODULES = (
     "libsys.circulation.notices",
     "libsys.circulation.losses",
     "libsys.circulation.account",
+    "libsys.circulation.hold_views",
     "libsys.circulation.daily",
     "libsys.circulation.commands",
 )

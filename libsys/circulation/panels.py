@@ -5,8 +5,21 @@ from markupsafe import Markup
 
 from libsys.circulation.errors import REFUSAL_MESSAGES
 from libsys.circulation.fines import fines_due
+from libsys.circulation.losses import lost_loans_of
 from libsys.circulation.services import reader_blocks, reader_holds, reader_loans
-from libsys.stats.events import local_today
+from libsys.stats.events import local_day_of, local_today
+
+
+def panel_lost_copies(reader) -> list[dict]:
+    """The copies the reader reported lost (barcode, title, day reported), for the panel."""
+    return [
+        {
+            "barcode": loan.item.barcode,
+            "title": loan.item.record.title,
+            "reported_on": local_day_of(loan.returned_at) if loan.returned_at else None,
+        }
+        for loan in lost_loans_of(reader)
+    ]
 
 
 def loans_panel(reader) -> Markup:
@@ -19,6 +32,7 @@ def loans_panel(reader) -> Markup:
             holds=reader_holds(reader),
             blocks=reader_blocks(reader),
             fines=fines_due(reader),
+            lost_copies=panel_lost_copies(reader),
             today=local_today(),
             compact=True,
             messages=REFUSAL_MESSAGES,

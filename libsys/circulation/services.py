@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, select, union, update
+from sqlalchemy import bindparam, case, func, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -254,14 +254,35 @@ def overdue_loans(library=None, today: date | None = None) -> list[Loan]:
     return list(db.session.scalars(query))
 
 
-def hold_queue(record) -> list[Hold]:
-    """Holds on a title still waiting for a copy, in queue order (first placed first)."""
+# Holds a copy is set aside for come before the queue: on the shelf, then on the road.
+_SERVED_FIRST = case({"on_shelf": 0, "in_transit": 1}, value=Hold.status, else_=2)
+
+
+def hold_queue(record, *, active: bool = False) -> list[Hold]:
+    """Holds on a title still waiting for a copy, in queue order (first placed first).
+
+    With `active`, the holds a copy is already set aside for (on the hold shelf, then in
+    transit) come first, and reader, pickup library and copy are loaded (the staff queue).
+    """
     record_id = getattr(record, "id", record)
+    if not active:
+        return list(
+            db.session.scalars(
+                select(Hold)
+                .where(Hold.record_id == record_id, Hold.status == "waiting")
+                .order_by(Hold.placed_at, Hold.id)
+            )
+        )
     return list(
         db.session.scalars(
             select(Hold)
-            .where(Hold.record_id == record_id, Hold.status == "waiting")
-            .order_by(Hold.placed_at, Hold.id)
+            .options(
+                joinedload(Hold.reader),
+                joinedload(Hold.pickup_library),
+                joinedload(Hold.item),
+            )
+            .where(Hold.record_id == record_id, Hold.status.in_(ACTIVE_HOLD_STATUSES))
+            .order_by(_SERVED_FIRST, Hold.placed_at, Hold.id)
         )
     )
 
@@ -828,15 +849,24 @@ def expire_holds(today: date | None = None) -> int:
 
 
 def holds_on_shelf(library) -> list[Hold]:
-    """Holds waiting on a library's hold shelf, the oldest expiry first (printable list)."""
-    return list(
-        db.session.scalars(
-            select(Hold)
-            .options(joinedload(Hold.reader), joinedload(Hold.item), joinedload(Hold.record))
-            .where(Hold.pickup_library_id == library.id, Hold.status == "on_shelf")
-            .order_by(Hold.shelf_expires_on, Hold.id)
+    """Holds waiting on a library's hold shelf, the oldest expiry first (printable list).
+
+    `library` None: every library's shelf (a network account's list).
+    """
+    query = (
+        select(Hold)
+        .options(
+            joinedload(Hold.reader),
+            joinedload(Hold.item),
+            joinedload(Hold.record),
+            joinedload(Hold.pickup_library),
         )
+        .where(Hold.status == "on_shelf")
+        .order_by(Hold.shelf_expires_on, Hold.id)
     )
+    if library is not None:
+        query = query.where(Hold.pickup_library_id == getattr(library, "id", library))
+    return list(db.session.scalars(query))
 
 
 def get_loan(loan_id: int) -> Loan:

@@ -15,6 +15,7 @@ from libsys.circulation import policies as policy_service
 from libsys.circulation.errors import REFUSAL_MESSAGES, DeskRefusal
 from libsys.circulation.fines import fines_due, settle_fine
 from libsys.circulation.models import CirculationPolicy, ClosedWeekday, Fine, Holiday
+from libsys.circulation.panels import panel_lost_copies
 from libsys.circulation.services import (
     checkin,
     checkout,
@@ -123,6 +124,7 @@ def desk():
             "holds": reader_holds(reader),
             "blocks": reader_blocks(reader, library=desk_library()),
             "fines": fines_due(reader),
+            "lost_copies": panel_lost_copies(reader),
         }
     return render_template(
         "circulation/desk/desk.html",
