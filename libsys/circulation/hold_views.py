@@ -13,6 +13,7 @@ from libsys.circulation.holds import (
     MAX_CARD,
     cancel_hold_at_desk,
     hold_shelf,
+    may_cancel,
     place_hold_for_reader,
     reservable_copies,
     title_queue,
@@ -26,6 +27,13 @@ from libsys.extensions import db
 from libsys.stats.events import local_today
 
 bp = Blueprint("holds", __name__, url_prefix="/staff/holds")
+
+
+@bp.app_template_global("may_cancel_hold")
+def may_cancel_hold(hold) -> bool:
+    """Whether the signed-in staff may cancel this hold (the templates' Cancel buttons)."""
+    return current_user.can("circulation.desk") and may_cancel(current_user, hold)
+
 
 HOLD_FIELDS = ("card_number", "pickup_library", "item")
 
@@ -47,6 +55,8 @@ def record_holds(record, values=None, errors=None, refusal=None) -> dict:
 def _local_next(default: str) -> str:
     """Only go back to a path on this site (a form's `next`)."""
     target = (request.form.get("next") or "").strip()
+    if any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return default  # a line break would split the redirect's header
     parts = urlsplit(target)
     if (
         target.startswith("/")
@@ -103,6 +113,9 @@ def cancel(hold_id):
     """Cancel a hold for the reader (from the reader panel or the title's queue)."""
     hold = get_hold(hold_id)
     back = _local_next(url_for("catalog.record", record_id=hold.record_id))
+    if not may_cancel(current_user, hold):
+        flash(_("Only the pickup library or the reader's library can cancel this hold."), "error")
+        return redirect(back, 303)
     try:
         with db.session.begin_nested():
             outcome = cancel_hold_at_desk(hold, user=current_user, library=desk_library())

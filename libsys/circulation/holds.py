@@ -155,3 +155,13 @@ def cancel_hold_at_desk(hold: Hold, *, user=None, library=None) -> CancelledHold
     else:
         outcome.copy_goes = "shelf"
     return outcome
+
+
+def may_cancel(user, hold: Hold) -> bool:
+    """Whether a staff account may cancel a hold: a network account, the pickup library's
+    staff (its shelf) or the staff of the reader's own library (at the reader's request)."""
+    library_id = getattr(user, "library_id", None)
+    return library_id is None or library_id in (
+        hold.pickup_library_id,
+        hold.reader.home_library_id if hold.reader else None,
+    )

@@ -16,6 +16,7 @@ from libsys.accounts.access import permission_required
 from libsys.catalog.models import ITEM_STATUS_LABELS, Item
 from libsys.circulation.models import ACTIVE_HOLD_STATUSES, Hold, Loan
 from libsys.circulation.transfers import (
+    abandon_transfer,
     cancel_transfer,
     current_library_id,
     item_by_barcode,
@@ -106,8 +107,11 @@ def declare_lost(item: Item, *, library=None, user=None, note: str | None = None
         loan = None
         record_event("item_lost", library=library_id, item=item, user_id=user_id, note=note)
     transfer = open_transfer(item)
-    if transfer is not None and transfer.status == "requested":
-        cancel_transfer(transfer)
+    if transfer is not None:  # a copy lost on the road will not arrive
+        if transfer.status == "requested":
+            cancel_transfer(transfer)
+        else:
+            abandon_transfer(transfer)
     _release_holds(item, library_id, user_id)
     item.status = "lost"
     if note:

@@ -34,6 +34,7 @@ from libsys.network.models import Library
 from libsys.readers.models import Reader
 from libsys.readers.services import reader_by_card
 from libsys.stats.events import local_day_of, local_today, record_event
+from libsys.stats.models import Event
 
 # Copy statuses from which a copy may be lent.
 LENDABLE_STATUSES = ("available", "on_hold_shelf")
@@ -433,10 +434,12 @@ def checkout(
     if current is not None:
         if current.reader_id == reader.id and current.status == "on_loan":
             loan = db.session.get(Loan, current.id)
-            if local_day_of(loan.checked_out_at) == today:
+            if local_day_of(loan.checked_out_at) == today or _renewed_on(loan, today):
                 loan.renewed_now, loan.repeated_now = False, True
                 return loan
-            return renew(loan, library=library, user=user, override_reason=override_reason)
+            return renew(
+                loan, library=library, user=user, override_reason=override_reason, in_person=True
+            )
         raise DeskRefusal(code="ALREADY_ON_LOAN", details={"item": item.barcode})
     if item.status not in LENDABLE_STATUSES:
         raise DeskRefusal(code="NOT_FOR_LOAN", overridable=False, details={"status": item.status})
@@ -526,8 +529,23 @@ def _fill_hold(reader, item, library, holds) -> None:
 # --- Renewal ---------------------------------------------------------------------------
 
 
-def renew(loan: Loan, *, library=None, user=None, override_reason=None) -> Loan:
-    """Extend a loan by the renewal period (from the due date, or today when overdue)."""
+def _renewed_on(loan: Loan, day: date) -> bool:
+    """Whether the loan was renewed on that day (today's renewal events: a short list)."""
+    return (
+        db.session.scalar(
+            select(Event.id)
+            .where(Event.kind == "renewal", Event.day == day, Event.loan_id == loan.id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def renew(loan: Loan, *, library=None, user=None, override_reason=None, in_person=False) -> Loan:
+    """Extend a loan by the renewal period (from the due date, or today when overdue).
+
+    `in_person`: the reader is at the desk, which counts their visit (once a day).
+    """
     if loan.status != "on_loan" or loan.returned_at is not None:
         raise DeskRefusal(code="NOT_ON_LOAN")
     library = library or loan.library
@@ -558,11 +576,15 @@ def renew(loan: Loan, *, library=None, user=None, override_reason=None) -> Loan:
         apply=apply,
         event_details={"due_date": new_due.isoformat(), "previous_due_date": old_due.isoformat()},
     )
+    if in_person and reader is not None:
+        count_visit(reader, library, day=today)
     loan.renewed_now = True
     return loan
 
 
-def renew_all(reader, *, library=None, user=None, override_reason=None) -> list[tuple]:
+def renew_all(
+    reader, *, library=None, user=None, override_reason=None, in_person=False
+) -> list[tuple]:
     """Renew every open loan of a reader: (loan, None) when renewed, (loan, refusal) if not."""
     results = []
     for loan in reader_loans(reader):
@@ -570,7 +592,8 @@ def renew_all(reader, *, library=None, user=None, override_reason=None) -> list[
             continue
         try:
             with db.session.begin_nested():
-                renew(loan, library=library, user=user, override_reason=override_reason)
+                renew(loan, library=library, user=user, override_reason=override_reason,
+                      in_person=in_person)  # fmt: skip
             results.append((loan, None))
         except DeskRefusal as refusal:
             results.append((loan, refusal))

@@ -21,6 +21,12 @@ from libsys.network.models import Library
 from libsys.stats.events import local_today, record_event
 
 TRANSFER_STATUSES = ("requested", "in_transit", "received", "cancelled")
+TRANSFER_STATUS_LABELS = {
+    "requested": _l("requested"),
+    "in_transit": _l("on its way"),
+    "received": _l("received"),
+    "cancelled": _l("closed"),
+}
 OPEN_STATUSES = ("requested", "in_transit")
 # Copies that may be asked for: on a shelf, or waiting for repair somewhere else.
 TRANSFERABLE_ITEM_STATUSES = ("available", "damaged", "in_repair")
@@ -88,7 +94,7 @@ def _trigger(transfer: Transfer, trigger: str) -> None:
             )
         raise Conflict(
             _l("This transfer cannot be changed any more (it is %(status)s).",
-               status=transfer.status),
+               status=TRANSFER_STATUS_LABELS[transfer.status]),
             code="TRANSFER_STATE",
         )  # fmt: skip
     transfer.status = destination
@@ -283,15 +289,17 @@ def _trap_for_hold(transfer: Transfer):
 def receive_on_checkin(result, library) -> None:
     """Checkin hook: a copy on its way here scanned at the returns desk is received too.
 
-    The desk placed the copy already; when it placed it here (or on this shelf) the
-    transfer's own placement applies (available at this library, or trapped for a hold).
+    The desk placed the copy already. When the trip was for a hold that has ended, or the
+    desk sends the copy on to another reader's library, the transfer is only closed and the
+    desk's placement stands (home, or the next hold). Otherwise the transfer's own
+    placement applies (available at this library, or trapped for a hold here).
     """
     transfer = open_transfer(result.item)
     if transfer is None or transfer.status != "in_transit" or transfer.to_library_id != library.id:
         return
     hold = result.hold
-    if hold is not None and hold.pickup_library_id != library.id:
-        # The desk sent the copy on to another reader's library: only close the transfer.
+    sent_on = hold is not None and hold.pickup_library_id != library.id
+    if sent_on or _trip_hold_ended(transfer):
         _trigger(transfer, "receive")
         transfer.received_at = utcnow()
         record_event(
@@ -309,17 +317,53 @@ def receive_on_checkin(result, library) -> None:
     result.notes.append("transfer_received")
 
 
+def _trip_hold_ended(transfer: Transfer) -> bool:
+    """The transfer carried a copy to a reader's pickup library and that hold is over."""
+    from libsys.circulation.models import ACTIVE_HOLD_STATUSES, Hold
+
+    if transfer.hold_id is None:
+        return False
+    hold = db.session.get(Hold, transfer.hold_id)
+    return hold is None or hold.status not in ACTIVE_HOLD_STATUSES
+
+
+def abandon_transfer(transfer: Transfer) -> None:
+    """Close an open transfer whose copy will not arrive (it went elsewhere, or was lost)."""
+    transfer.status = "cancelled"
+    transfer.cancelled_at = utcnow()
+    db.session.flush()
+
+
 def route_on_checkin(result, library) -> None:
-    """Checkin hook: a copy the returns desk sends to another library travels under a
-    transfer on its way (sent now), so the destination sees it coming and receives it.
+    """Checkin hook: the copy's transfer follows where the desk sends it.
+
+    A copy the returns desk sends to another library (its home, a hold's pickup) travels
+    under a transfer sent now, so the destination sees it coming and receives it. A copy
+    on the road that the desk keeps here, or sends somewhere else, closes the old one.
+    A transfer still only requested is left to the pull list unless the copy must travel.
     """
-    if result.route_reason not in ("home", "hold") or not result.route_to:
-        return
     item = result.item
-    if open_transfer(item) is not None:
-        return  # already travelling under a transfer: that one brings it
     hold = result.hold if result.route_reason == "hold" else None
-    to_library_id = hold.pickup_library_id if hold is not None else item.library_id
+    if result.route_reason in ("home", "hold") and result.route_to:
+        to_library_id = hold.pickup_library_id if hold is not None else item.library_id
+    else:
+        to_library_id = None  # the copy stays here (or with its rotation batch)
+    transfer = open_transfer(item)
+    if transfer is not None:
+        if to_library_id is None and transfer.status == "requested":
+            return  # still on the pull list here
+        if transfer.to_library_id == to_library_id:
+            if transfer.status == "requested":
+                send_transfer(transfer)
+            if hold is not None:
+                transfer.hold_id = hold.id
+            return
+        if transfer.status == "requested":
+            cancel_transfer(transfer)
+        else:
+            abandon_transfer(transfer)
+    if to_library_id is None:
+        return
     now = utcnow()
     transfer = Transfer(
         item=item,

@@ -218,7 +218,8 @@ def renew_one(loan_id):
     loan = get_loan(loan_id)
     try:
         with db.session.begin_nested():
-            renew(loan, library=desk_library(), user=current_user, override_reason=reason)
+            renew(loan, library=desk_library(), user=current_user, override_reason=reason,
+                  in_person=True)  # fmt: skip
         flash(
             _("Renewed: due %(date)s.", date=loan.due_date.strftime("%d/%m/%Y")),
             "success",
@@ -262,7 +263,7 @@ def renew_everything():
     reader = _current_reader(_state("desk"))
     if reader is None:
         return redirect(url_for("circulation.desk"), 303)
-    results = renew_all(reader, library=desk_library(), user=current_user)
+    results = renew_all(reader, library=desk_library(), user=current_user, in_person=True)
     renewed = sum(1 for _loan, refusal in results if refusal is None)
     flash(_("%(n)s loans renewed.", n=renewed), "success" if renewed else "info")
     for loan, refusal in results:

@@ -348,3 +348,28 @@ def test_a_copy_reported_lost_stays_on_the_readers_panel(client, network, today)
     # Found again: off the list.
     client.post(f"/staff/copy-status/{copy.barcode}/found")
     assert 'class="desk-lost"' not in client.get("/staff/desk/").get_data(as_text=True)
+
+
+def test_staff_of_another_library_may_not_cancel_a_hold_here(client, network):
+    make_staff("circulation", "TVPT", username="desk-pt")
+    sign_in(client, "desk-pt")
+    record = make_record()
+    hold, _item = on_shelf(record, adult())  # TVLC's shelf, a TVLC reader
+    db.session.commit()
+    page = client.get(record_url(record)).get_data(as_text=True)
+    assert f"/staff/holds/{hold.id}/cancel" not in page  # no button to press
+    response = client.post(f"/staff/holds/{hold.id}/cancel", data={"next": "/staff/desk/"})
+    assert response.status_code == 303
+    assert db.session.get(Hold, hold.id).status == "on_shelf"
+
+
+def test_a_cancel_whose_next_holds_a_line_break_goes_back_safely(client, network):
+    desk_client(client)
+    hold = place_hold(adult(), record=make_record(), pickup_library=library("TVLC"))
+    db.session.commit()
+    response = client.post(
+        f"/staff/holds/{hold.id}/cancel", data={"next": "/staff/desk/\r\nX-Evil: 1"}
+    )
+    assert response.status_code == 303 and "X-Evil" not in response.headers
+    assert response.headers["Location"].endswith(f"/staff/catalog/records/{hold.record_id}")
+    assert db.session.get(Hold, hold.id).status == "cancelled"

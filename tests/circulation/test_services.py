@@ -91,6 +91,28 @@ def test_a_second_scan_the_day_it_was_lent_renews_nothing(tvlc):
     assert events("renewal") == [] and len(events("checkout")) == 1
 
 
+def test_a_second_scan_of_a_copy_renewed_today_renews_nothing(tvlc):
+    reader, item = adult(), make_item()
+    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    loan.checked_out_at -= timedelta(days=5)
+    checkout(item.barcode, reader.card_number, library=tvlc)  # the renewal scan
+    due = loan.due_date
+    again = checkout(item.barcode, reader.card_number, library=tvlc)  # the scanner reads twice
+    assert again.repeated_now and (again.renewals, again.due_date) == (1, due)
+    assert len(events("renewal")) == 1
+
+
+def test_renewing_at_the_desk_counts_the_visit(tvlc):
+    reader = adult()
+    loan = checkout(make_item().barcode, reader.card_number, library=tvlc)
+    db.session.execute(db.delete(Visit))  # the loan was lent on another day
+    renew(loan, library=tvlc)  # online: the reader is not here
+    assert db.session.scalar(select(func.count(Visit.id))) == 0
+    renew_all(reader, library=tvlc, in_person=True)  # at the desk
+    renew_all(reader, library=tvlc, in_person=True)
+    assert db.session.scalar(select(func.count(Visit.id))) == 1
+
+
 def test_a_second_scan_counts_the_local_day_not_utc(tvlc, monkeypatch):
     """Lent at 23:30 UTC, already the next morning in Hà Nội: the next scan that morning
     is the same local day (no renewal)."""

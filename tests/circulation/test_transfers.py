@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from libsys.circulation.services import checkin, checkout, place_hold
+from libsys.circulation.services import cancel_hold, checkin, checkout, place_hold
 from libsys.circulation.transfers import (
     Transfer,
     cancel_transfer,
@@ -18,7 +18,7 @@ from libsys.circulation.transfers import (
 from libsys.errors import Conflict, ValidationFailed
 from libsys.extensions import db
 from libsys.stats.models import Event
-from tests.circulation.conftest import adult, library, make_item
+from tests.circulation.conftest import adult, library, make_item, make_record
 from tests.factories import make_staff, sign_in
 
 
@@ -178,3 +178,63 @@ def test_pages_pull_list_send_and_receive(client, tvlc):
     assert transfer.status == "received" and item.status == "available"
     bad = client.post("/staff/transfers/start", data={"item": "NOPE", "to_library": "TVLC"})
     assert bad.status_code == 422
+
+
+# --- A copy's transfer follows where the desk sends it --------------------------------------
+
+
+def test_a_copy_whose_hold_ends_on_the_road_goes_home_from_the_pickup_library(tvlc):
+    tvtd = library("TVTD")
+    item = make_item()  # TVLC's
+    hold = place_hold(adult(), record=item.record, pickup_library=tvtd)
+    checkin(item.barcode, library=tvlc)  # on its way to TVTD for the hold
+    cancel_hold(hold)
+    result = checkin(item.barcode, library=tvtd)  # it arrives all the same
+    assert result.route_to == "TVLC" and item.status == "in_transit"
+    (home,) = incoming(tvlc.id)
+    assert home.item == item and home.from_library_id == tvtd.id and incoming(tvtd.id) == []
+
+
+def test_a_copy_on_the_road_for_a_reader_who_took_another_copy_goes_home(tvlc):
+    tvtd = library("TVTD")
+    record = make_record()
+    travelling, other = make_item(record), make_item(record, library_code="TVTD")
+    reader = adult()
+    hold = place_hold(reader, record=record, pickup_library=tvtd)
+    checkin(travelling.barcode, library=tvlc)
+    checkout(other.barcode, reader.card_number, library=tvtd)
+    assert hold.status == "fulfilled"
+    assert checkin(travelling.barcode, library=tvtd).route_to == "TVLC"
+    assert [t.item for t in incoming(tvlc.id)] == [travelling]
+
+
+def test_a_copy_kept_for_a_hold_before_it_leaves_closes_its_transfer(tvlc):
+    tvtd = library("TVTD")
+    item = make_item(library_code="TVTD")
+    checkout(item.barcode, adult().card_number, library=tvlc)
+    checkin(item.barcode, library=tvlc)
+    (transfer,) = incoming(tvtd.id)
+    hold = place_hold(adult(), record=item.record, pickup_library=tvlc)
+    checkin(item.barcode, library=tvlc)  # scanned again before the van: a reader here waits
+    assert hold.status == "on_shelf" and item.status == "on_hold_shelf"
+    assert transfer.status == "cancelled" and incoming(tvtd.id) == []
+    with pytest.raises(Conflict):  # TVTD can no longer "receive" a copy that stayed here
+        receive_transfer(transfer)
+
+
+def test_a_copy_lost_on_the_road_is_no_longer_expected(tvlc):
+    from libsys.circulation.losses import declare_lost
+
+    tvtd = library("TVTD")
+    item = make_item(library_code="TVTD")
+    checkout(item.barcode, adult().card_number, library=tvlc)
+    checkin(item.barcode, library=tvlc)
+    declare_lost(item, library=tvtd)
+    assert incoming(tvtd.id) == [] and item.status == "lost"
+
+
+def test_a_requested_transfer_stays_on_the_pull_list_when_the_copy_is_scanned(tvlc):
+    item = make_item()
+    transfer = request_transfer(item, library("TVTD"))
+    checkin(item.barcode, library=tvlc)  # a stray scan at the returns desk
+    assert transfer.status == "requested" and pull_list(tvlc.id) == [transfer]

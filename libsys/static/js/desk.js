@@ -15,6 +15,9 @@
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") { focusScan(); return; }
     if (!event.altKey || event.ctrlKey || event.metaKey || !event.code.startsWith("Key")) return;
+    // In a text field other than the scan field, Alt (Option on a Mac) may type a letter.
+    const typing = document.activeElement;
+    if (typing && typing.matches("input:not([data-scan]), textarea")) return;
     const target = document.querySelector(`[data-key="${event.code.slice(3).toLowerCase()}"]`);
     if (!target) return;
     event.preventDefault();
