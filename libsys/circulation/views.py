@@ -418,6 +418,11 @@ def _policy_choices() -> dict:
 @permission_required("circulation.policies")
 def policies():
     """Lending rules, closed weekdays and holidays."""
+    return _policies_page()
+
+
+def _policies_page(holiday_values=None, holiday_errors=None, status=200):
+    """The policies page; a holiday form that came back shows what was typed and why."""
     rules = sorted(
         db.session.scalars(select(CirculationPolicy)),
         key=lambda r: policy_service.specificity(r),
@@ -433,8 +438,10 @@ def policies():
         weekdays=WEEKDAYS,
         values={},
         errors={},
+        holiday_values=holiday_values or {},
+        holiday_errors=holiday_errors or {},
         **_policy_choices(),
-    )
+    ), status
 
 
 @bp.route("/policies/new", methods=["GET", "POST"])
@@ -488,7 +495,14 @@ def closed_days():
 @permission_required("circulation.policies")
 def add_holiday():
     """Add a holiday (one day or a range such as Tết) for a library or the whole network."""
-    run_action(lambda: policy_service.add_holiday(request.form.to_dict()), _("Changes saved."))
+    values = request.form.to_dict()
+    try:
+        with db.session.begin_nested():
+            policy_service.add_holiday(values)
+    except LibsysError as exc:
+        flash(str(exc.message), "error")
+        return _policies_page(values, exc.fields or {"name": exc.message}, 422)
+    flash(_("Changes saved."), "success")
     return redirect(url_for("circulation.policies"), 303)
 
 
