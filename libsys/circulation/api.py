@@ -42,6 +42,11 @@ OPENAPI_SCHEMAS = {
             "due_date": {"type": "string", "format": "date"},
             "renewals": {"type": "integer"},
             "renewal": {"type": "boolean", "description": "the scan renewed an existing loan"},
+            "repeated": {
+                "type": "boolean",
+                "description": "the copy was lent or renewed to this reader today already:"
+                " nothing changed (a second scan)",
+            },
         },
     },
     "Checkin": {
@@ -116,6 +121,7 @@ def loan_json(loan) -> dict:
         "due_date": loan.due_date.isoformat(),
         "renewals": loan.renewals,
         "renewal": bool(getattr(loan, "renewed_now", False)),
+        "repeated": bool(getattr(loan, "repeated_now", False)),
     }
 
 

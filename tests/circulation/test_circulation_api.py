@@ -20,7 +20,14 @@ def test_checkout_and_checkin(client, network, today):
     )
     assert response.status_code == 201, response.json
     body = response.json
-    assert set(body) >= {"loan_id", "due_date"}
+    assert set(body) >= {"loan_id", "due_date"} and body["repeated"] is False
+    again = client.post(
+        "/api/v1/checkouts",
+        json={"item": item.barcode, "reader": reader.card_number},
+        headers=headers,
+    ).json  # a retried request: the same loan, nothing renewed
+    assert again["loan_id"] == body["loan_id"] and again["repeated"] is True
+    assert (again["renewal"], again["renewals"]) == (False, 0)
     response = client.post("/api/v1/checkins", json={"item": item.barcode}, headers=headers)
     assert response.status_code == 200
     assert response.json == {
