@@ -497,6 +497,8 @@ def checkout(
         event_details={"due_date": due.isoformat()},
     )
     _fill_hold(reader, item, library, holds)
+    if "HELD_FOR_ANOTHER" in codes:
+        _untrap_for_another(item, reader)
     count_visit(reader, library, day=today)
     loan.renewed_now = False
     db.session.flush()
@@ -524,6 +526,23 @@ def _fill_hold(reader, item, library, holds) -> None:
     hold.item_id = item.id
     hold.closed_at = utcnow()
     record_event("hold_filled", library=library, reader=reader, item=item, hold_id=hold.id)
+
+
+def _untrap_for_another(item, reader) -> None:
+    """A copy set aside for another reader was lent anyway (an override): their hold waits
+    again for the next copy, and the hold shelf no longer lists this one."""
+    trapped = db.session.scalars(
+        select(Hold).where(
+            Hold.item_id == item.id,
+            Hold.reader_id != reader.id,
+            Hold.status.in_(("on_shelf", "in_transit")),
+        )
+    ).all()
+    for hold in trapped:
+        hold.status = "waiting"
+        if not hold.copy_level:
+            hold.item_id = None
+        hold.trapped_at = hold.shelf_expires_on = hold.notified_at = None
 
 
 # --- Renewal ---------------------------------------------------------------------------
@@ -585,10 +604,17 @@ def renew(loan: Loan, *, library=None, user=None, override_reason=None, in_perso
 def renew_all(
     reader, *, library=None, user=None, override_reason=None, in_person=False
 ) -> list[tuple]:
-    """Renew every open loan of a reader: (loan, None) when renewed, (loan, refusal) if not."""
+    """Renew every open loan of a reader: (loan, None) when renewed, (loan, refusal) if not.
+
+    Loans lent or renewed today are left as they are: renewing them would spend a renewal
+    for a day or two (a reader at the desk who borrowed minutes ago).
+    """
     results = []
+    today = local_today()
     for loan in reader_loans(reader):
         if loan.status != "on_loan":
+            continue
+        if local_day_of(loan.checked_out_at) == today or _renewed_on(loan, today):
             continue
         try:
             with db.session.begin_nested():

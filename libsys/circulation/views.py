@@ -205,7 +205,12 @@ def override():
     if not reason:
         flash(_("Give the reason for the override."), "error")
     elif state.get("reader") and barcode:
-        state["lines"].insert(0, _checkout_line(barcode, state["reader"], reason))
+        line = _checkout_line(barcode, state["reader"], reason)
+        if not line.get("code"):  # lent: its refusal above is settled
+            state["lines"] = [
+                old for old in state["lines"] if not (old.get("code") and old["barcode"] == barcode)
+            ]
+        state["lines"].insert(0, line)
         _save("desk", state)
     return redirect(url_for("circulation.desk"), 303)
 

@@ -65,6 +65,18 @@ def _sign_in(page, user_name):
     page.wait_for_url("**/staff")
 
 
+def _lent_last_week(app, card) -> None:
+    from libsys.circulation.models import Loan
+    from libsys.extensions import db
+    from libsys.readers.models import Reader
+
+    with app.app_context():
+        reader = db.session.scalar(select(Reader).where(Reader.card_number == card))
+        for loan in db.session.scalars(select(Loan).where(Loan.reader_id == reader.id)):
+            loan.checked_out_at -= timedelta(days=7)
+        db.session.commit()
+
+
 def _hold_for_another_reader(app, barcode) -> str:
     """Another reader queues for the title of a copy; returns their name."""
     from libsys.catalog.models import Item
@@ -162,7 +174,8 @@ def test_override_renew_all_and_hold_on_return_by_keyboard(page, live_server):
     assert _focused_is_scan(page)
     assert len(page.query_selector_all(".desk-loans tbody tr")) == 2
 
-    # Alt+W renews every loan without leaving the scan field.
+    # Alt+W renews every loan (lent last week: today's would be left alone) in place.
+    _lent_last_week(app, card)
     page.keyboard.press("Alt+W")
     page.wait_for_selector(".desk-loans tbody tr td:nth-child(4):text-is('1')")
     renewals = page.locator(".desk-loans tbody tr td:nth-child(4)").all_inner_texts()

@@ -132,11 +132,14 @@ def test_renew_one_and_all(client, network, today):
     scan(client, reader.card_number)
     scan(client, make_item().barcode)
     scan(client, make_item().barcode)
-    loan = db.session.scalars(select(Loan).order_by(Loan.id)).first()
-    client.post(f"/staff/desk/renew/{loan.id}", follow_redirects=True)
-    assert db.session.get(Loan, loan.id).renewals == 1
+    loans = db.session.scalars(select(Loan).order_by(Loan.id)).all()
+    client.post(f"/staff/desk/renew/{loans[0].id}", follow_redirects=True)
+    assert db.session.get(Loan, loans[0].id).renewals == 1
+    # Renew all leaves what was lent or renewed today; a loan lent last week is renewed.
+    loans[1].checked_out_at -= timedelta(days=7)
+    db.session.commit()
     client.post("/staff/desk/renew-all", follow_redirects=True)
-    assert [loan.renewals for loan in db.session.scalars(select(Loan).order_by(Loan.id))] == [2, 1]
+    assert [loan.renewals for loan in db.session.scalars(select(Loan).order_by(Loan.id))] == [1, 1]
 
 
 def test_returns_screen_announces_a_hold_and_prints_a_slip(client, network, tvlc):

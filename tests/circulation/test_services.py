@@ -12,6 +12,7 @@ from libsys.circulation.services import (
     checkin,
     checkout,
     expire_holds,
+    holds_on_shelf,
     overdue_loans,
     place_hold,
     queue_position,
@@ -105,11 +106,14 @@ def test_a_second_scan_of_a_copy_renewed_today_renews_nothing(tvlc):
 def test_renewing_at_the_desk_counts_the_visit(tvlc):
     reader = adult()
     loan = checkout(make_item().barcode, reader.card_number, library=tvlc)
-    db.session.execute(db.delete(Visit))  # the loan was lent on another day
+    other = checkout(make_item().barcode, reader.card_number, library=tvlc)
+    db.session.execute(db.delete(Visit))  # the loans were lent on another day
+    loan.checked_out_at -= timedelta(days=7)
+    other.checked_out_at -= timedelta(days=7)
     renew(loan, library=tvlc)  # online: the reader is not here
     assert db.session.scalar(select(func.count(Visit.id))) == 0
-    renew_all(reader, library=tvlc, in_person=True)  # at the desk
-    renew_all(reader, library=tvlc, in_person=True)
+    renew(other, library=tvlc, in_person=True)  # at the desk
+    renew(other, library=tvlc, in_person=True)
     assert db.session.scalar(select(func.count(Visit.id))) == 1
 
 
@@ -203,6 +207,24 @@ def test_overdue_blocks_and_can_be_turned_off(tvlc, today):
     assert "OVERDUE_BLOCKS" not in reader_blocks(reader, library=tvlc)  # the panel agrees
     checkout(make_item().barcode, reader.card_number, library=tvlc)
     assert overdue_loans(tvlc) == [loan]
+
+
+def test_lending_a_copy_held_for_another_anyway_puts_their_hold_back_in_the_queue(tvlc):
+    record = make_record()
+    item = make_item(record)
+    waiting = place_hold(adult(full_name="Người chờ"), record=record, pickup_library=tvlc)
+    checkin(item.barcode, library=tvlc)
+    assert waiting.status == "on_shelf" and item.status == "on_hold_shelf"
+    manager = make_staff("manager", "TVLC", username="ql-override")
+    reader = adult()
+    with pytest.raises(DeskRefusal) as refusal:
+        checkout(item.barcode, reader.card_number, library=tvlc, user=manager)
+    assert refusal.value.details["codes"] == ["HELD_FOR_ANOTHER"]
+    checkout(item.barcode, reader.card_number, library=tvlc, user=manager,
+             override_reason="Bạn đọc chờ đã nhận bản khác")  # fmt: skip
+    assert waiting.status == "waiting" and waiting.item_id is None
+    assert waiting.shelf_expires_on is None and queue_position(waiting) == 1
+    assert holds_on_shelf(tvlc) == []
 
 
 def test_a_rotation_point_is_no_pickup_library(tvlc):
@@ -459,10 +481,15 @@ def test_renew_all_reports_each_loan(tvlc):
     record = make_record()
     free = checkout(make_item().barcode, reader.card_number, library=tvlc)
     held = checkout(make_item(record).barcode, reader.card_number, library=tvlc)
+    today = checkout(make_item().barcode, reader.card_number, library=tvlc)
+    free.checked_out_at -= timedelta(days=7)
+    held.checked_out_at -= timedelta(days=7)
     place_hold(adult(full_name="B"), record=record, pickup_library=tvlc)
     results = dict((loan.id, refusal) for loan, refusal in renew_all(reader, library=tvlc))
     assert results[free.id] is None and free.renewals == 1
     assert results[held.id].code == "RENEWAL_BLOCKED_BY_HOLD" and held.renewals == 0
+    assert today.id not in results and today.renewals == 0  # lent minutes ago: left alone
+    assert free.id not in dict(renew_all(reader, library=tvlc))  # renewed today already
 
 
 def test_hold_queue_order_is_by_time_placed(tvlc):
