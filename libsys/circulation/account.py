@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from libsys.accounts.access import reader_required
 from libsys.catalog.models import Item, Record
-from libsys.circulation.models import Hold, Loan
+from libsys.circulation.models import ACTIVE_HOLD_STATUSES, Hold, Loan
 from libsys.core.forms import error_text
 from libsys.errors import LibsysError
 from libsys.extensions import db
@@ -62,11 +62,22 @@ def set_keep_history(reader, keep: bool) -> int:
 
 def pickup_libraries() -> list[Library]:
     """Libraries where a reader may collect a reserved book (not rotation points)."""
-    return list(
+    from libsys.circulation.pages import in_network_order
+
+    return in_network_order(
         db.session.scalars(
-            select(Library)
-            .where(Library.level != "point", Library.active.is_(True))
-            .order_by(Library.name)
+            select(Library).where(Library.level != "point", Library.active.is_(True))
+        )
+    )
+
+
+def _active_hold_on(record) -> Hold | None:
+    """The signed-in reader's active hold on a title, if any."""
+    return db.session.scalar(
+        select(Hold).where(
+            Hold.reader_id == current_user.id,
+            Hold.record_id == record.id,
+            Hold.status.in_(ACTIVE_HOLD_STATUSES),
         )
     )
 
@@ -141,6 +152,11 @@ def place_hold():
         abort(404)
     libraries = pickup_libraries()
     chosen = request.values.get("pickup_library") or current_user.home_library.code
+    held = _active_hold_on(record)
+    if held is not None:
+        flash(_("You have already reserved this title (to collect at %(library)s).",
+                library=held.pickup_library.name), "info")  # fmt: skip
+        return redirect(url_for("account.index") + "#holds")
     if request.method == "POST":
         library = next((lib for lib in libraries if lib.code == chosen), None)
         try:

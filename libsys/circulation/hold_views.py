@@ -83,11 +83,13 @@ def place(record_id):
     except LibsysError as exc:
         errors = dict(exc.fields)
         refusal = None
-        if isinstance(exc, DeskRefusal):
+        if isinstance(exc, DeskRefusal) and exc.code == "UNKNOWN_READER":
+            errors["card_number"] = exc.message  # said once, beside the card field
+        elif isinstance(exc, DeskRefusal):
             refusal = {"code": exc.code, "message": str(exc.message)}
-            if exc.code == "UNKNOWN_READER":
-                errors["card_number"] = exc.message
-        flash(error_text(exc), "error")
+            flash(error_text(exc), "error")
+        else:
+            flash(error_text(exc), "error")
         # 422 for what the form says wrong, 409 for a rule the reader's situation breaks.
         status = exc.status if exc.status in (409, 422) else 422
         return record_page(

@@ -5,7 +5,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from libsys.extensions import db
-from libsys.network.models import Library
+from libsys.network.models import LIBRARY_LEVELS, Library
+from libsys.text import sort_key
 
 
 def working_library() -> Library | None:
@@ -25,7 +26,14 @@ def library_code_arg(library: Library | None) -> str | None:
 
 def library_options() -> list[tuple[str, str]]:
     """(code, name) of every library that is not a rotation point, for a library filter."""
-    libraries = db.session.scalars(
-        select(Library).where(Library.level != "point").order_by(Library.code)
-    )
-    return [(lib.code, lib.name) for lib in libraries]
+    libraries = db.session.scalars(select(Library).where(Library.level != "point"))
+    return [(lib.code, lib.name) for lib in in_network_order(libraries)]
+
+
+def in_network_order(libraries) -> list[Library]:
+    """Provincial library first, then district, commune and school libraries, each level
+    in Vietnamese alphabetical order (for lists people choose from)."""
+    return sorted(libraries, key=lambda lib: (LEVEL_ORDER.get(lib.level, 9), sort_key(lib.name)))
+
+
+LEVEL_ORDER = {level: rank for rank, level in enumerate(LIBRARY_LEVELS)}

@@ -190,6 +190,9 @@ def find_item(barcode: str) -> Item:
     if barcode:
         # Store and title come in the same query: the rules and the event snapshot need them.
         item = db.session.scalar(_ITEM_BY_BARCODE, {"barcode": barcode})
+        if item is None and barcode != barcode.upper():
+            # Typed in small letters: barcodes are printed (and kept) in capitals.
+            item = db.session.scalar(_ITEM_BY_BARCODE, {"barcode": barcode.upper()})
     if item is None:
         raise DeskRefusal(code="UNKNOWN_ITEM", details={"item": barcode})
     return item
@@ -199,7 +202,7 @@ def item_exists(barcode: str) -> bool:
     """Whether a copy has this barcode (the desk tells a copy from a card by it)."""
     barcode = (barcode or "").strip()
     return bool(barcode) and db.session.scalar(
-        select(Item.id).where(Item.barcode == barcode)
+        select(Item.id).where(Item.barcode.in_({barcode, barcode.upper()}))
     ) is not None  # fmt: skip
 
 

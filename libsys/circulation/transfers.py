@@ -106,6 +106,8 @@ def item_by_barcode(barcode: str) -> Item:
     if not barcode:
         raise ValidationFailed(_l("Give the copy's barcode."), code="BARCODE_REQUIRED")
     item = db.session.scalar(select(Item).where(Item.barcode == barcode))
+    if item is None and barcode != barcode.upper():  # typed in small letters
+        item = db.session.scalar(select(Item).where(Item.barcode == barcode.upper()))
     if item is None:
         raise DeskRefusal(
             _l("No copy has barcode %(barcode)s.", barcode=barcode), code="UNKNOWN_ITEM"

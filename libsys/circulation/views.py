@@ -357,6 +357,8 @@ def clear_returns():
 def hold_slip(hold_id):
     """A small printable slip put in a copy waiting on the hold shelf."""
     hold = get_hold(hold_id)
+    if hold.status not in ("on_shelf", "in_transit"):
+        raise DeskRefusal(code="HOLD_CLOSED")  # no slip for a hold that is over
     return render_template("circulation/desk/hold_slip.html", hold=hold, today=local_today())
 
 

@@ -120,4 +120,5 @@ def record(record_id):
         copies=copies,
         marc=marc_lines(found.marc),
         available=any(item.status == "available" for item, _s in copies),
+        language_label=lambda code: facet_value_label("language", code, {}),
     )

@@ -205,3 +205,11 @@ def test_override_renew_all_and_hold_on_return_by_keyboard(page, live_server):
     page.wait_for_load_state()
     page.wait_for_selector("label[for=scan]:has-text('thẻ')")
     assert page.query_selector(".reader-panel") is None
+
+    # At the entrance, Alt+1 counts a child who walks in without a card.
+    page.keyboard.press("Alt+V")
+    page.wait_for_url("**/staff/desk/visits")
+    children = int(page.inner_text("[data-count=children]"))
+    page.keyboard.press("Alt+1")
+    page.wait_for_selector(f"[data-count=children]:text-is('{children + 1}')")
+    assert _focused_is_scan(page)

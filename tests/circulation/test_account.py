@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from libsys.circulation.models import Hold, Loan
 from libsys.circulation.services import checkin, checkout
@@ -71,10 +71,17 @@ def test_place_and_cancel_a_hold(client, tvlc):
     assert hold.record_id == record.id and hold.pickup_library_id == library("TVTD").id
     page = client.get("/account/").get_data(as_text=True)
     assert "Đất rừng phương Nam" in page and "Thư viện huyện Tam Đường" in page
-    again = client.post(
-        "/account/holds/place", data={"record_id": record.id, "pickup_library": "TVTD"}
-    )
-    assert again.status_code == 422  # already held
+    # The record page links to the form; a second time it says the title is reserved.
+    opac = client.get(f"/records/{record.id}").get_data(as_text=True)
+    assert f'href="/account/holds/place?record_id={record.id}"' in opac
+    for again in (
+        client.get(f"/account/holds/place?record_id={record.id}"),
+        client.post(
+            "/account/holds/place", data={"record_id": record.id, "pickup_library": "TVTD"}
+        ),
+    ):
+        assert again.status_code == 302 and again.headers["Location"].endswith("/account/#holds")
+    assert db.session.scalar(select(func.count(Hold.id))) == 1
     assert client.post(f"/account/holds/{hold.id}/cancel").status_code == 302
     db.session.expire_all()
     assert hold.status == "cancelled"

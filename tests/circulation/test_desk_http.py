@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from libsys.catalog.models import Item
 from libsys.circulation.models import CirculationPolicy, Holiday, Loan
-from libsys.circulation.services import place_hold
+from libsys.circulation.services import cancel_hold, place_hold
 from libsys.circulation.visits import Visit
 from libsys.extensions import db
 from libsys.network.models import Library
@@ -153,6 +153,10 @@ def test_returns_screen_announces_a_hold_and_prints_a_slip(client, network, tvlc
     assert "desk-notice hold" in page and "Người đặt" in page
     slip = client.get(f"/staff/desk/holds/{hold.id}/slip").get_data(as_text=True)
     assert "Nhật ký trong tù" in slip and hold.reader.card_number in slip
+    cancel_hold(hold)
+    db.session.commit()
+    closed = client.get(f"/staff/desk/holds/{hold.id}/slip")
+    assert closed.status_code == 409  # no slip for a hold that is over
 
 
 def test_returns_screen_routes_a_copy_home(client, network):
@@ -224,3 +228,18 @@ def test_reader_page_shows_the_loans_panel(client, network):
     scan(client, make_item(make_record("Vợ nhặt")).barcode)
     page = client.get(f"/staff/readers/{reader.card_number}").get_data(as_text=True)
     assert "Vợ nhặt" in page and "reader-panel" in page
+
+
+def test_library_lists_put_the_provincial_library_first_then_in_vietnamese_order(client, network):
+    from libsys.circulation.pages import library_options
+    from libsys.text import sort_key
+
+    desk_client(client)
+    with client.application.test_request_context():
+        names = [name for _code, name in library_options()]
+    assert names[0] == "Thư viện tỉnh Lai Châu"
+    districts = [n for n in names if n.startswith("Thư viện huyện")]
+    assert districts == sorted(districts, key=sort_key)
+    assert names.index(districts[-1]) < min(
+        (i for i, n in enumerate(names) if n.startswith("Trường")), default=len(names)
+    )

@@ -73,6 +73,13 @@ def test_already_on_loan_to_another(tvlc):
     assert error.status == 409
 
 
+def test_a_barcode_typed_in_small_letters_finds_its_copy(tvlc):
+    item = make_item(barcode="VN.TEST.0042")
+    loan = checkout("vn.test.0042", adult().card_number, library=tvlc)
+    assert loan.item_id == item.id
+    assert checkin(" Vn.Test.0042 ", library=tvlc).loan is loan
+
+
 def test_same_reader_scanning_again_renews(tvlc):
     reader, item = adult(), make_item()
     loan = checkout(item.barcode, reader.card_number, library=tvlc)

@@ -9,16 +9,18 @@
     if (scan) { scan.value = ""; scan.focus(); }
   };
 
-  // Keys: Esc goes back to the scan field; Alt+letter acts on the element with that
+  // Keys: Esc goes back to the scan field; Alt+letter (or digit) acts on the element with that
   // data-key (a form is submitted, a field focused, a link followed). The physical key is
   // read, so a Vietnamese input method (Telex, VNI) does not change it.
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") { focusScan(); return; }
-    if (!event.altKey || event.ctrlKey || event.metaKey || !event.code.startsWith("Key")) return;
+    const letter = event.code.startsWith("Key") ? event.code.slice(3)
+      : event.code.startsWith("Digit") ? event.code.slice(5) : null;
+    if (!event.altKey || event.ctrlKey || event.metaKey || !letter) return;
     // In a text field other than the scan field, Alt (Option on a Mac) may type a letter.
     const typing = document.activeElement;
     if (typing && typing.matches("input:not([data-scan]), textarea")) return;
-    const target = document.querySelector(`[data-key="${event.code.slice(3).toLowerCase()}"]`);
+    const target = document.querySelector(`[data-key="${letter.toLowerCase()}"]`);
     if (!target) return;
     event.preventDefault();
     if (target.matches("form")) target.requestSubmit();
