@@ -60,6 +60,18 @@ def load_staff() -> list[tuple[str, str]]:
     return [(username, role) for username, role, _library, _name in STAFF]
 
 
+def vietnamese_name(fake, rng, gender: str) -> str:
+    """Family name, middle name and given name, in that order, with no title (Faker's
+    vi_VN names put the given name first and add "Bà", "Quý ông"...)."""
+    if gender == "female":
+        middle = rng.choice(("Thị", "Thị", "Thị", fake.middle_name().replace("Văn", "Thị")))
+        given = fake.first_name_female()
+    else:
+        middle = rng.choice(("Văn", "Văn", "Đức", fake.middle_name().replace("Thị", "Văn")))
+        given = fake.first_name_male()
+    return " ".join(part for part in (fake.last_name(), middle, given) if part)
+
+
 def load_readers(count: int, today: date, seed: int = 2026) -> list:
     """Readers spread over the network's libraries, categories, ages and ethnicities."""
     fake = Faker("vi_VN")
@@ -73,7 +85,7 @@ def load_readers(count: int, today: date, seed: int = 2026) -> list:
         age = rng.randint(youngest, oldest)
         born = today - timedelta(days=age * 365 + rng.randint(0, 364))
         gender = rng.choice(("female", "male"))
-        name = fake.name_female() if gender == "female" else fake.name_male()
+        name = vietnamese_name(fake, rng, gender)
         library = rng.choices(READER_LIBRARIES, weights=[w for _c, w in READER_LIBRARIES])[0][0]
         issued = today - timedelta(days=rng.randint(0, 700))
         data = {
@@ -99,7 +111,7 @@ def load_readers(count: int, today: date, seed: int = 2026) -> list:
                 )
             )
         if category == "children":
-            data["guardian_name"] = fake.name()
+            data["guardian_name"] = vietnamese_name(fake, rng, rng.choice(("female", "male")))
             data["guardian_phone"] = "09" + "".join(str(rng.randint(0, 9)) for _ in range(8))
         if index < 3:
             data["password"] = DEMO_READER_PASSWORD

@@ -202,9 +202,9 @@ def test_override_renew_all_and_hold_on_return_by_keyboard(page, live_server):
     page.keyboard.press("Enter")
     page.wait_for_selector(".reader-panel")
     page.keyboard.press("Alt+N")
-    page.wait_for_load_state()
-    page.wait_for_selector("label[for=scan]:has-text('thẻ')")
-    assert page.query_selector(".reader-panel") is None
+    page.wait_for_selector(".reader-panel", state="detached")  # a new page, with no reader
+    page.wait_for_selector("label[for=scan]:has-text('Quét thẻ bạn đọc')")
+    assert _focused_is_scan(page)
 
     # At the entrance, Alt+1 counts a child who walks in without a card.
     page.keyboard.press("Alt+V")
