@@ -499,9 +499,10 @@ def checkout(
         reader=reader,
         event_details={"due_date": due.isoformat()},
     )
-    _fill_hold(reader, item, library, holds)
     if "HELD_FOR_ANOTHER" in codes:
+        # First: the other reader waits again, so a copy this loan frees goes to them.
         _untrap_for_another(item, reader)
+    _fill_hold(reader, item, library, holds)
     count_visit(reader, library, day=today)
     loan.renewed_now = False
     db.session.flush()

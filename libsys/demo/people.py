@@ -60,14 +60,18 @@ def load_staff() -> list[tuple[str, str]]:
     return [(username, role) for username, role, _library, _name in STAFF]
 
 
+FEMALE_MIDDLE_NAMES = ("Thị", "Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Minh", "Hồng")
+MALE_MIDDLE_NAMES = ("Văn", "Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Thanh", "Công")
+
+
 def vietnamese_name(fake, rng, gender: str) -> str:
     """Family name, middle name and given name, in that order, with no title (Faker's
     vi_VN names put the given name first and add "Bà", "Quý ông"...)."""
     if gender == "female":
-        middle = rng.choice(("Thị", "Thị", "Thị", fake.middle_name().replace("Văn", "Thị")))
+        middle = rng.choice(FEMALE_MIDDLE_NAMES)
         given = fake.first_name_female()
     else:
-        middle = rng.choice(("Văn", "Văn", "Đức", fake.middle_name().replace("Thị", "Văn")))
+        middle = rng.choice(MALE_MIDDLE_NAMES)
         given = fake.first_name_male()
     return " ".join(part for part in (fake.last_name(), middle, given) if part)
 

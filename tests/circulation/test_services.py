@@ -234,6 +234,24 @@ def test_lending_a_copy_held_for_another_anyway_puts_their_hold_back_in_the_queu
     assert holds_on_shelf(tvlc) == []
 
 
+def test_an_override_keeps_the_queue_in_order(tvlc):
+    """C is handed B's copy by mistake and lent it anyway: the copy C was waiting for now
+    goes to B, the first in the queue, not to D."""
+    record = make_record()
+    x, y = make_item(record), make_item(record)
+    b = place_hold(adult(full_name="B"), record=record, pickup_library=tvlc)
+    c_reader = adult(full_name="C")
+    c = place_hold(c_reader, record=record, pickup_library=tvlc)
+    d = place_hold(adult(full_name="D"), record=record, pickup_library=tvlc)
+    checkin(x.barcode, library=tvlc)  # X waits for B
+    checkin(y.barcode, library=tvlc)  # Y waits for C
+    manager = make_staff("manager", "TVLC", username="ql-queue")
+    checkout(x.barcode, c_reader.card_number, library=tvlc, user=manager,
+             override_reason="Đưa nhầm bản")  # fmt: skip
+    assert c.status == "fulfilled"
+    assert (b.status, b.item_id, d.status) == ("on_shelf", y.id, "waiting")
+
+
 def test_a_rotation_point_is_no_pickup_library(tvlc):
     point = db.session.scalars(select(Library).where(Library.level == "point")).first()
     with pytest.raises(ValidationFailed) as error:
