@@ -16,6 +16,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from libsys.extensions import db
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Ids and counts are 32-bit integer columns: a larger number names nothing.
+MAX_INTEGER = 2**31 - 1
 
 
 def utcnow() -> datetime:

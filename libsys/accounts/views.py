@@ -1,24 +1,14 @@
 """Sign-in and sign-out for staff and readers."""
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from libsys.accounts.forms import LoginForm
 from libsys.accounts.services import authenticate
+from libsys.core.forms import local_next
 
 bp = Blueprint("accounts", __name__)
-
-
-def _safe_next(default: str) -> str:
-    """Only follow ?next= to a path on this site."""
-    target = request.args.get("next") or ""
-    parts = urlsplit(target)
-    if target.startswith("/") and not parts.netloc and not parts.scheme:
-        return target
-    return default
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -29,13 +19,13 @@ def login():
         user = authenticate(form.username.data, form.password.data)
         if user is not None:
             login_user(user)
-            return redirect(_safe_next(url_for("core.staff_home")))
+            return redirect(local_next(url_for("core.staff_home")))
         from libsys.readers.services import authenticate_reader
 
         reader = authenticate_reader(form.username.data, form.password.data)
         if reader is not None:
             login_user(reader)
-            return redirect(_safe_next(url_for("core.index")))
+            return redirect(local_next(url_for("core.index")))
         flash(_("The user name, card number or password is wrong."), "error")
     return render_template("accounts/login.html", form=form)
 

@@ -12,14 +12,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
-from libsys.db import begin_writing, reading_first
+from libsys.core.forms import whole_number
+from libsys.db import MAX_INTEGER, begin_writing, reading_first
 from libsys.errors import LibsysError, ValidationFailed
 from libsys.extensions import csrf
 from libsys.modules import import_optional
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-# Ids and counts are 32-bit integer columns: a larger number names nothing.
-MAX_INTEGER = 2**31 - 1
 
 API_MODULES = (
     "libsys.network.api",
@@ -95,8 +94,8 @@ def json_integer(body: dict, name: str, *, default=None, minimum=1, maximum=MAX_
     value = body.get(name)
     if value is None:
         return default
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value.strip()) if len(value.strip()) <= 12 else maximum + 1
+    if isinstance(value, str):
+        value = whole_number(value, maximum)
     if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
         raise ValidationFailed(
             fields={

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from libsys.accounts.access import reader_required
 from libsys.catalog.models import Item, Record
 from libsys.circulation.models import ACTIVE_HOLD_STATUSES, Hold, Loan
-from libsys.core.forms import error_text
+from libsys.core.forms import error_text, local_next
 from libsys.errors import LibsysError
 from libsys.extensions import db
 from libsys.network.models import Library
@@ -96,13 +96,6 @@ def _own_hold(hold_id: int) -> Hold:
     return hold
 
 
-def _safe_next(default: str) -> str:
-    target = request.form.get("next") or request.args.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    return default
-
-
 @bp.route("/", methods=["GET"])
 @reader_required
 def index():
@@ -171,7 +164,7 @@ def place_hold():
                   title=record.title, library=library.name),
                 "success",
             )  # fmt: skip
-            return redirect(_safe_next(url_for("account.index") + "#holds"))
+            return redirect(local_next(url_for("account.index") + "#holds"))
         except LibsysError as exc:
             flash(error_text(exc), "error")
     return render_template(

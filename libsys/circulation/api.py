@@ -4,7 +4,7 @@ from flask import g, jsonify, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from libsys.api import MAX_INTEGER, api_permission, bp, json_body, json_integer
+from libsys.api import api_permission, bp, json_body, json_integer
 from libsys.circulation.errors import REFUSAL_MESSAGES, DeskRefusal
 from libsys.circulation.services import (
     cancel_hold,
@@ -19,7 +19,8 @@ from libsys.circulation.services import (
     queue_position,
     renew,
 )
-from libsys.circulation.visits import record_visit
+from libsys.circulation.visits import MAX_VISITORS, record_visit
+from libsys.db import MAX_INTEGER
 from libsys.errors import NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
@@ -364,7 +365,7 @@ def create_visit():
         visit = record_visit(library, find_reader(str(body["reader"])))
     else:
         try:
-            count = json_integer(body, "count", default=1, maximum=500)  # as record_visit
+            count = json_integer(body, "count", default=1, maximum=MAX_VISITORS)
         except ValidationFailed:
             message = REFUSAL_MESSAGES["INVALID_COUNT"]
             raise DeskRefusal(code="INVALID_COUNT", fields={"count": message}) from None

@@ -34,7 +34,7 @@ def init_extras(app: Flask) -> None:
         )
     services = import_optional("libsys.circulation.services")
     hooks = getattr(services, "CHECKIN_HOOKS", None)
-    for hook in (transfers.receive_on_checkin, transfers.route_on_checkin, fines.charge_on_checkin):
+    for hook in (transfers.follow_copy_on_checkin, fines.charge_on_checkin):
         if hooks is not None and hook not in hooks:
             hooks.append(hook)
     daily.init_app(app)

@@ -1,7 +1,5 @@
 """Hold pages for staff: place a hold for a reader, a title's queue, cancel, the hold shelf."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,7 +8,6 @@ from libsys.accounts.access import permission_required
 from libsys.catalog.services import get_record
 from libsys.circulation.errors import DeskRefusal
 from libsys.circulation.holds import (
-    MAX_CARD,
     cancel_hold_at_desk,
     hold_shelf,
     may_cancel,
@@ -19,9 +16,9 @@ from libsys.circulation.holds import (
     title_queue,
 )
 from libsys.circulation.pages import library_code_arg, library_options, working_library
-from libsys.circulation.services import get_hold, queue_position
+from libsys.circulation.services import MAX_SCAN, get_hold, queue_position
 from libsys.circulation.views import desk_library
-from libsys.core.forms import error_text
+from libsys.core.forms import error_text, local_next
 from libsys.errors import LibsysError
 from libsys.extensions import db
 from libsys.stats.events import local_today
@@ -52,23 +49,6 @@ def record_holds(record, values=None, errors=None, refusal=None) -> dict:
     }
 
 
-def _local_next(default: str) -> str:
-    """Only go back to a path on this site (a form's `next`)."""
-    target = (request.form.get("next") or "").strip()
-    if any(ord(char) < 32 or ord(char) == 127 for char in target):
-        return default  # a line break would split the redirect's header
-    parts = urlsplit(target)
-    if (
-        target.startswith("/")
-        and not target.startswith("//")
-        and "\\" not in target
-        and not parts.scheme
-        and not parts.netloc
-    ):
-        return target
-    return default
-
-
 @bp.route("/records/<int:record_id>", methods=["POST"])
 @permission_required("circulation.desk")
 def place(record_id):
@@ -76,7 +56,7 @@ def place(record_id):
     from libsys.catalog.views import record_page
 
     record = get_record(record_id)
-    values = {name: (request.form.get(name) or "").strip()[:MAX_CARD] for name in HOLD_FIELDS}
+    values = {name: (request.form.get(name) or "").strip()[:MAX_SCAN] for name in HOLD_FIELDS}
     try:
         with db.session.begin_nested():
             hold = place_hold_for_reader(record, values, user=current_user)
@@ -114,7 +94,7 @@ def place(record_id):
 def cancel(hold_id):
     """Cancel a hold for the reader (from the reader panel or the title's queue)."""
     hold = get_hold(hold_id)
-    back = _local_next(url_for("catalog.record", record_id=hold.record_id))
+    back = local_next(url_for("catalog.record", record_id=hold.record_id))
     if not may_cancel(current_user, hold):
         flash(_("Only the pickup library or the reader's library can cancel this hold."), "error")
         return redirect(back, 303)

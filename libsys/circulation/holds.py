@@ -13,6 +13,7 @@ from sqlalchemy import select
 from libsys.catalog.models import Item, Record
 from libsys.circulation.models import Hold
 from libsys.circulation.services import (
+    MAX_SCAN,
     cancel_hold,
     find_reader,
     hold_queue,
@@ -26,7 +27,6 @@ from libsys.stats.events import local_today
 
 # A copy in one of these states will not come back to a reader: no hold waits for it.
 NOT_RESERVABLE = ("lost", "withdrawn")
-MAX_CARD = 64  # longer is not a card number
 
 
 def pickup_library_by_code(code: str) -> Library | None:
@@ -70,7 +70,7 @@ def place_hold_for_reader(record: Record, values: dict, *, user=None) -> Hold:
             fields["item"] = _l("This copy is lost or withdrawn: it cannot be reserved.")
     if fields:
         raise ValidationFailed(fields=fields)
-    reader = find_reader(card if len(card) <= MAX_CARD else "")  # too long: no such card
+    reader = find_reader(card if len(card) <= MAX_SCAN else "")  # too long: no such card
     return place_hold(reader, record=record, item=item, pickup_library=pickup, user=user)
 
 
@@ -85,7 +85,7 @@ class QueueLine:
 def title_queue(record: Record) -> list[QueueLine]:
     """The title's active holds: those a copy waits for first, then the queue in order."""
     lines, waiting = [], 0
-    for hold in hold_queue(record, active=True):
+    for hold in hold_queue(record):
         position = None
         if hold.status == "waiting":
             waiting += 1

@@ -16,8 +16,7 @@ from libsys.accounts.access import permission_required
 from libsys.catalog.models import ITEM_STATUS_LABELS, Item
 from libsys.circulation.models import ACTIVE_HOLD_STATUSES, Hold, Loan
 from libsys.circulation.transfers import (
-    abandon_transfer,
-    cancel_transfer,
+    close_transfer,
     current_library_id,
     item_by_barcode,
     open_transfer,
@@ -60,11 +59,7 @@ def _release_holds(item: Item, library_id: int | None, user_id: int | None) -> N
                 reason="copy_unavailable",
             )
         elif hold.status != "waiting":
-            hold.status = "waiting"
-            hold.item_id = None
-            hold.trapped_at = None
-            hold.shelf_expires_on = None
-            hold.notified_at = None
+            hold.wait_again()
 
 
 def _open_loan(item: Item) -> Loan | None:
@@ -108,10 +103,7 @@ def declare_lost(item: Item, *, library=None, user=None, note: str | None = None
         record_event("item_lost", library=library_id, item=item, user_id=user_id, note=note)
     transfer = open_transfer(item)
     if transfer is not None:  # a copy lost on the road will not arrive
-        if transfer.status == "requested":
-            cancel_transfer(transfer)
-        else:
-            abandon_transfer(transfer)
+        close_transfer(transfer)
     _release_holds(item, library_id, user_id)
     item.status = "lost"
     if note:
@@ -158,8 +150,10 @@ def declare_damaged(
     return item
 
 
-def declare_found(item: Item, *, library=None, user=None) -> Item:
-    """A lost copy turned up, or a damaged one is mended: available again (item_found)."""
+def declare_found(item: Item, *, library=None, user=None, **details) -> Item:
+    """A lost copy turned up, or a damaged one is mended: available again (item_found).
+
+    `details` go into the event (e.g. via="returns" when the returns desk found it)."""
     if item.status not in FINDABLE:
         raise Conflict(
             _l("Copy %(barcode)s is not lost or damaged.", barcode=item.barcode),
@@ -168,7 +162,7 @@ def declare_found(item: Item, *, library=None, user=None) -> Item:
     previous = item.status
     library_id = _library_id(library) or current_library_id(item)
     if previous == "lost":
-        settle_lost_loans(item, library_id)
+        _settle_lost_loans(item, library_id)
     item.status = "available"
     record_event(
         "item_found",
@@ -176,12 +170,13 @@ def declare_found(item: Item, *, library=None, user=None) -> Item:
         item=item,
         user_id=getattr(user, "id", None),
         previous_status=previous,
+        **details,
     )
     db.session.flush()
     return item
 
 
-def settle_lost_loans(item: Item, library_id: int | None) -> None:
+def _settle_lost_loans(item: Item, library_id: int | None) -> None:
     """Close a loan still open as lost; forget its reader unless the reader keeps a history."""
     loans = db.session.scalars(
         select(Loan).where(

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, Integer, bindparam, cast, null, or_, select, union_all
 
 from libsys.circulation.models import CirculationPolicy, ClosedWeekday, Holiday
+from libsys.core.forms import whole_number
 from libsys.errors import ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library, Store
@@ -230,26 +231,13 @@ KEY_MODELS = {
 }
 
 
-def whole_number(raw: str, maximum: int) -> int | None:
-    """ASCII digits read as a number from 0 to `maximum`; None for anything else.
-
-    `str.isdigit()` alone lets "²" through (and int() then fails), and a long run of digits
-    would overflow the database's integer column.
-    """
-    raw = (raw or "").strip()
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(maximum)):
-        return None
-    number = int(raw)
-    return number if number <= maximum else None
-
-
 def _existing_id(name: str, raw, errors: dict) -> int | None:
     """The id a key field names (None when empty); a field error when it names nothing."""
     raw = str(raw if raw is not None else "").strip()
     if not raw:
         return None
     model, message = KEY_MODELS[name]
-    number = whole_number(raw, 2**31 - 1)
+    number = whole_number(raw)
     if number is None or db.session.get(model, number) is None:
         errors[name] = message
         return None
@@ -354,24 +342,12 @@ def _describe_keys(rule: CirculationPolicy) -> str:
     return " · ".join(parts)
 
 
-def _library_for_form(raw, errors: dict, *, field="library_id") -> int | None:
-    """A library id from a form (None when empty); a field error when it names no library."""
-    raw = str(raw if raw is not None else "").strip()
-    if not raw:
-        return None
-    number = whole_number(raw, 2**31 - 1)
-    if number is None or db.session.get(Library, number) is None:
-        errors[field] = KEY_MODELS["library_id"][1]
-        return None
-    return number
-
-
 def set_closed_weekdays(library_id: int | None, weekdays: list[int]) -> None:
     """Replace a library's closed weekdays (0 = Monday ... 6 = Sunday)."""
     if not library_id:
         raise ValidationFailed(fields={"library_id": _l("Choose a library.")})
     errors = {}
-    library_id = _library_for_form(library_id, errors)
+    library_id = _existing_id("library_id", library_id, errors)
     if errors:
         raise ValidationFailed(fields=errors)
     for row in db.session.scalars(
@@ -392,7 +368,7 @@ def add_holiday(values: dict) -> Holiday:
         errors["name"] = _l("This field is required.")
     elif len(name) > MAX_HOLIDAY_NAME:
         errors["name"] = _l("Write at most %(n)s characters.", n=MAX_HOLIDAY_NAME)
-    library_id = _library_for_form(values.get("library_id"), errors)
+    library_id = _existing_id("library_id", values.get("library_id"), errors)
     days = {}
     for field_name in ("first_day", "last_day"):
         raw = (values.get(field_name) or "").strip()

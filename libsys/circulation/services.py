@@ -36,6 +36,8 @@ from libsys.readers.services import reader_by_card
 from libsys.stats.events import local_day_of, local_today, record_event
 from libsys.stats.models import Event
 
+# A scan or a typed card number longer than this is neither a barcode nor a card.
+MAX_SCAN = 64
 # Copy statuses from which a copy may be lent.
 LENDABLE_STATUSES = ("available", "on_hold_shelf")
 
@@ -183,27 +185,36 @@ _HOLDS_A_COPY_MAY_FILL = (
 _ANY_HOLD_A_COPY_MAY_FILL = select(Hold.id).where(_HOLDS_A_COPY_MAY_FILL.whereclause).limit(1)
 
 
+_ITEM_ID_BY_BARCODE = select(Item.id).where(Item.barcode == bindparam("barcode"))
+
+
+def copy_by_barcode(barcode: str, statement=_ITEM_BY_BARCODE):
+    """What `statement` finds for a barcode as typed, else in capitals (None: no copy).
+
+    Barcodes are printed and kept in capitals; one typed in small letters is found too.
+    The default statement brings the copy with its store and title (the desk's rules and
+    the event snapshot need them).
+    """
+    barcode = (barcode or "").strip()
+    if not barcode:
+        return None
+    found = db.session.scalar(statement, {"barcode": barcode})
+    if found is None and barcode != barcode.upper():
+        found = db.session.scalar(statement, {"barcode": barcode.upper()})
+    return found
+
+
 def find_item(barcode: str) -> Item:
     """The copy with this barcode, or UNKNOWN_ITEM."""
-    barcode = (barcode or "").strip()
-    item = None
-    if barcode:
-        # Store and title come in the same query: the rules and the event snapshot need them.
-        item = db.session.scalar(_ITEM_BY_BARCODE, {"barcode": barcode})
-        if item is None and barcode != barcode.upper():
-            # Typed in small letters: barcodes are printed (and kept) in capitals.
-            item = db.session.scalar(_ITEM_BY_BARCODE, {"barcode": barcode.upper()})
+    item = copy_by_barcode(barcode)
     if item is None:
-        raise DeskRefusal(code="UNKNOWN_ITEM", details={"item": barcode})
+        raise DeskRefusal(code="UNKNOWN_ITEM", details={"item": (barcode or "").strip()})
     return item
 
 
 def item_exists(barcode: str) -> bool:
     """Whether a copy has this barcode (the desk tells a copy from a card by it)."""
-    barcode = (barcode or "").strip()
-    return bool(barcode) and db.session.scalar(
-        select(Item.id).where(Item.barcode.in_({barcode, barcode.upper()}))
-    ) is not None  # fmt: skip
+    return copy_by_barcode(barcode, _ITEM_ID_BY_BARCODE) is not None
 
 
 def find_reader(card_number: str) -> Reader:
@@ -262,21 +273,11 @@ def overdue_loans(library=None, today: date | None = None) -> list[Loan]:
 _SERVED_FIRST = case({"on_shelf": 0, "in_transit": 1}, value=Hold.status, else_=2)
 
 
-def hold_queue(record, *, active: bool = False) -> list[Hold]:
-    """Holds on a title still waiting for a copy, in queue order (first placed first).
-
-    With `active`, the holds a copy is already set aside for (on the hold shelf, then in
-    transit) come first, and reader, pickup library and copy are loaded (the staff queue).
-    """
+def hold_queue(record) -> list[Hold]:
+    """A title's active holds: those a copy is set aside for (on the hold shelf, then in
+    transit) first, then the queue in order (first placed first), with reader, pickup
+    library and copy loaded (the staff queue)."""
     record_id = getattr(record, "id", record)
-    if not active:
-        return list(
-            db.session.scalars(
-                select(Hold)
-                .where(Hold.record_id == record_id, Hold.status == "waiting")
-                .order_by(Hold.placed_at, Hold.id)
-            )
-        )
     return list(
         db.session.scalars(
             select(Hold)
@@ -437,7 +438,7 @@ def checkout(
     if current is not None:
         if current.reader_id == reader.id and current.status == "on_loan":
             loan = db.session.get(Loan, current.id)
-            if local_day_of(loan.checked_out_at) == today or _renewed_on(loan, today):
+            if _lent_or_renewed_on(loan, today):
                 loan.renewed_now, loan.repeated_now = False, True
                 return loan
             return renew(
@@ -543,25 +544,22 @@ def _untrap_for_another(item, reader) -> None:
         )
     ).all()
     for hold in trapped:
-        hold.status = "waiting"
-        if not hold.copy_level:
-            hold.item_id = None
-        hold.trapped_at = hold.shelf_expires_on = hold.notified_at = None
+        hold.wait_again()
 
 
 # --- Renewal ---------------------------------------------------------------------------
 
 
-def _renewed_on(loan: Loan, day: date) -> bool:
-    """Whether the loan was renewed on that day (today's renewal events: a short list)."""
-    return (
-        db.session.scalar(
-            select(Event.id)
-            .where(Event.kind == "renewal", Event.day == day, Event.loan_id == loan.id)
-            .limit(1)
-        )
-        is not None
+def _lent_or_renewed_on(loan: Loan, day: date) -> bool:
+    """Whether the loan was made or renewed on that (local) day: renewing it again then
+    would spend a renewal for nothing (a second scan, "renew all" minutes after lending).
+    Renewals are looked up among that day's renewal events, a short list."""
+    if local_day_of(loan.checked_out_at) == day:
+        return True
+    renewal = select(Event.id).where(
+        Event.kind == "renewal", Event.day == day, Event.loan_id == loan.id
     )
+    return db.session.scalar(renewal.limit(1)) is not None
 
 
 def renew(loan: Loan, *, library=None, user=None, override_reason=None, in_person=False) -> Loan:
@@ -618,7 +616,7 @@ def renew_all(
     for loan in reader_loans(reader):
         if loan.status != "on_loan":
             continue
-        if local_day_of(loan.checked_out_at) == today or _renewed_on(loan, today):
+        if _lent_or_renewed_on(loan, today):
             continue
         try:
             with db.session.begin_nested():
@@ -712,11 +710,9 @@ def checkin(item_barcode: str, *, library, user=None) -> CheckinResult:
         )
     elif item.status == "lost":
         # A lost copy turned up at the returns desk: found (its lost loan is settled).
-        from libsys.circulation.losses import settle_lost_loans
+        from libsys.circulation.losses import declare_found
 
-        settle_lost_loans(item, library.id)
-        record_event("item_found", library=library, item=item, user_id=getattr(user, "id", None),
-                     previous_status="lost", via="returns")  # fmt: skip
+        declare_found(item, library=library, user=user, via="returns")
         result.found = True
     _place_copy(item, library, today, result, candidates)
     write_placement_now(item)

@@ -102,12 +102,12 @@ def _trigger(transfer: Transfer, trigger: str) -> None:
 
 def item_by_barcode(barcode: str) -> Item:
     """The copy with this barcode, or NotFound with the desk's code."""
+    from libsys.circulation.services import copy_by_barcode
+
     barcode = (barcode or "").strip()
     if not barcode:
         raise ValidationFailed(_l("Give the copy's barcode."), code="BARCODE_REQUIRED")
-    item = db.session.scalar(select(Item).where(Item.barcode == barcode))
-    if item is None and barcode != barcode.upper():  # typed in small letters
-        item = db.session.scalar(select(Item).where(Item.barcode == barcode.upper()))
+    item = copy_by_barcode(barcode)
     if item is None:
         raise DeskRefusal(
             _l("No copy has barcode %(barcode)s.", barcode=barcode), code="UNKNOWN_ITEM"
@@ -202,22 +202,29 @@ def _hold_in_transit_to(item: Item, library_id: int) -> int | None:
 
 def send_transfer(transfer: Transfer, *, user_id: int | None = None) -> Transfer:
     """The copy leaves: in transit to the destination (event transfer_sent)."""
-    _trigger(transfer, "send")
-    transfer.sent_at = utcnow()
-    transfer.sent_by_id = user_id
+    _mark_sent(transfer, user_id=user_id)
     item = transfer.item
     item.status = "in_transit"
     item.location_library_id = transfer.to_library_id
+    db.session.flush()
+    return transfer
+
+
+def _mark_sent(transfer: Transfer, *, user_id: int | None = None, **details) -> None:
+    """The transfer is on its way (event transfer_sent); the copy's place is the caller's."""
+    _trigger(transfer, "send")
+    transfer.sent_at = utcnow()
+    transfer.sent_by_id = user_id
     record_event(
         "transfer_sent",
         library=transfer.from_library_id,
-        item=item,
+        item=transfer.item,
         user_id=user_id,
         transfer_id=transfer.id,
         to_library=transfer.to_library.code,
+        **details,
     )
     db.session.flush()
-    return transfer
 
 
 def receive_transfer(transfer: Transfer, *, user_id: int | None = None) -> Transfer:
@@ -288,17 +295,29 @@ def _trap_for_hold(transfer: Transfer):
     return hold
 
 
-def receive_on_checkin(result, library) -> None:
-    """Checkin hook: a copy on its way here scanned at the returns desk is received too.
+def follow_copy_on_checkin(result, library) -> None:
+    """Checkin hook: the copy's transfer follows the returns desk.
+
+    A copy on its way here is received (`_receive_here`); then a copy the desk sends to
+    another library travels under a transfer, and one it keeps or sends elsewhere closes
+    the old one (`_follow_the_desk`). One lookup of the copy's open transfer serves both.
+    """
+    transfer = open_transfer(result.item)
+    if transfer is not None and _receive_here(transfer, result, library):
+        transfer = None
+    _follow_the_desk(transfer, result, library)
+
+
+def _receive_here(transfer: Transfer, result, library) -> bool:
+    """Receive a copy on its way to this library; True when the transfer is closed.
 
     The desk placed the copy already. When the trip was for a hold that has ended, or the
     desk sends the copy on to another reader's library, the transfer is only closed and the
     desk's placement stands (home, or the next hold). Otherwise the transfer's own
     placement applies (available at this library, or trapped for a hold here).
     """
-    transfer = open_transfer(result.item)
-    if transfer is None or transfer.status != "in_transit" or transfer.to_library_id != library.id:
-        return
+    if transfer.status != "in_transit" or transfer.to_library_id != library.id:
+        return False
     hold = result.hold
     sent_on = hold is not None and hold.pickup_library_id != library.id
     if sent_on or _trip_hold_ended(transfer):
@@ -311,12 +330,13 @@ def receive_on_checkin(result, library) -> None:
             transfer_id=transfer.id,
             from_library=transfer.from_library.code,
         )
-        return
+        return True
     receive_transfer(transfer)
     result.route_to = None
     result.route_reason = None
     result.hold = _trapped_hold(result.item) or result.hold
     result.notes.append("transfer_received")
+    return True
 
 
 def _trip_hold_ended(transfer: Transfer) -> bool:
@@ -329,15 +349,19 @@ def _trip_hold_ended(transfer: Transfer) -> bool:
     return hold is None or hold.status not in ACTIVE_HOLD_STATUSES
 
 
-def abandon_transfer(transfer: Transfer) -> None:
-    """Close an open transfer whose copy will not arrive (it went elsewhere, or was lost)."""
+def close_transfer(transfer: Transfer) -> None:
+    """Close an open transfer whose copy will not arrive (it went elsewhere, or was lost):
+    one still requested is cancelled; one on the road is closed as it stands."""
+    if transfer.status == "requested":
+        cancel_transfer(transfer)
+        return
     transfer.status = "cancelled"
     transfer.cancelled_at = utcnow()
     db.session.flush()
 
 
-def route_on_checkin(result, library) -> None:
-    """Checkin hook: the copy's transfer follows where the desk sends it.
+def _follow_the_desk(transfer: Transfer | None, result, library) -> None:
+    """Make the copy's open transfer (if any) follow where the desk sends it.
 
     A copy the returns desk sends to another library (its home, a hold's pickup) travels
     under a transfer sent now, so the destination sees it coming and receives it. A copy
@@ -346,46 +370,24 @@ def route_on_checkin(result, library) -> None:
     """
     item = result.item
     hold = result.hold if result.route_reason == "hold" else None
+    destination = None  # the copy stays here (or with its rotation batch)
     if result.route_reason in ("home", "hold") and result.route_to:
-        to_library_id = hold.pickup_library_id if hold is not None else item.library_id
-    else:
-        to_library_id = None  # the copy stays here (or with its rotation batch)
-    transfer = open_transfer(item)
+        destination = hold.pickup_library if hold is not None else item.library
     if transfer is not None:
-        if to_library_id is None and transfer.status == "requested":
+        if destination is None and transfer.status == "requested":
             return  # still on the pull list here
-        if transfer.to_library_id == to_library_id:
+        if destination is not None and transfer.to_library_id == destination.id:
             if transfer.status == "requested":
                 send_transfer(transfer)
             if hold is not None:
                 transfer.hold_id = hold.id
             return
-        if transfer.status == "requested":
-            cancel_transfer(transfer)
-        else:
-            abandon_transfer(transfer)
-    if to_library_id is None:
+        close_transfer(transfer)
+    if destination is None:
         return
-    now = utcnow()
-    transfer = Transfer(
-        item=item,
-        from_library_id=library.id,
-        to_library_id=to_library_id,
-        status="in_transit",
-        hold_id=hold.id if hold is not None else None,
-        requested_at=now,
-        sent_at=now,
-    )
-    db.session.add(transfer)
-    db.session.flush()
-    record_event(
-        "transfer_sent",
-        library=library,
-        item=item,
-        transfer_id=transfer.id,
-        to_library=result.route_to,
-        reason=result.route_reason,
-    )
+    # The desk placed the copy (in transit, here until it leaves): the transfer is sent now.
+    transfer = request_transfer(item, destination, hold_id=hold.id if hold is not None else None)
+    _mark_sent(transfer, reason=result.route_reason)
 
 
 def _trapped_hold(item: Item):

@@ -17,6 +17,7 @@ from libsys.circulation.fines import fines_due, settle_fine
 from libsys.circulation.models import CirculationPolicy, ClosedWeekday, Fine, Holiday
 from libsys.circulation.panels import panel_lost_copies
 from libsys.circulation.services import (
+    MAX_SCAN,
     checkin,
     checkout,
     find_reader,
@@ -29,8 +30,8 @@ from libsys.circulation.services import (
     renew,
     renew_all,
 )
-from libsys.circulation.visits import count_visit, record_visit, visits_today
-from libsys.core.forms import run_action, save_form
+from libsys.circulation.visits import MAX_VISITORS, count_visit, record_visit, visits_today
+from libsys.core.forms import run_action, save_form, whole_number
 from libsys.errors import LibsysError
 from libsys.extensions import db
 from libsys.network.models import Library
@@ -40,7 +41,6 @@ from libsys.stats.events import local_today
 
 bp = Blueprint("circulation", __name__, url_prefix="/staff/desk")
 MAX_LINES = 30
-MAX_SCAN = 64  # longer is not a barcode or card (and would swell the session cookie)
 WEEKDAYS = range(7)
 
 
@@ -143,34 +143,37 @@ def desk():
 @permission_required("circulation.desk")
 def scan():
     """One scan at the checkout screen: a card selects the reader, a copy is lent."""
-    value = request.form.get("scan", "").strip()
+    value = _scanned()
     state = _state("desk")
     if not value:
-        return redirect(url_for("circulation.desk"), 303)
-    if len(value) > MAX_SCAN:
-        flash(_("This is not a barcode or a card number: it is too long."), "error")
         return redirect(url_for("circulation.desk"), 303)
     reader = _reader_by_card(value)
     if reader is not None:
         if reader.card_number != state.get("reader"):
             _save("desk", {"reader": reader.card_number, "lines": []})
         return redirect(url_for("circulation.desk"), 303)
-    is_copy = item_exists(value)
     if not state.get("reader"):
-        if is_copy:
+        if item_exists(value):
             flash(_("Scan the reader's card first."), "error")
         else:
             flash(f"{value}: {REFUSAL_MESSAGES['UNKNOWN_READER']}", "error")
         return redirect(url_for("circulation.desk"), 303)
-    if not is_copy and looks_like_card_number(value):
-        line = {"barcode": value, "code": "UNKNOWN_READER",
-                "message": str(REFUSAL_MESSAGES["UNKNOWN_READER"])}  # fmt: skip
-        state["lines"].insert(0, line)
-        _save("desk", state)
-        return redirect(url_for("circulation.desk"), 303)
-    state["lines"].insert(0, _checkout_line(value, state["reader"]))
+    line = _checkout_line(value, state["reader"])
+    if line.get("code") == "UNKNOWN_ITEM" and looks_like_card_number(value):
+        line = _refusal_line(value, DeskRefusal(code="UNKNOWN_READER"))  # a card no one has
+    state["lines"].insert(0, line)
     _save("desk", state)
     return redirect(url_for("circulation.desk"), 303)
+
+
+def _scanned() -> str:
+    """The scan field's value; empty (with a message) when too long for a barcode or card,
+    which would also swell the session cookie that keeps the screen's lines."""
+    value = request.form.get("scan", "").strip()
+    if len(value) > MAX_SCAN:
+        flash(_("This is not a barcode or a card number: it is too long."), "error")
+        return ""
+    return value
 
 
 def _checkout_line(barcode: str, card_number: str, override_reason: str | None = None) -> dict:
@@ -304,10 +307,8 @@ def returns():
     """The returns screen: scan copies; a hold or a transfer is announced in large type."""
     state = _state("returns")
     if request.method == "POST":
-        barcode = request.form.get("scan", "").strip()
-        if len(barcode) > MAX_SCAN:
-            flash(_("This is not a barcode or a card number: it is too long."), "error")
-        elif barcode:
+        barcode = _scanned()
+        if barcode:
             state["lines"].insert(0, _checkin_line(barcode))
             _save("returns", state)
         return redirect(url_for("circulation.returns"), 303)
@@ -384,10 +385,9 @@ def visits():
                 else:
                     # A missing count is one visitor (the +1 buttons); anything but 1 to 500
                     # written in digits is refused, never read as 1.
-                    raw = request.form.get("count", "1").strip()
-                    if not (raw.isascii() and raw.isdigit() and len(raw) <= 3):
+                    count = whole_number(request.form.get("count", "1"), MAX_VISITORS)
+                    if count is None:
                         raise DeskRefusal(code="INVALID_COUNT")
-                    count = int(raw)
                     category = request.form.get("category", "")
                     record_visit(library, count=count, category=category)
                     flash(_("%(n)s visits counted.", n=count), "success")
@@ -503,14 +503,12 @@ def closed_days():
 def add_holiday():
     """Add a holiday (one day or a range such as Tết) for a library or the whole network."""
     values = request.form.to_dict()
-    try:
-        with db.session.begin_nested():
-            policy_service.add_holiday(values)
-    except LibsysError as exc:
-        flash(str(exc.message), "error")
-        return _policies_page(values, exc.fields or {"name": exc.message}, 422)
-    flash(_("Changes saved."), "success")
-    return redirect(url_for("circulation.policies"), 303)
+    response, errors = save_form(
+        lambda: policy_service.add_holiday(values),
+        lambda _holiday: url_for("circulation.policies"),
+        status=303,
+    )
+    return response or _policies_page(values, errors, 422)
 
 
 @bp.route("/holidays/<int:holiday_id>/delete", methods=["POST"])

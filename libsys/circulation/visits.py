@@ -72,6 +72,10 @@ def _find_visit(reader, library, day) -> Visit | None:
     )
 
 
+# The most walk-ins one tally may count at once.
+MAX_VISITORS = 500
+
+
 def record_visit(library, reader=None, *, count: int = 1, category: str | None = None) -> Visit:
     """Count a visit: a reader's card scanned (once a day) or an anonymous tally of `count`.
 
@@ -85,7 +89,7 @@ def record_visit(library, reader=None, *, count: int = 1, category: str | None =
         return ensure_visit(reader, library, day=today)
     if category not in TALLY_CATEGORIES:
         raise DeskRefusal(code="INVALID_CATEGORY")
-    if count < 1 or count > 500:
+    if count < 1 or count > MAX_VISITORS:
         raise DeskRefusal(code="INVALID_COUNT")
     visit = Visit(
         library_id=library.id,

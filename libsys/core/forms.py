@@ -5,12 +5,44 @@ LibsysError is turned into a flashed message (and the fields to show next to the
 """
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
-from flask import flash, redirect
+from flask import flash, redirect, request
 from flask_babel import gettext as _
 
+from libsys.db import MAX_INTEGER
 from libsys.errors import LibsysError
 from libsys.extensions import db
+
+
+def whole_number(raw, maximum: int = MAX_INTEGER) -> int | None:
+    """ASCII digits read as a number from 0 to `maximum`; None for anything else.
+
+    `str.isdigit()` alone lets "²" through (and int() then fails), and a long run of digits
+    would overflow the database's integer column.
+    """
+    raw = str(raw if raw is not None else "").strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > len(str(maximum)):
+        return None
+    number = int(raw)
+    return number if number <= maximum else None
+
+
+def local_next(default: str) -> str:
+    """Where a form's or a link's `next` points, only when it is a path on this site."""
+    target = (request.form.get("next") or request.args.get("next") or "").strip()
+    if any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return default  # a line break would split the redirect's header
+    parts = urlsplit(target)
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not parts.scheme
+        and not parts.netloc
+    ):
+        return target
+    return default
 
 
 def error_text(exc: LibsysError) -> str:

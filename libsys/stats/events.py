@@ -18,16 +18,19 @@ def local_today() -> date:
     return local_now().date()
 
 
+def _zone() -> ZoneInfo:
+    """The library's time zone (Asia/Ho_Chi_Minh by default)."""
+    return ZoneInfo(current_app.config.get("LIBSYS_TIMEZONE", "Asia/Ho_Chi_Minh"))
+
+
 def local_now() -> datetime:
     """Now in the library's time zone, naive."""
-    zone = ZoneInfo(current_app.config.get("LIBSYS_TIMEZONE", "Asia/Ho_Chi_Minh"))
-    return datetime.now(zone).replace(tzinfo=None)
+    return datetime.now(_zone()).replace(tzinfo=None)
 
 
 def local_day_of(moment: datetime) -> date:
     """The library's local day of a stored (naive UTC) time."""
-    zone = ZoneInfo(current_app.config.get("LIBSYS_TIMEZONE", "Asia/Ho_Chi_Minh"))
-    return moment.replace(tzinfo=UTC).astimezone(zone).date()
+    return moment.replace(tzinfo=UTC).astimezone(_zone()).date()
 
 
 def reader_key(reader_id: int) -> str:

@@ -179,6 +179,20 @@ def test_returns_screen_says_a_copy_belongs_to_a_rotation_batch(client, network)
     assert db.session.get(Item, item.id).status == "at_rotation_point"
 
 
+def test_returns_screen_says_a_lost_copy_was_found(client, network):
+    from libsys.circulation.losses import declare_lost
+
+    desk_client(client)
+    item = make_item()
+    scan(client, adult().card_number)
+    scan(client, item.barcode)
+    declare_lost(item)
+    db.session.commit()
+    page = scan(client, item.barcode, "/staff/desk/returns").get_data(as_text=True)
+    assert "đã tìm thấy: bản sách này từng được báo mất" in page
+    assert db.session.get(Item, item.id).status == "available"
+
+
 def test_visits_page_counts_once_and_tallies(client, network):
     desk_client(client)
     reader = adult()

@@ -109,11 +109,16 @@ def test_copy_routed_for_a_hold_goes_on_the_hold_shelf_on_arrival(tvlc, today):
     assert hold.status == "on_shelf" and hold.shelf_expires_on > today
 
 
-def test_a_copy_returned_at_another_library_travels_home_under_a_transfer(tvlc):
-    tvtd = library("TVTD")
+def _returned_away_from_home(tvlc):
+    """A copy of TVTD lent and returned at TVLC: the desk sends it home."""
     item = make_item(library_code="TVTD")
     checkout(item.barcode, adult().card_number, library=tvlc)
     checkin(item.barcode, library=tvlc)
+    return item
+
+
+def test_a_copy_returned_at_another_library_travels_home_under_a_transfer(tvlc):
+    tvtd, item = library("TVTD"), _returned_away_from_home(tvlc)
     (transfer,) = incoming(tvtd.id)
     assert (transfer.item, transfer.from_library_id, transfer.hold_id) == (item, tvlc.id, None)
     sent = db.session.scalars(select(Event).where(Event.kind == "transfer_sent")).all()
@@ -209,10 +214,7 @@ def test_a_copy_on_the_road_for_a_reader_who_took_another_copy_goes_home(tvlc):
 
 
 def test_a_copy_kept_for_a_hold_before_it_leaves_closes_its_transfer(tvlc):
-    tvtd = library("TVTD")
-    item = make_item(library_code="TVTD")
-    checkout(item.barcode, adult().card_number, library=tvlc)
-    checkin(item.barcode, library=tvlc)
+    tvtd, item = library("TVTD"), _returned_away_from_home(tvlc)
     (transfer,) = incoming(tvtd.id)
     hold = place_hold(adult(), record=item.record, pickup_library=tvlc)
     checkin(item.barcode, library=tvlc)  # scanned again before the van: a reader here waits
@@ -225,10 +227,7 @@ def test_a_copy_kept_for_a_hold_before_it_leaves_closes_its_transfer(tvlc):
 def test_a_copy_lost_on_the_road_is_no_longer_expected(tvlc):
     from libsys.circulation.losses import declare_lost
 
-    tvtd = library("TVTD")
-    item = make_item(library_code="TVTD")
-    checkout(item.barcode, adult().card_number, library=tvlc)
-    checkin(item.barcode, library=tvlc)
+    tvtd, item = library("TVTD"), _returned_away_from_home(tvlc)
     declare_lost(item, library=tvtd)
     assert incoming(tvtd.id) == [] and item.status == "lost"
 
