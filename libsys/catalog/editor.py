@@ -465,7 +465,7 @@ def edit_marc(id):  # noqa: A002 - the URL names it id
 @permission_required("catalog.edit")
 def new_marc():
     """Describe a new record field by field."""
-    from libsys.stats.events import local_today
+    from libsys.core.clock import local_today
 
     if request.method == "POST":
         return _save(_rows_from_request())

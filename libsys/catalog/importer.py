@@ -38,12 +38,12 @@ from libsys.catalog.services import (
     delete_isbns,
     mark_changed,
 )
+from libsys.core.clock import local_today
 from libsys.db import utcnow
 from libsys.errors import ValidationFailed
 from libsys.extensions import db
 from libsys.modules import import_optional
 from libsys.network.models import Library, Store
-from libsys.stats.events import local_today
 from libsys.stats.models import Event
 
 MATCH_POLICIES = ("skip", "overlay", "add")

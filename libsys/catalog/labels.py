@@ -313,7 +313,7 @@ def _selected_items(values: dict) -> list[Item]:
 def index():
     """Choose copies, the kind of label, the sheet and the start position; get the PDF."""
     from libsys.catalog.tools import acting_libraries
-    from libsys.stats.events import local_today
+    from libsys.core.clock import local_today
 
     libraries = acting_libraries()
     values = request.values.to_dict()

@@ -16,12 +16,13 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from stdnum import issn as stdnum_issn
 
 from libsys.accounts.access import permission_required
+from libsys.core.clock import local_today
 from libsys.core.forms import error_text
 from libsys.db import utcnow
 from libsys.errors import Conflict, LibsysError, NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
-from libsys.stats.events import local_today, record_event
+from libsys.stats.events import record_event
 
 FREQUENCIES = {
     "daily": _l("Daily"),

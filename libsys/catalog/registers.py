@@ -24,11 +24,11 @@ from libsys.catalog.tools import (
     resolve_store,
     store_codes,
 )
+from libsys.core.clock import local_today
 from libsys.core.formats import format_day, format_number
 from libsys.errors import LibsysError, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library, Store
-from libsys.stats.events import local_today
 
 
 @dataclass

@@ -18,12 +18,13 @@ from stdnum import isbn as stdnum_isbn
 from libsys.catalog.marc import describe
 from libsys.catalog.models import ACQUISITION_SOURCES, ITEM_STATUSES, Item, Record, RecordIsbn
 from libsys.catalog.rows import marc_json, record_columns  # noqa: F401 (used by others)
+from libsys.core.clock import local_today
 from libsys.db import pending_columns, update_now
 from libsys.errors import Conflict, NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.modules import import_optional
 from libsys.network.models import Library, Store
-from libsys.stats.events import local_today, record_event
+from libsys.stats.events import record_event
 from libsys.text import fold
 
 DEFAULT_CALL_NUMBER_RULE = "{class_number} / {author_mark} / {year}"

@@ -23,12 +23,13 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from libsys.accounts.access import permission_required
 from libsys.catalog.models import AcquisitionBatch, Item
+from libsys.core.clock import local_today
 from libsys.core.forms import error_text
 from libsys.db import utcnow
 from libsys.errors import Conflict, LibsysError, NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library, Store
-from libsys.stats.events import local_today, record_event
+from libsys.stats.events import record_event
 
 # A copy scanned on the shelf with one of these statuses should not be there.
 UNEXPECTED_STATUSES = ("withdrawn", "on_loan", "lost", "in_transit", "at_rotation_point")

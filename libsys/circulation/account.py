@@ -8,12 +8,12 @@ from sqlalchemy import select, update
 from libsys.accounts.access import reader_required
 from libsys.catalog.models import Item, Record
 from libsys.circulation.models import ACTIVE_HOLD_STATUSES, Hold, Loan
+from libsys.core.clock import local_today
 from libsys.core.forms import error_text, local_next
 from libsys.errors import LibsysError
 from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.readers.services import change_reader_password
-from libsys.stats.events import local_today
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 HISTORY_PAGE_SIZE = 50

@@ -16,12 +16,12 @@ from sqlalchemy import select
 
 from libsys.accounts.access import permission_required
 from libsys.circulation.printing import pdf_response, vietnamese_font
+from libsys.core.clock import local_today
 from libsys.core.formats import format_day
 from libsys.errors import ValidationFailed
 from libsys.extensions import db
 from libsys.readers.models import Reader
 from libsys.readers.services import get_reader, reader_by_card
-from libsys.stats.events import local_today
 
 # ISO/IEC 7810 ID-1 (CR80), the size of a bank card.
 CARD_WIDTH = 85.6 * mm

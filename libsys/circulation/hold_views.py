@@ -18,10 +18,10 @@ from libsys.circulation.holds import (
 from libsys.circulation.pages import library_code_arg, library_options, working_library
 from libsys.circulation.services import MAX_SCAN, get_hold, queue_position
 from libsys.circulation.views import desk_library
+from libsys.core.clock import local_today
 from libsys.core.forms import error_text, local_next
 from libsys.errors import LibsysError
 from libsys.extensions import db
-from libsys.stats.events import local_today
 
 bp = Blueprint("holds", __name__, url_prefix="/staff/holds")
 

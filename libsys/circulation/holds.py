@@ -20,10 +20,10 @@ from libsys.circulation.services import (
     holds_on_shelf,
     place_hold,
 )
+from libsys.core.clock import local_today
 from libsys.errors import ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
-from libsys.stats.events import local_today
 
 # A copy in one of these states will not come back to a reader: no hold waits for it.
 NOT_RESERVABLE = ("lost", "withdrawn")

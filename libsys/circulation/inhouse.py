@@ -18,10 +18,11 @@ from libsys.catalog.models import Item
 from libsys.circulation.pages import library_options
 from libsys.circulation.transfers import current_library_id, item_by_barcode
 from libsys.circulation.visits import InHouseUse
+from libsys.core.clock import local_today
 from libsys.errors import Conflict, LibsysError, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
-from libsys.stats.events import local_today, record_event
+from libsys.stats.events import record_event
 
 
 def _refusal(item: Item) -> tuple[str, str] | None:

@@ -15,9 +15,9 @@ from libsys.circulation.notices import (
 )
 from libsys.circulation.pages import library_code_arg, library_options, working_library
 from libsys.circulation.printing import pdf_response
+from libsys.core.clock import local_today
 from libsys.extensions import db
 from libsys.network.models import Library
-from libsys.stats.events import local_today
 
 bp = Blueprint("notices", __name__, url_prefix="/staff/notices")
 

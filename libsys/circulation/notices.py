@@ -31,10 +31,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, joinedload, mapped_column
 
 from libsys.circulation.printing import vietnamese_font
+from libsys.core.clock import local_today
 from libsys.core.formats import format_day
 from libsys.db import utcnow
 from libsys.extensions import db
-from libsys.stats.events import local_today
 
 NOTICE_KINDS = ("overdue", "hold_available")
 NOTICE_CHANNELS = ("email", "letter", "phone")

@@ -7,7 +7,7 @@ from libsys.circulation.errors import REFUSAL_MESSAGES
 from libsys.circulation.fines import fines_due
 from libsys.circulation.losses import lost_loans_of
 from libsys.circulation.services import reader_blocks, reader_holds, reader_loans
-from libsys.stats.events import local_day_of, local_today
+from libsys.core.clock import local_day_of, local_today
 
 
 def panel_lost_copies(reader) -> list[dict]:

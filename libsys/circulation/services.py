@@ -27,13 +27,14 @@ from libsys.circulation.policies import (
     shelf_expiry_for,
 )
 from libsys.circulation.visits import count_visit
+from libsys.core.clock import local_day_of, local_today
 from libsys.db import insert_now, update_now, utcnow
 from libsys.errors import NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.readers.models import Reader
 from libsys.readers.services import reader_by_card
-from libsys.stats.events import local_day_of, local_today, record_event
+from libsys.stats.events import record_event
 from libsys.stats.models import Event
 
 # A scan or a typed card number longer than this is neither a barcode nor a card.

@@ -31,13 +31,13 @@ from libsys.circulation.services import (
     renew_all,
 )
 from libsys.circulation.visits import MAX_VISITORS, count_visit, record_visit, visits_today
+from libsys.core.clock import local_today
 from libsys.core.forms import run_action, save_form, whole_number
 from libsys.errors import LibsysError
 from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.readers.models import Reader
 from libsys.readers.services import looks_like_card_number
-from libsys.stats.events import local_today
 
 bp = Blueprint("circulation", __name__, url_prefix="/staff/desk")
 MAX_LINES = 30

@@ -7,11 +7,12 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from libsys.core.clock import local_today
 from libsys.db import utcnow
 from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.readers.models import Reader
-from libsys.stats.events import local_today, record_event
+from libsys.stats.events import record_event
 
 # Anonymous tallies are counted by these categories (walk-ins at the entrance).
 TALLY_CATEGORIES = ("children", "adults")

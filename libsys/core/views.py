@@ -7,8 +7,8 @@ from flask_login import current_user
 from sqlalchemy import func, select, text
 
 from libsys.accounts.access import staff_required
+from libsys.core.clock import local_today
 from libsys.extensions import db
-from libsys.stats.events import local_today
 from libsys.stats.models import Event
 
 bp = Blueprint("core", __name__)

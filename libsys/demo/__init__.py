@@ -5,10 +5,10 @@ Other domains add their part in `libsys/<domain>/demo.py` with `load_demo(contex
 
 from sqlalchemy import func, select
 
+from libsys.core.clock import local_today
 from libsys.extensions import db
 from libsys.modules import import_optional
 from libsys.network.models import Library
-from libsys.stats.events import local_today
 
 DEMO_MODULES = ("libsys.catalog.demo", "libsys.circulation.demo", "libsys.rotation.demo")
 DEMO_READER_COUNT = 300

@@ -3,6 +3,7 @@
 from flask import jsonify, request, url_for
 
 from libsys.api import api_permission, bp, json_body
+from libsys.core.clock import local_today
 from libsys.readers.schemas import READER, READER_INPUT
 from libsys.readers.services import (
     find_readers,
@@ -11,7 +12,6 @@ from libsys.readers.services import (
     register_reader,
     update_reader,
 )
-from libsys.stats.events import local_today
 
 OPENAPI_SCHEMAS = {"Reader": READER, "ReaderInput": READER_INPUT}
 

@@ -8,12 +8,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 
 from libsys.accounts.services import check_password, hash_password
+from libsys.core.clock import local_today
 from libsys.errors import NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import AdminUnit, Library
 from libsys.readers.ethnicities import ETHNICITY_NAMES
 from libsys.readers.models import GENDERS, Reader, ReaderCategory
-from libsys.stats.events import local_today, record_event
+from libsys.stats.events import record_event
 from libsys.text import fold, nfc
 
 TEXT_FIELDS = (

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from libsys.accounts.access import permission_required
+from libsys.core.clock import local_today
 from libsys.core.forms import run_action, save_form
 from libsys.extensions import db
 from libsys.network.models import AdminUnit, Library
@@ -21,7 +22,6 @@ from libsys.readers.services import (
     unblock_reader,
     update_reader,
 )
-from libsys.stats.events import local_today
 
 bp = Blueprint("readers", __name__, url_prefix="/staff/readers")
 PAGE_SIZE = 50

@@ -2,35 +2,15 @@
 
 import hashlib
 import hmac
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from flask import current_app, has_request_context
 from flask_login import current_user
 
+from libsys.core.clock import local_today
 from libsys.db import utcnow
 from libsys.extensions import db
 from libsys.stats.models import EVENT_KINDS, Event
-
-
-def local_today() -> date:
-    """Today in the library's time zone (Asia/Ho_Chi_Minh by default)."""
-    return local_now().date()
-
-
-def _zone() -> ZoneInfo:
-    """The library's time zone (Asia/Ho_Chi_Minh by default)."""
-    return ZoneInfo(current_app.config.get("LIBSYS_TIMEZONE", "Asia/Ho_Chi_Minh"))
-
-
-def local_now() -> datetime:
-    """Now in the library's time zone, naive."""
-    return datetime.now(_zone()).replace(tzinfo=None)
-
-
-def local_day_of(moment: datetime) -> date:
-    """The library's local day of a stored (naive UTC) time."""
-    return moment.replace(tzinfo=UTC).astimezone(_zone()).date()
 
 
 def reader_key(reader_id: int) -> str:

@@ -60,7 +60,7 @@ with app.app_context():
     from libsys.catalog.models import Item, Record
     from libsys.network.models import Library, Store
     from libsys.readers.services import register_reader
-    from libsys.stats.events import local_today
+    from libsys.core.clock import local_today
     library = db.session.scalar(select(Library).where(Library.code == "TVLC"))
     store = db.session.scalar(
         select(Store).where(Store.library_id == library.id, Store.code == "VN"))

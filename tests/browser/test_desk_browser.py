@@ -12,10 +12,10 @@ TITLES = ("Đất rừng phương Nam", "Tuổi thơ dữ dội")
 def _desk_fixtures(app, prefix="BROWSER", name="Hoàng Thị Mai") -> tuple[str, list[str], str]:
     """A reader, two lendable copies and a reading-room copy at TVLC, committed."""
     from libsys.catalog.models import Item, Record
+    from libsys.core.clock import local_today
     from libsys.extensions import db
     from libsys.network.models import Library, Store
     from libsys.readers.services import register_reader
-    from libsys.stats.events import local_today
 
     with app.app_context():
         library = db.session.scalar(select(Library).where(Library.code == "TVLC"))
@@ -81,10 +81,10 @@ def _hold_for_another_reader(app, barcode) -> str:
     """Another reader queues for the title of a copy; returns their name."""
     from libsys.catalog.models import Item
     from libsys.circulation.services import place_hold
+    from libsys.core.clock import local_today
     from libsys.extensions import db
     from libsys.network.models import Library
     from libsys.readers.services import register_reader
-    from libsys.stats.events import local_today
 
     with app.app_context():
         item = db.session.scalar(select(Item).where(Item.barcode == barcode))

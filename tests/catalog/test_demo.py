@@ -4,8 +4,8 @@ from sqlalchemy import func, select
 
 from libsys.catalog.demo import load_demo
 from libsys.catalog.models import AcquisitionBatch, Item, Record
+from libsys.core.clock import local_today
 from libsys.extensions import db
-from libsys.stats.events import local_today
 
 
 def test_demo_books_are_catalogued_with_copies_across_the_network(network):

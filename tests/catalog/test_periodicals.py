@@ -17,8 +17,8 @@ from libsys.catalog.periodicals import (
     save_periodical,
     subscribe,
 )
+from libsys.core.clock import local_today
 from libsys.errors import Conflict, ValidationFailed
-from libsys.stats.events import local_today
 from libsys.stats.models import Event
 from tests.factories import make_staff, sign_in
 

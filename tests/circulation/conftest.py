@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from libsys.catalog.models import Item, Record
+from libsys.core.clock import local_today
 from libsys.extensions import db as _db
 from libsys.network.models import Library, Store
 from libsys.readers.models import ReaderCategory
-from libsys.stats.events import local_today
 from tests.factories import make_reader
 
 _serial = itertools.count(1)

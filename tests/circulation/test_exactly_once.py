@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from libsys.circulation.errors import DeskRefusal
 from libsys.circulation.models import Loan
-from libsys.stats.events import local_today
+from libsys.core.clock import local_today
 from libsys.stats.models import Event
 
 THREADS = 20

@@ -50,7 +50,7 @@ def smtp(app):
 def overdue_loan(tvlc, reader, days_late: int, title: str = "Truyện Kiều"):
     """A loan of a new copy, due `days_late` days ago (lent before the reader's other ones
     fell due, so the overdue block does not apply)."""
-    from libsys.stats.events import local_today
+    from libsys.core.clock import local_today
     from tests.circulation.conftest import make_record
 
     item = make_item(make_record(title))

@@ -129,12 +129,12 @@ def test_a_second_scan_counts_the_local_day_not_utc(tvlc, monkeypatch):
     is the same local day (no renewal)."""
     from datetime import datetime
 
-    from libsys.stats import events as events_module
+    from libsys.core import clock
 
     reader, item = adult(), make_item()
     loan = checkout(item.barcode, reader.card_number, library=tvlc)
     loan.checked_out_at = datetime(2026, 12, 2, 23, 30)  # 06:30 on 03/12 in Vietnam
-    monkeypatch.setattr(events_module, "local_now", lambda: datetime(2026, 12, 3, 9, 0))
+    monkeypatch.setattr(clock, "local_now", lambda: datetime(2026, 12, 3, 9, 0))
     monkeypatch.setattr("libsys.circulation.services.local_today",
                         lambda: datetime(2026, 12, 3, 9, 0).date())  # fmt: skip
     assert checkout(item.barcode, reader.card_number, library=tvlc).repeated_now

@@ -7,6 +7,7 @@ import time
 import pytest
 from sqlalchemy import select
 
+from libsys.core.clock import local_today
 from libsys.db import (
     QueuedSqliteConnection,
     insert_now,
@@ -14,7 +15,6 @@ from libsys.db import (
     sqlite_engine_options,
     update_now,
 )
-from libsys.stats.events import local_today
 from libsys.stats.models import Event
 
 

@@ -19,10 +19,10 @@ from libsys.readers.models import Reader
     ],
 )
 def test_the_reader_who_signs_in_may_borrow_whatever_the_day(db, monkeypatch, day):
-    import libsys.stats.events as events
+    import libsys.core.clock as clock
     from libsys.demo import load_demo
 
-    monkeypatch.setattr(events, "local_now", lambda: datetime.combine(day, time(1, 30)))
+    monkeypatch.setattr(clock, "local_now", lambda: datetime.combine(day, time(1, 30)))
     load_demo(reader_count=20)
     reader = db.session.scalar(
         select(Reader).where(Reader.password_hash.is_not(None)).order_by(Reader.id)
