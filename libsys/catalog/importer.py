@@ -39,6 +39,7 @@ from libsys.catalog.services import (
     mark_changed,
 )
 from libsys.core.clock import local_today
+from libsys.core.spreadsheets import csv_safe
 from libsys.db import utcnow
 from libsys.errors import ValidationFailed
 from libsys.extensions import db
@@ -199,8 +200,9 @@ class _ReportWriter:
                 [
                     rejected.position,
                     "" if rejected.offset is None else rejected.offset,
-                    rejected.control_number or "",
-                    rejected.reason,
+                    # Opened in a spreadsheet: a control number from the file is no formula.
+                    csv_safe(rejected.control_number or ""),
+                    csv_safe(rejected.reason),
                 ]
             )
 

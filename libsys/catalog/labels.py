@@ -178,7 +178,7 @@ def labels_pdf(
     """A PDF of spine ("spine") or barcode ("barcode") labels for these copies."""
     from reportlab.pdfgen.canvas import Canvas
 
-    from libsys.catalog.pdf import vietnamese_font
+    from libsys.core.pdf import vietnamese_font
 
     if not items:
         raise ValidationFailed(fields={"barcodes": _l("No copy to print.")})

@@ -304,49 +304,17 @@ def individual_table(library, *, store=None, start=None, end=None) -> RegisterTa
 
 def table_to_xlsx(table: RegisterTable) -> bytes:
     """The table as an xlsx workbook: title row, library/period row, headers, lines."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
+    from libsys.core.spreadsheets import table_xlsx
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = table.title[:31]
-    columns = len(table.headers)
-    sheet.append([table.title])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append([table.subtitle])
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=columns)
-    sheet["A2"].alignment = Alignment(horizontal="center")
-    sheet.append(table.headers)
-    thin = Side(style="thin")
-    for cell in sheet[3]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-    rows = list(table.rows) + ([table.total_row] if table.total_row else [])
-    for row in rows:
-        sheet.append(row)
-        for position, cell in enumerate(sheet[sheet.max_row]):
-            if isinstance(cell.value, date):
-                cell.number_format = "DD/MM/YYYY"
-            elif position in table.money_columns and isinstance(cell.value, int):
-                cell.number_format = "#,##0"
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    if table.total_row:
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-    for position, width in enumerate(table.widths, start=1):
-        sheet.column_dimensions[get_column_letter(position)].width = width
-    sheet.freeze_panes = "A4"
-    sheet.print_options.gridLines = True
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.print_title_rows = "3:3"
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return table_xlsx(
+        table.title,
+        table.subtitle,
+        table.headers,
+        table.rows,
+        widths=table.widths,
+        money_columns=table.money_columns,
+        total_row=table.total_row,
+    )
 
 
 def _cell_text(value, money: bool) -> str:
@@ -359,13 +327,12 @@ def _cell_text(value, money: bool) -> str:
 
 def table_to_pdf(table: RegisterTable) -> bytes:
     """The table as an A4 landscape PDF with a Vietnamese font and page numbers."""
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import LongTable, Spacer
 
-    from libsys.catalog.pdf import vietnamese_font
+    from libsys.core.pdf import build_pdf, grid_style, paragraph, vietnamese_font
 
     font, bold = vietnamese_font(), vietnamese_font(bold=True)
     title_style = ParagraphStyle("title", fontName=bold, fontSize=14, leading=18, alignment=1)
@@ -374,9 +341,7 @@ def table_to_pdf(table: RegisterTable) -> bytes:
     head_style = ParagraphStyle("head", fontName=bold, fontSize=8, leading=10, alignment=1)
 
     def para(text, style=cell_style):
-        # Paragraph markup: escape what the data may hold.
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return Paragraph(text, style)
+        return paragraph(text, style)
 
     page_width = landscape(A4)[0] - 20 * mm
     scale = page_width / sum(table.widths)
@@ -385,37 +350,16 @@ def table_to_pdf(table: RegisterTable) -> bytes:
     for row in rows:
         data.append([para(_cell_text(v, i in table.money_columns)) for i, v in enumerate(row)])
     grid = LongTable(data, colWidths=[w * scale for w in table.widths], repeatRows=1)
-    grid.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f4")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    page_label = _("Page")
-
-    def footer(canvas, doc):
-        canvas.saveState()
-        canvas.setFont(font, 8)
-        canvas.drawRightString(landscape(A4)[0] - 10 * mm, 6 * mm, f"{page_label} {doc.page}")
-        canvas.restoreState()
-
-    output = io.BytesIO()
-    document = SimpleDocTemplate(
-        output,
-        pagesize=landscape(A4),
-        leftMargin=10 * mm,
-        rightMargin=10 * mm,
-        topMargin=10 * mm,
-        bottomMargin=12 * mm,
-        title=table.title,
-    )
+    grid.setStyle(grid_style(header=True))
     story = [para(table.title, title_style), para(table.subtitle, sub_style), Spacer(1, 4 * mm)]
     story.append(grid)
-    document.build(story, onFirstPage=footer, onLaterPages=footer)
-    return output.getvalue()
+    return build_pdf(
+        story,
+        title=table.title,
+        pagesize=landscape(A4),
+        margins=(10 * mm, 10 * mm, 10 * mm, 12 * mm),
+        page_numbers=True,
+    )
 
 
 # --- Page --------------------------------------------------------------------------------

@@ -332,44 +332,32 @@ def removal_copies(batch: AcquisitionBatch) -> list[WithdrawnCopy]:
 
 def withdrawal_minutes_pdf(batch: AcquisitionBatch) -> bytes:
     """The withdrawal minutes (biên bản thanh lý): copies, total value, signatures."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import (
-        LongTable,
-        Paragraph,
-        SimpleDocTemplate,
-        Spacer,
-        Table,
-        TableStyle,
+    from reportlab.platypus import LongTable, Spacer
+
+    from libsys.core.formats import format_day, format_number
+    from libsys.core.pdf import (
+        build_pdf,
+        grid_style,
+        paragraph,
+        record_heading,
+        signature_blocks,
+        vietnamese_font,
     )
 
-    from libsys.catalog.pdf import vietnamese_font
-    from libsys.core.formats import format_day, format_number
-
     font, bold = vietnamese_font(), vietnamese_font(bold=True)
-    center = ParagraphStyle("c", fontName=bold, fontSize=11, leading=14, alignment=1)
     normal = ParagraphStyle("n", fontName=font, fontSize=10, leading=13)
     small = ParagraphStyle("s", fontName=font, fontSize=8, leading=10)
     small_bold = ParagraphStyle("sb", fontName=bold, fontSize=8, leading=10, alignment=1)
     title = ParagraphStyle("t", fontName=bold, fontSize=14, leading=18, alignment=1)
 
     def para(text, style=normal):
-        text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return Paragraph(text, style)
+        return paragraph(text, style)
 
     copies = removal_copies(batch)
     total = sum(copy.price or 0 for copy in copies)
-    state = _("SOCIALIST REPUBLIC OF VIETNAM")
-    motto = _("Independence - Freedom - Happiness")
-    header = Table(
-        [
-            [para(batch.library.name.upper(), center), para(state, center)],
-            [para(_("No. %(number)s", number=batch.reference), normal), para(motto, center)],
-        ],
-        colWidths=[80 * mm, 100 * mm],
-    )
+    header = record_heading(batch.library.name, batch.reference)
     rows = [
         [
             para(h, small_bold)
@@ -399,17 +387,8 @@ def withdrawal_minutes_pdf(batch: AcquisitionBatch) -> bytes:
     grid = LongTable(
         rows, colWidths=[12 * mm, 26 * mm, 26 * mm, 64 * mm, 30 * mm, 22 * mm], repeatRows=1
     )
-    grid.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.black)]))
-    signatures = Table(
-        [
-            [para(_("Recorded by"), center), para(_("Accountant"), center),
-             para(_("Head of the library"), center)],
-            [para(_("(signature, full name)"), small_bold)] * 3,
-        ],
-        colWidths=[60 * mm] * 3,
-        rowHeights=[None, 30 * mm],
-    )  # fmt: skip
-    signatures.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    grid.setStyle(grid_style())
+    signatures = signature_blocks([_("Recorded by"), _("Accountant"), _("Head of the library")])
     story = [
         header,
         Spacer(1, 8 * mm),
@@ -430,17 +409,7 @@ def withdrawal_minutes_pdf(batch: AcquisitionBatch) -> bytes:
         Spacer(1, 10 * mm),
         signatures,
     ]
-    output = io.BytesIO()
-    SimpleDocTemplate(
-        output,
-        pagesize=A4,
-        leftMargin=12 * mm,
-        rightMargin=12 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
-        title=_("MINUTES OF WITHDRAWAL OF DOCUMENTS"),
-    ).build(story)
-    return output.getvalue()
+    return build_pdf(story, title=_("MINUTES OF WITHDRAWAL OF DOCUMENTS"))
 
 
 # --- Pages -------------------------------------------------------------------------------

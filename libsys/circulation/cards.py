@@ -15,9 +15,9 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 
 from libsys.accounts.access import permission_required
-from libsys.circulation.printing import pdf_response, vietnamese_font
 from libsys.core.clock import local_today
 from libsys.core.formats import format_day
+from libsys.core.pdf import pdf_response, vietnamese_font
 from libsys.errors import ValidationFailed
 from libsys.extensions import db
 from libsys.readers.models import Reader

@@ -14,8 +14,8 @@ from libsys.circulation.notices import (
     smtp_configured,
 )
 from libsys.circulation.pages import library_code_arg, library_options, working_library
-from libsys.circulation.printing import pdf_response
 from libsys.core.clock import local_today
+from libsys.core.pdf import pdf_response
 from libsys.extensions import db
 from libsys.network.models import Library
 

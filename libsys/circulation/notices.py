@@ -14,25 +14,22 @@ import smtplib
 from collections import OrderedDict
 from datetime import date, datetime
 from email.message import EmailMessage
-from io import BytesIO
-from xml.sax.saxutils import escape
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import PageBreak, Spacer, Table
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, joinedload, mapped_column
 
-from libsys.circulation.printing import vietnamese_font
 from libsys.core.clock import local_today
 from libsys.core.formats import format_day
+from libsys.core.pdf import build_pdf, grid_style, paragraph, vietnamese_font
 from libsys.db import utcnow
 from libsys.extensions import db
 
@@ -321,44 +318,31 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _p(text, style) -> Paragraph:
-    return Paragraph(escape(str(text)), style)
-
-
 def overdue_letters_pdf(groups: list[ReaderOverdues], library, today: date) -> bytes:
     """One A4 letter per reader listing the overdue copies (Vietnamese letter text)."""
     styles = _styles()
-    buffer = BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        title=_("Overdue notices"),
-    )
     story: list = []
     for index, group in enumerate(groups):
         if index:
             story.append(PageBreak())
         story.extend(_letter(group, library, today, styles))
     if not story:
-        story.append(_p(_("No overdue loans."), styles["normal"]))
-    document.build(story)
-    return buffer.getvalue()
+        story.append(paragraph(_("No overdue loans."), styles["normal"]))
+    return build_pdf(
+        story, title=_("Overdue notices"), margins=(20 * mm, 20 * mm, 18 * mm, 18 * mm)
+    )
 
 
 def _letter(group: ReaderOverdues, library, today: date, styles) -> list:
     reader = group.reader
     library = library or group.loans[0].library
-    parts = [_p(library.name.upper(), styles["head"])]
+    parts = [paragraph(library.name.upper(), styles["head"])]
     contact = " · ".join(filter(None, [library.address, library.phone, library.email]))
     if contact:
-        parts.append(_p(contact, styles["small"]))
+        parts.append(paragraph(contact, styles["small"]))
     parts += [
         Spacer(1, 4 * mm),
-        _p(
+        paragraph(
             _(
                 "Day %(day)s month %(month)s year %(year)s",
                 day=f"{today.day:02d}",
@@ -368,8 +352,8 @@ def _letter(group: ReaderOverdues, library, today: date, styles) -> list:
             styles["right"],
         ),  # fmt: skip
         Spacer(1, 6 * mm),
-        _p(_("OVERDUE NOTICE"), styles["title"]),
-        _p(
+        paragraph(_("OVERDUE NOTICE"), styles["title"]),
+        paragraph(
             _(
                 "To reader: %(name)s (card number %(card)s)",
                 name=reader.full_name,
@@ -382,14 +366,16 @@ def _letter(group: ReaderOverdues, library, today: date, styles) -> list:
         filter(None, [reader.address, reader.admin_unit.path() if reader.admin_unit else None])
     )
     if address:
-        parts.append(_p(_("Address: %(address)s", address=address), styles["normal"]))
+        parts.append(paragraph(_("Address: %(address)s", address=address), styles["normal"]))
     if reader.category.is_children and reader.guardian_name:
         parts.append(
-            _p(_("Parent or guardian: %(name)s", name=reader.guardian_name), styles["normal"])
+            paragraph(
+                _("Parent or guardian: %(name)s", name=reader.guardian_name), styles["normal"]
+            )
         )
     parts += [
         Spacer(1, 4 * mm),
-        _p(
+        paragraph(
             _(
                 "According to the library's records, the documents below that you borrowed are "
                 "past their due date. Please bring them back to the library as soon as you can, "
@@ -400,40 +386,32 @@ def _letter(group: ReaderOverdues, library, today: date, styles) -> list:
         Spacer(1, 4 * mm),
         _loan_table(group.loans, today, styles),
         Spacer(1, 4 * mm),
-        _p(
+        paragraph(
             _("If you have returned them already, please ignore this letter. Thank you."),
             styles["normal"],
         ),
         Spacer(1, 8 * mm),
-        _p(_("THE LIBRARY"), styles["sign"]),
+        paragraph(_("THE LIBRARY"), styles["sign"]),
     ]
     return parts
 
 
 def _loan_table(loans, today: date, styles) -> Table:
     header = [_("No."), _("Barcode"), _("Title"), _("Due date"), _("Days overdue")]
-    rows = [[_p(h, styles["head"]) for h in header]]
+    rows = [[paragraph(h, styles["head"]) for h in header]]
     for number, loan in enumerate(loans, 1):
         rows.append(
             [
-                _p(number, styles["small"]),
-                _p(loan.item.barcode, styles["small"]),
-                _p(loan.item.record.title, styles["small"]),
-                _p(format_day(loan.due_date), styles["small"]),
-                _p(loan.overdue_days(today), styles["small"]),
+                paragraph(number, styles["small"]),
+                paragraph(loan.item.barcode, styles["small"]),
+                paragraph(loan.item.record.title, styles["small"]),
+                paragraph(format_day(loan.due_date), styles["small"]),
+                paragraph(loan.overdue_days(today), styles["small"]),
             ]
         )
     # "STT" in bold with the cells' padding needs about 12.5 mm: narrower wraps it as "ST/T".
     table = Table(rows, colWidths=[14 * mm, 28 * mm, 76 * mm, 24 * mm, 28 * mm], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f4")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
+    table.setStyle(grid_style(header=True, colour=colors.grey))
     return table
 
 

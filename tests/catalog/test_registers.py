@@ -164,3 +164,16 @@ def test_registers_need_a_permission_and_the_staff_library(client, network, acqu
         "/staff/registers/", query_string={"register": "general", "library": "TVLC"}
     )
     assert response.status_code == 403
+
+
+def test_a_title_that_looks_like_a_formula_stays_text_in_the_xlsx(network, staff_client):
+    """A title such as "=1+1" (typed or imported) must not run when the register is opened."""
+    add_item(book("=1+1"), library="TVLC", store="VN", price=1000, acquired_on=date(2025, 3, 2))
+    response = staff_client.get(
+        "/staff/registers/",
+        query_string={"register": "individual", "library": "TVLC", "format": "xlsx"},
+    )
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    cell = sheet.cell(row=4, column=4)
+    assert cell.value.startswith("=1+1 / ")
+    assert cell.data_type == "s"

@@ -328,8 +328,8 @@ def test_overdue_letter_number_column_fits_its_header(app):
     from reportlab.lib.units import mm
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from libsys.catalog.pdf import vietnamese_font
     from libsys.circulation import notices
+    from libsys.core.pdf import vietnamese_font
 
     with app.test_request_context("/"):
         table = notices._loan_table([], None, notices._styles())
