@@ -178,7 +178,7 @@ class Item(db.Model):
     batch: Mapped[AcquisitionBatch | None] = relationship(back_populates="items")
 
 
-IMPORT_JOB_STATES = ("uploaded", "running", "done", "failed")
+IMPORT_JOB_STATES = ("uploaded", "queued", "running", "done", "failed")
 
 
 class ImportJob(db.Model):
@@ -205,6 +205,10 @@ class ImportJob(db.Model):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # The worker running the job ("host:pid") and when it last wrote progress: a job left
+    # running by a worker that stopped is taken up again (libsys/catalog/import_jobs.py).
+    worker: Mapped[str | None] = mapped_column(String(100))
+    heartbeat_at: Mapped[datetime | None]
 
     library: Mapped[Library | None] = relationship()
 

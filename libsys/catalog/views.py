@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -29,7 +28,8 @@ from stdnum import isbn as stdnum_isbn
 from libsys.accounts.access import permission_required
 from libsys.catalog import exporter, importer
 from libsys.catalog.exporter import EXPORT_FORMATS
-from libsys.catalog.importer import MATCH_POLICIES, default_commit_every, preview_marc
+from libsys.catalog.import_jobs import queue_import
+from libsys.catalog.importer import MATCH_POLICIES, preview_marc
 from libsys.catalog.marc import Rejected, UnreadableFile, count_permissive
 from libsys.catalog.models import (
     ACQUISITION_SOURCES,
@@ -53,7 +53,6 @@ from libsys.catalog.services import (
     update_item,
 )
 from libsys.core.forms import error_text, save_form
-from libsys.db import utcnow
 from libsys.errors import LibsysError, ValidationFailed
 from libsys.extensions import db
 from libsys.modules import import_optional
@@ -450,64 +449,10 @@ def import_preview(job_id):
     )
 
 
-def run_import_job(app, job_id: int) -> None:
-    """Import an uploaded file in its own app context, keeping the job's counts current."""
-    with app.app_context():
-        job = db.session.get(ImportJob, job_id)
-        job.state = "running"
-        db.session.commit()
-
-        def progress(summary):
-            for name, value in summary.as_dict().items():
-                setattr(job, name, value)
-            db.session.commit()
-
-        try:
-            summary = importer.import_marc(
-                job.path,
-                library=job.library,
-                match=job.match_policy,
-                progress=progress,
-                commit_every=default_commit_every(),
-                user_id=job.user_id,
-            )
-        except Exception as exc:  # the page must say the job failed, whatever happened
-            db.session.rollback()
-            job = db.session.get(ImportJob, job_id)
-            job.state = "failed"
-            job.error = str(exc)[:2000]
-            job.finished_at = utcnow()
-            db.session.commit()
-            current_app.logger.exception("MARC import %s failed", job_id)
-            return
-        _finish_job(job, summary)
-        db.session.commit()
-
-
-def _finish_job(job: ImportJob, summary) -> None:
-    for name, value in summary.as_dict().items():
-        setattr(job, name, value)
-    job.rejections = [
-        {
-            "position": r.position,
-            "offset": r.offset,
-            "control_number": r.control_number,
-            "reason": r.reason,
-        }
-        for r in summary.rejections
-    ]
-    if summary.unreadable:
-        job.state = "failed"
-        job.error = "; ".join(reason for _name, reason in summary.unreadable)
-    else:
-        job.state = "done"
-    job.finished_at = utcnow()
-
-
 @bp.route("/import/<int:job_id>/start", methods=["POST"])
 @permission_required("catalog.import")
 def import_start(job_id):
-    """Start the import of an uploaded file with the chosen library and policy."""
+    """Queue the import of an uploaded file with the chosen library and policy."""
     job = _job(job_id)
     if job.state != "uploaded":
         return redirect(url_for("catalog.import_job", job_id=job.id))
@@ -516,27 +461,7 @@ def import_start(job_id):
         abort(400)
     code = request.form.get("library") or ""
     library = db.session.scalar(select(Library).where(Library.code == code)) if code else None
-    job.match_policy = match
-    job.library = library
-    if current_app.config.get("CATALOG_IMPORT_SYNC"):
-        # Tests (and small installations) may import inside the request itself.
-        job.state = "running"
-        try:
-            with db.session.begin_nested():
-                summary = importer.import_marc(
-                    job.path, library=library, match=match, user_id=job.user_id
-                )
-        except LibsysError as exc:
-            flash(str(exc.message), "error")
-            return redirect(url_for("catalog.import_preview", job_id=job.id))
-        _finish_job(job, summary)
-    else:
-        job.state = "running"
-        db.session.commit()  # the thread must see the job and its choices
-        app = current_app._get_current_object()
-        threading.Thread(
-            target=run_import_job, args=(app, job.id), name=f"marc-import-{job.id}", daemon=True
-        ).start()
+    queue_import(job, library=library, match=match)
     return redirect(url_for("catalog.import_job", job_id=job.id))
 
 

@@ -9,9 +9,10 @@ from libsys.core.formats import format_day, format_number
 
 def init_app(app: Flask) -> None:
     """Register the core pages and the template helpers."""
-    from libsys.core import views
+    from libsys.core import jobs, views
 
     app.register_blueprint(views.bp)
+    jobs.init_app(app)
     app.add_template_filter(format_day, "dmy")
     app.add_template_filter(format_number, "number")
 

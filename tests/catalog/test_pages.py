@@ -121,35 +121,31 @@ def _upload(client, relative):
         builder.close()
 
 
-def test_upload_preview_then_import(app, staff_client):
-    app.config["CATALOG_IMPORT_SYNC"] = True
-    try:
-        response = _upload(staff_client, "pymarc/bad_records.mrc")
-        assert response.status_code == 302
-        job = db.session.scalars(select(ImportJob)).one()
-        preview = staff_client.get(response.headers["Location"])
-        text = preview.get_data(as_text=True)
-        assert preview.status_code == 200
-        assert job.total == 8
-        assert db.session.scalar(select(func.count(Record.id))) == 0  # nothing yet
-        assert ">3<" in text.replace(" ", "").replace("\n", "")  # three rejected
-        response = staff_client.post(
-            f"/staff/catalog/import/{job.id}/start", data={"library": "TVLC", "match": "skip"}
-        )
-        assert response.status_code == 302
-        status = staff_client.get(f"/staff/catalog/import/{job.id}/status").get_json()
-        assert status["state"] == "done"
-        assert (status["read"], status["created"], status["rejected"]) == (8, 5, 3)
-        assert db.session.scalar(select(func.count(Record.id))) == 5
-        summary_page = staff_client.get(f"/staff/catalog/import/{job.id}/progress")
-        assert summary_page.status_code == 200
-        csv_text = staff_client.get(f"/staff/catalog/import/{job.id}/rejections.csv").get_data(
-            as_text=True
-        )
-        assert csv_text.startswith("position,offset,control_number,reason")
-        assert len(csv_text.strip().splitlines()) == 4
-    finally:
-        app.config.pop("CATALOG_IMPORT_SYNC")
+def test_upload_preview_then_import(staff_client):
+    response = _upload(staff_client, "pymarc/bad_records.mrc")
+    assert response.status_code == 302
+    job = db.session.scalars(select(ImportJob)).one()
+    preview = staff_client.get(response.headers["Location"])
+    text = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert job.total == 8
+    assert db.session.scalar(select(func.count(Record.id))) == 0  # nothing yet
+    assert ">3<" in text.replace(" ", "").replace("\n", "")  # three rejected
+    response = staff_client.post(
+        f"/staff/catalog/import/{job.id}/start", data={"library": "TVLC", "match": "skip"}
+    )
+    assert response.status_code == 302
+    status = staff_client.get(f"/staff/catalog/import/{job.id}/status").get_json()
+    assert status["state"] == "done"
+    assert (status["read"], status["created"], status["rejected"]) == (8, 5, 3)
+    assert db.session.scalar(select(func.count(Record.id))) == 5
+    summary_page = staff_client.get(f"/staff/catalog/import/{job.id}/progress")
+    assert summary_page.status_code == 200
+    csv_text = staff_client.get(f"/staff/catalog/import/{job.id}/rejections.csv").get_data(
+        as_text=True
+    )
+    assert csv_text.startswith("position,offset,control_number,reason")
+    assert len(csv_text.strip().splitlines()) == 4
 
 
 def test_upload_of_a_file_that_is_not_marc_is_refused(staff_client):
@@ -158,7 +154,7 @@ def test_upload_of_a_file_that_is_not_marc_is_refused(staff_client):
     assert db.session.scalar(select(func.count(ImportJob.id))) == 0
 
 
-def test_import_runs_in_a_background_thread(app, committed_db):
+def test_import_runs_as_a_job_with_real_commits(app, committed_db):
     from libsys.demo.network import load_network, load_reader_categories
 
     load_reader_categories()
