@@ -19,17 +19,34 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def _secret_key(data_dir: Path) -> str:
-    """SECRET_KEY from the environment, or one generated once and kept in the data dir."""
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
-    key_file = data_dir / "secret_key"
+def _kept_key(env_name: str, key_file: Path, make) -> str:
+    """A key from the environment, or the one kept in `key_file`, written there once."""
+    if os.environ.get(env_name):
+        return os.environ[env_name]
     if key_file.exists():
         return key_file.read_text().strip()
-    key = secrets.token_hex(32)
+    key = make()
     key_file.write_text(key)
     key_file.chmod(0o600)
     return key
+
+
+def _secret_key(data_dir: Path) -> str:
+    """SECRET_KEY from the environment, or one generated once and kept in the data dir."""
+    return _kept_key("SECRET_KEY", data_dir / "secret_key", lambda: secrets.token_hex(32))
+
+
+def _pseudonym_key(data_dir: Path, secret_key: str) -> str:
+    """The key of readers' pseudonyms in the event log (LIBSYS_PSEUDONYM_KEY, else kept in
+    the data dir): apart from SECRET_KEY, so rotating the session key leaves statistics be."""
+
+    def make() -> str:
+        # An install that has already logged events keyed their pseudonyms with SECRET_KEY:
+        # it keeps that value, so distinct readers still add up across the change.
+        running = any((data_dir / name).exists() for name in ("libsys.db", "search-index"))
+        return secret_key if running else secrets.token_hex(32)
+
+    return _kept_key("LIBSYS_PSEUDONYM_KEY", data_dir / "pseudonym_key", make)
 
 
 def load_config() -> dict:
@@ -37,10 +54,12 @@ def load_config() -> dict:
     data_dir = data_dir_from_env()
     data_dir.mkdir(parents=True, exist_ok=True)
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'libsys.db'}"
+    secret_key = _secret_key(data_dir)
     return {
         "DATA_DIR": str(data_dir),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SECRET_KEY": _secret_key(data_dir),
+        "SECRET_KEY": secret_key,
+        "PSEUDONYM_KEY": _pseudonym_key(data_dir, secret_key),
         "PORT": int(os.environ.get("PORT", "5000")),
         "SEARCH_BACKEND": os.environ.get("LIBSYS_SEARCH", "whoosh"),
         "SEARCH_INDEX_DIR": str(data_dir / "search-index"),

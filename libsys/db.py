@@ -25,6 +25,15 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def plain_rows(statement, **params) -> list:
+    """Plain rows of a prebuilt statement, run on the session's connection.
+
+    Pending ORM changes are flushed first, as a session query would (autoflush).
+    """
+    db.session.flush()
+    return db.session.connection().execute(statement, params).all()
+
+
 _INSERTS: dict = {}
 
 

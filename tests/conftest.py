@@ -34,6 +34,7 @@ def app(tmp_path_factory):
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": normalise_database_url(test_database_url(data_dir)),
             "SECRET_KEY": "test-secret",
+            "PSEUDONYM_KEY": "test-pseudonym",
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "WTF_CSRF_ENABLED": False,
             "DATA_DIR": str(data_dir),

@@ -20,6 +20,7 @@ from sqlalchemy import Date, Integer, bindparam, cast, null, or_, select, union_
 
 from libsys.circulation.models import CirculationPolicy, ClosedWeekday, Holiday
 from libsys.core.forms import whole_number
+from libsys.db import plain_rows
 from libsys.errors import ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library, Store
@@ -88,15 +89,6 @@ _RULES_FOR_ITEM = _RULES_FOR.where(
     or_(_POLICY.c.store_id.is_(None), _POLICY.c.store_id == bindparam("store_id")),
 )
 _RULES_FOR_ANY_ITEM = _RULES_FOR.where(_POLICY.c.item_type.is_(None), _POLICY.c.store_id.is_(None))
-
-
-def plain_rows(statement, **params) -> list:
-    """Plain rows of a prebuilt statement, run on the session's connection.
-
-    Pending ORM changes are flushed first, as a session query would (autoflush).
-    """
-    db.session.flush()
-    return db.session.connection().execute(statement, params).all()
 
 
 def policy_for(library, reader_category, item=None) -> EffectivePolicy:

@@ -22,13 +22,12 @@ from libsys.circulation.errors import DeskRefusal
 from libsys.circulation.models import ACTIVE_HOLD_STATUSES, Hold, Loan
 from libsys.circulation.policies import (
     due_date_for,
-    plain_rows,
     policy_for,
     shelf_expiry_for,
 )
 from libsys.circulation.visits import count_visit
 from libsys.core.clock import local_day_of, local_today
-from libsys.db import insert_now, update_now, utcnow
+from libsys.db import insert_now, plain_rows, update_now, utcnow
 from libsys.errors import NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library

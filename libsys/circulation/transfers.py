@@ -13,9 +13,8 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from libsys.catalog.models import ITEM_STATUS_LABELS, Item, Record
 from libsys.circulation.errors import DeskRefusal
-from libsys.circulation.policies import plain_rows
 from libsys.core.clock import local_today
-from libsys.db import utcnow
+from libsys.db import plain_rows, utcnow
 from libsys.errors import Conflict, NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library

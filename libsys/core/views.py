@@ -4,12 +4,12 @@ from types import SimpleNamespace
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
 from flask_login import current_user
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from libsys.accounts.access import staff_required
 from libsys.core.clock import local_today
 from libsys.extensions import db
-from libsys.stats.models import Event
+from libsys.stats.today import today_numbers
 
 bp = Blueprint("core", __name__)
 
@@ -45,23 +45,6 @@ def set_language(code):
         session["lang"] = code
     target = request.form.get("next") or request.referrer or "/"
     return redirect(target if target.startswith("/") else "/")
-
-
-TODAY_KINDS = ("checkout", "checkin", "renewal", "visit", "inhouse_use", "reader_registered")
-
-
-def today_numbers(library_id: int | None) -> dict[str, int]:
-    """Today's counts from the event log, for one library or the whole network."""
-    query = (
-        select(Event.kind, func.coalesce(func.sum(Event.quantity), 0))
-        .where(Event.day == local_today(), Event.kind.in_(TODAY_KINDS))
-        .group_by(Event.kind)
-    )
-    if library_id is not None:
-        query = query.where(Event.library_id == library_id)
-    counts = dict.fromkeys(TODAY_KINDS, 0)
-    counts.update({kind: int(total) for kind, total in db.session.execute(query)})
-    return counts
 
 
 @bp.route("/staff")

@@ -14,8 +14,12 @@ from libsys.stats.models import EVENT_KINDS, Event
 
 
 def reader_key(reader_id: int) -> str:
-    """A stable pseudonym for a reader: distinct counts without identity."""
-    secret = current_app.config["SECRET_KEY"].encode()
+    """A stable pseudonym for a reader: distinct counts without identity.
+
+    Keyed by PSEUDONYM_KEY, not SECRET_KEY: rotating the session key must not make the same
+    reader look like a new one in the statistics.
+    """
+    secret = current_app.config["PSEUDONYM_KEY"].encode()
     return hmac.new(secret, f"reader:{reader_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
