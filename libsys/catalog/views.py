@@ -52,6 +52,7 @@ from libsys.catalog.services import (
     save_record,
     update_item,
 )
+from libsys.core.dates import read_date
 from libsys.core.forms import error_text, save_form
 from libsys.errors import LibsysError, ValidationFailed
 from libsys.extensions import db
@@ -518,12 +519,7 @@ def export_marc():
     errors = {}
     if fmt not in EXPORT_FORMATS:
         errors["format"] = _("Choose ISO 2709 or MARCXML.")
-    since = None
-    if args.get("since"):
-        try:
-            since = datetime.strptime(args["since"], "%Y-%m-%d").date()
-        except ValueError:
-            errors["since"] = _("Write the date as dd/mm/yyyy.")
+    since = read_date(args.get("since"), "since", errors)
     ids = [int(v) for v in args.getlist("ids") if v.strip().isdigit()]
     for chunk in args.getlist("id_list"):
         ids.extend(int(part) for part in chunk.replace(" ", "").split(",") if part.isdigit())

@@ -1,11 +1,19 @@
 """Circulation in the JSON API: checkouts, checkins, renewals, holds, visits."""
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from libsys.api import api_permission, bp, json_body, json_integer
+from libsys.api import api_permission, bp
 from libsys.circulation.errors import REFUSAL_MESSAGES, DeskRefusal
+from libsys.circulation.schemas import (
+    CheckinSchema,
+    CheckoutSchema,
+    HoldSchema,
+    InHouseUseSchema,
+    RenewalSchema,
+    VisitSchema,
+)
 from libsys.circulation.services import (
     cancel_hold,
     checkin,
@@ -19,23 +27,21 @@ from libsys.circulation.services import (
     queue_position,
     renew,
 )
-from libsys.circulation.visits import MAX_VISITORS, record_visit
+from libsys.circulation.visits import record_visit
+from libsys.core.schemas import load_body
 from libsys.db import MAX_INTEGER
 from libsys.errors import NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
 
+# Request bodies are the schemas load_body checks; responses are described by hand.
 OPENAPI_SCHEMAS = {
-    "CheckoutInput": {
-        "type": "object",
-        "required": ["item", "reader"],
-        "properties": {
-            "item": {"type": "string", "description": "barcode of the copy"},
-            "reader": {"type": "string", "description": "card number"},
-            "library": {"type": "string", "description": "acting library code"},
-            "override_reason": {"type": "string"},
-        },
-    },
+    "CheckoutInput": CheckoutSchema,
+    "CheckinInput": CheckinSchema,
+    "RenewalInput": RenewalSchema,
+    "HoldInput": HoldSchema,
+    "InHouseUseInput": InHouseUseSchema,
+    "VisitInput": VisitSchema,
     "Loan": {
         "type": "object",
         "properties": {
@@ -94,27 +100,6 @@ def acting_library(body: dict) -> Library:
     raise DeskRefusal(code="NO_LIBRARY")
 
 
-def required_text(body: dict, name: str, message=None) -> str:
-    """A required text field of a JSON body, stripped; else a 422 naming the field."""
-    value = body.get(name)
-    if not isinstance(value, str) or not value.strip():
-        raise ValidationFailed(fields={name: message or _l("This field is required.")})
-    return value.strip()
-
-
-def optional_text(body: dict, name: str) -> str | None:
-    """An optional text field of a JSON body, stripped (None when absent or blank).
-
-    Anything but a string (a number, true, a list) is a 422 naming the field.
-    """
-    value = body.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise ValidationFailed(fields={name: _l("Write this as text.")})
-    return value.strip() or None
-
-
 def loan_json(loan) -> dict:
     """A loan as the API shows it."""
     return {
@@ -163,15 +148,14 @@ def create_checkout():
         409: {description: Refused (code says why), content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
         422: {description: Unknown copy or reader, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
-    body = json_body()
-    override_reason = optional_text(body, "override_reason")
+    body = load_body(CheckoutSchema())
     library = acting_library(body)
     loan = checkout(
-        required_text(body, "item"),
-        required_text(body, "reader"),
+        body["item"],
+        body["reader"],
         library=library,
         user=g.api_user,
-        override_reason=override_reason,
+        override_reason=body.get("override_reason"),
     )
     return jsonify(loan_json(loan)), 201
 
@@ -187,23 +171,16 @@ def create_checkin():
       security: [{bearer: []}]
       requestBody:
         required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              required: [item]
-              properties:
-                item: {type: string}
-                library: {type: string}
+        content: {application/json: {schema: {$ref: '#/components/schemas/CheckinInput'}}}
       responses:
         200:
           description: The copy is back
           content: {application/json: {schema: {$ref: '#/components/schemas/Checkin'}}}
         422: {description: Unknown copy, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
-    body = json_body()
+    body = load_body(CheckinSchema())
     library = acting_library(body)
-    result = checkin(required_text(body, "item"), library=library, user=g.api_user)
+    result = checkin(body["item"], library=library, user=g.api_user)
     return jsonify(
         {
             "loan_id": result.loan.id if result.loan else None,
@@ -229,13 +206,7 @@ def renew_loan(loan_id):
         - {name: loan_id, in: path, required: true, schema: {type: integer}}
       requestBody:
         required: false
-        content:
-          application/json:
-            schema:
-              type: object
-              properties:
-                library: {type: string}
-                override_reason: {type: string}
+        content: {application/json: {schema: {$ref: '#/components/schemas/RenewalInput'}}}
       responses:
         200:
           description: The renewed loan
@@ -243,9 +214,8 @@ def renew_loan(loan_id):
         404: {description: No such loan, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
         409: {description: Refused, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
-    body = request.get_json(silent=True)
-    body = body if isinstance(body, dict) else {}
-    override_reason = optional_text(body, "override_reason")
+    body = load_body(RenewalSchema(), required=False)
+    override_reason = body.get("override_reason")
     if loan_id > MAX_INTEGER:
         raise NotFound()  # beyond the id column: no such loan (PostgreSQL would refuse it)
     loan = get_loan(loan_id)
@@ -265,16 +235,7 @@ def create_hold():
       security: [{bearer: []}]
       requestBody:
         required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              required: [reader, pickup_library]
-              properties:
-                record: {type: integer, minimum: 1}
-                item: {type: string}
-                reader: {type: string}
-                pickup_library: {type: string}
+        content: {application/json: {schema: {$ref: '#/components/schemas/HoldInput'}}}
       responses:
         201:
           description: The hold
@@ -282,17 +243,15 @@ def create_hold():
         409: {description: Refused, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
         422: {description: Missing or unknown field, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
-    body = json_body()
-    record_id = json_integer(body, "record")
-    reader = find_reader(required_text(body, "reader"))
-    pickup = db.session.scalar(
-        select(Library).where(Library.code == required_text(body, "pickup_library"))
-    )
+    body = load_body(HoldSchema())
+    record_id = body.get("record")
+    reader = find_reader(body["reader"])
+    pickup = db.session.scalar(select(Library).where(Library.code == body["pickup_library"]))
     if pickup is None:
         raise ValidationFailed(fields={"pickup_library": _l("Unknown library.")})
     item = record = None
     if body.get("item"):
-        item = find_item(str(body["item"]))
+        item = find_item(body["item"])
     elif record_id is not None:
         record = find_record(record_id)
         if record is None:
@@ -336,15 +295,7 @@ def create_visit():
       security: [{bearer: []}]
       requestBody:
         required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              properties:
-                library: {type: string}
-                reader: {type: string, description: card number}
-                count: {type: integer, minimum: 1, maximum: 500}
-                category: {type: string, enum: [children, adults]}
+        content: {application/json: {schema: {$ref: '#/components/schemas/VisitInput'}}}
       responses:
         201:
           description: The visit
@@ -359,15 +310,18 @@ def create_visit():
         409: {description: Refused, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
         422: {description: Unknown reader or wrong count, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
-    body = json_body()
+    try:
+        body = load_body(VisitSchema())
+    except ValidationFailed as exc:
+        if "count" not in exc.fields:
+            raise
+        # A wrong count is the desk's own refusal, as the tally buttons say it.
+        message = REFUSAL_MESSAGES["INVALID_COUNT"]
+        raise DeskRefusal(code="INVALID_COUNT", fields={"count": message}) from None
     library = acting_library(body)
     if body.get("reader"):
-        visit = record_visit(library, find_reader(str(body["reader"])))
+        visit = record_visit(library, find_reader(body["reader"]))
     else:
-        try:
-            count = json_integer(body, "count", default=1, maximum=MAX_VISITORS)
-        except ValidationFailed:
-            message = REFUSAL_MESSAGES["INVALID_COUNT"]
-            raise DeskRefusal(code="INVALID_COUNT", fields={"count": message}) from None
+        count = body.get("count") or 1  # null counts as left out: one walk-in
         visit = record_visit(library, count=count, category=body.get("category"))
     return jsonify({"visit_id": visit.id, "count": visit.count, "category": visit.category}), 201

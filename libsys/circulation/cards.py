@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from libsys.accounts.access import permission_required
 from libsys.core.clock import local_today
+from libsys.core.dates import DATE_MESSAGE, InvalidDate, parse_date
 from libsys.core.formats import format_day
 from libsys.core.pdf import pdf_response, vietnamese_font
 from libsys.errors import ValidationFailed
@@ -167,10 +168,10 @@ def index():
         values["issued_on"] = local_today().isoformat()
         return render_template("circulation/cards/index.html", values=values, errors={})
     try:
-        issued_on = date.fromisoformat(values["issued_on"]) if values["issued_on"] else None
-    except ValueError:
+        issued_on = parse_date(values["issued_on"])
+    except InvalidDate:
         issued_on = None
-        flash(_("Write the date as dd/mm/yyyy."), "error")
+        flash(str(DATE_MESSAGE), "error")
     try:
         readers = readers_for_sheet(values["cards"], issued_on)
     except ValidationFailed as exc:

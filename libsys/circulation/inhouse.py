@@ -12,13 +12,15 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from libsys.accounts.access import permission_required
-from libsys.api import api_permission, json_body
+from libsys.api import api_permission
 from libsys.api import bp as api_bp
 from libsys.catalog.models import Item
 from libsys.circulation.pages import library_options
+from libsys.circulation.schemas import InHouseUseSchema
 from libsys.circulation.transfers import current_library_id, item_by_barcode
 from libsys.circulation.visits import InHouseUse
 from libsys.core.clock import local_today
+from libsys.core.schemas import load_body
 from libsys.errors import Conflict, LibsysError, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
@@ -154,14 +156,7 @@ def create_inhouse_use():
       security: [{bearer: []}]
       requestBody:
         required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              required: [item]
-              properties:
-                item: {type: string, description: the copy's barcode}
-                library: {type: string, description: library code (network accounts only)}
+        content: {application/json: {schema: {$ref: '#/components/schemas/InHouseUseInput'}}}
       responses:
         201:
           description: The use was counted
@@ -181,10 +176,10 @@ def create_inhouse_use():
           description: No copy has this barcode (code UNKNOWN_ITEM)
           content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}
     """
-    from libsys.circulation.api import acting_library, required_text
+    from libsys.circulation.api import acting_library
 
-    body = json_body()
-    item = item_by_barcode(required_text(body, "item", _l("Give the copy's barcode.")))
+    body = load_body(InHouseUseSchema())
+    item = item_by_barcode(body["item"])
     library_id = None
     if body.get("library") or g.api_user.library_id is not None:
         library_id = acting_library(body).id

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, Integer, bindparam, cast, null, or_, select, union_all
 
 from libsys.circulation.models import CirculationPolicy, ClosedWeekday, Holiday
+from libsys.core.dates import read_date
 from libsys.core.forms import whole_number
 from libsys.db import plain_rows
 from libsys.errors import ValidationFailed
@@ -363,11 +364,7 @@ def add_holiday(values: dict) -> Holiday:
     library_id = _existing_id("library_id", values.get("library_id"), errors)
     days = {}
     for field_name in ("first_day", "last_day"):
-        raw = (values.get(field_name) or "").strip()
-        try:
-            days[field_name] = date.fromisoformat(raw) if raw else None
-        except ValueError:
-            errors[field_name] = _l("Enter a date as YYYY-MM-DD.")
+        days[field_name] = read_date(values.get(field_name), field_name, errors)
     if not days.get("first_day") and "first_day" not in errors:
         errors["first_day"] = _l("This field is required.")
     last = days.get("last_day") or days.get("first_day")

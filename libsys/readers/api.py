@@ -2,9 +2,10 @@
 
 from flask import jsonify, request, url_for
 
-from libsys.api import api_permission, bp, json_body
+from libsys.api import api_permission, bp
 from libsys.core.clock import local_today
-from libsys.readers.schemas import READER, READER_INPUT
+from libsys.core.schemas import load_body, load_data
+from libsys.readers.schemas import READER, ReaderQuerySchema, ReaderSchema
 from libsys.readers.services import (
     find_readers,
     get_reader,
@@ -13,7 +14,8 @@ from libsys.readers.services import (
     update_reader,
 )
 
-OPENAPI_SCHEMAS = {"Reader": READER, "ReaderInput": READER_INPUT}
+# ReaderInput is the schema that checks a request's body, so the document cannot drift from it.
+OPENAPI_SCHEMAS = {"Reader": READER, "ReaderInput": ReaderSchema}
 
 # Extra parts of the reader's JSON (current loans, holds) are added by other domains.
 READER_EXTENSIONS: list = []
@@ -59,9 +61,7 @@ def list_readers():
       tags: [readers]
       security: [{bearer: []}]
       parameters:
-        - {name: q, in: query, schema: {type: string}, description: card number or name}
-        - {name: limit, in: query, schema: {type: integer, default: 50, maximum: 200}}
-        - {name: offset, in: query, schema: {type: integer, default: 0}}
+        - {in: query, schema: ReaderQuerySchema}
       responses:
         200:
           description: Matching readers
@@ -73,9 +73,9 @@ def list_readers():
                   readers: {type: array, items: {$ref: '#/components/schemas/Reader'}}
         401: {description: No valid token, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
-    limit = min(max(request.args.get("limit", 50, type=int), 1), 200)
-    offset = max(request.args.get("offset", 0, type=int), 0)
-    readers = find_readers(request.args.get("q", ""), limit=limit, offset=offset)
+    args = load_data(ReaderQuerySchema(), request.args.to_dict())
+    limit = min(args["limit"] or 50, 200)
+    readers = find_readers(args.get("q") or "", limit=limit, offset=args["offset"] or 0)
     return jsonify({"readers": [reader_json(r) for r in readers]})
 
 
@@ -101,7 +101,7 @@ def create_reader():
           description: A field is missing or wrong (code VALIDATION_ERROR, with fields)
           content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}
     """
-    reader = register_reader(json_body())
+    reader = register_reader(load_body(ReaderSchema()))
     response = jsonify(reader_json(reader, full=True))
     response.status_code = 201
     response.headers["Location"] = url_for("api.show_reader", card_number=reader.card_number)
@@ -153,7 +153,8 @@ def patch_reader(card_number):
         404: {description: Unknown reader, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
         422: {description: A field is wrong, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
-    reader = update_reader(get_reader(card_number), json_body())
+    values = load_body(ReaderSchema(), partial=True)
+    reader = update_reader(get_reader(card_number), values)
     return jsonify(reader_json(reader, full=True))
 
 

@@ -1,23 +1,30 @@
 """Registering, finding, editing and blocking readers; card renewal; reader sign-in."""
 
-import re
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from marshmallow import ValidationError
 from sqlalchemy import bindparam, select
 
 from libsys.accounts.services import check_password, hash_password
 from libsys.core.clock import local_today
+from libsys.core.schemas import validation_failed
 from libsys.errors import NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import AdminUnit, Library
-from libsys.readers.ethnicities import ETHNICITY_NAMES
-from libsys.readers.models import GENDERS, Reader, ReaderCategory
+from libsys.readers.models import Reader, ReaderCategory
+from libsys.readers.schemas import ReaderSchema
 from libsys.stats.events import record_event
 from libsys.text import fold, nfc
 
-TEXT_FIELDS = (
+# Fields set as the schema gives them (codes and flags need more than that).
+PLAIN_FIELDS = (
+    "date_of_birth",
+    "gender",
+    "ethnicity",
+    "card_issued",
+    "card_expires",
     "address",
     "phone",
     "email",
@@ -29,20 +36,18 @@ TEXT_FIELDS = (
 EDITABLE_FIELDS = (
     "card_number",
     "full_name",
-    "date_of_birth",
-    "gender",
-    "ethnicity",
     "category",
     "admin_unit",
     "home_library",
-    "card_issued",
-    "card_expires",
     "keep_history",
     "disability",
-    *TEXT_FIELDS,
+    *PLAIN_FIELDS,
 )
-PHONE_PATTERN = re.compile(r"^\+?[0-9 .\-]{8,15}$")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+CODE_MESSAGES = {
+    "category": _l("Choose the reader's category."),
+    "home_library": _l("Choose the reader's home library."),
+    "admin_unit": _l("Unknown administrative unit."),
+}
 _READER_BY_CARD = select(Reader).where(Reader.card_number == bindparam("card"))
 
 
@@ -88,26 +93,6 @@ def reader_by_card(card_number, statement=None) -> Reader | None:
     return reader
 
 
-def _parse_date(value, field: str, errors: dict):
-    """An ISO date (YYYY-MM-DD) or dd/mm/yyyy as Vietnamese forms write it."""
-    value = _clean(value)
-    if value is None or isinstance(value, date):
-        return value
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(str(value), pattern).date()
-        except ValueError:
-            continue
-    errors[field] = _l("Write the date as dd/mm/yyyy.")
-    return None
-
-
-def _parse_bool(value) -> bool:
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in ("1", "true", "on", "yes", "y")
-
-
 def next_card_number() -> str:
     """The next free card number in the configured format (prefix + serial)."""
     prefix = current_app.config["CARD_NUMBER_PREFIX"]
@@ -123,123 +108,89 @@ def next_card_number() -> str:
     return f"{prefix}{highest + 1:0{digits}d}"
 
 
-def _apply(reader: Reader, data: dict, *, creating: bool) -> None:
-    """Validate the given fields and set them on the reader; raise with every problem."""
-    errors: dict[str, object] = {}
-    today = local_today()
-    given = {key: data[key] for key in EDITABLE_FIELDS if key in data}
+def _apply(reader: Reader, values: dict, errors: dict, *, creating: bool) -> None:
+    """Set clean values (from ReaderSchema) on the reader; raise with every broken rule.
 
+    Types, lengths and forms were checked by the schema (its complaints come in `errors`);
+    what is left needs the database (codes that must exist, a card number not yet used) or
+    looks at several fields at once. A field keeps the first thing found wrong with it.
+    """
+    given = {key: values[key] for key in EDITABLE_FIELDS if key in values}
     if "full_name" in given or creating:
-        name = _clean(given.get("full_name"))
-        if not name:
-            errors["full_name"] = _l("Enter the reader's full name.")
-        elif len(name) > 200:
-            errors["full_name"] = _l("The name is too long.")
+        if not given.get("full_name"):
+            errors.setdefault("full_name", _l("Enter the reader's full name."))
         else:
-            reader.full_name = " ".join(name.split())
+            reader.full_name = given["full_name"]
             reader.name_folded = fold(reader.full_name)
-
-    if "card_number" in given:
-        card = normalize_card_number(_clean(given["card_number"]))
-        if card and card != reader.card_number:
-            if not re.fullmatch(r"[A-Za-z0-9.\-]{3,30}", card):
-                errors["card_number"] = _l("A card number has 3 to 30 letters or digits.")
-            elif db.session.scalar(select(Reader.id).where(Reader.card_number == card)):
-                errors["card_number"] = _l("Card number %(card)s is already in use.", card=card)
-            else:
-                reader.card_number = card
-
-    if "date_of_birth" in given:
-        born = _parse_date(given["date_of_birth"], "date_of_birth", errors)
-        if born is not None and (born > today or born < date(1900, 1, 1)):
-            errors["date_of_birth"] = _l("The date of birth is not possible.")
-        elif "date_of_birth" not in errors:
-            reader.date_of_birth = born
-
-    if "gender" in given:
-        gender = _clean(given["gender"])
-        if gender is not None and gender not in GENDERS:
-            errors["gender"] = _l("Choose female, male or other.")
+    card = given.get("card_number")
+    if card and card != reader.card_number:
+        if db.session.scalar(select(Reader.id).where(Reader.card_number == card)):
+            errors.setdefault(
+                "card_number", _l("Card number %(card)s is already in use.", card=card)
+            )
         else:
-            reader.gender = gender
-
-    if "ethnicity" in given:
-        ethnicity = _clean(given["ethnicity"])
-        if ethnicity is not None and ethnicity not in ETHNICITY_NAMES:
-            errors["ethnicity"] = _l("Choose one of the 54 ethnic groups.")
-        else:
-            reader.ethnicity = ethnicity
-
+            reader.card_number = card
     if "category" in given or creating:
-        code = _clean(given.get("category"))
-        category = (
-            db.session.scalar(select(ReaderCategory).where(ReaderCategory.code == code))
-            if code
-            else None
-        )
-        if category is None:
-            errors["category"] = _l("Choose the reader's category.")
-        else:
-            reader.category = category
-
-    if "admin_unit" in given:
-        code = _clean(given["admin_unit"])
-        unit = None
-        if code:
-            unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == code))
-            if unit is None:
-                errors["admin_unit"] = _l("Unknown administrative unit.")
-        reader.admin_unit = unit
-
+        reader.category = _by_code(ReaderCategory, given.get("category"), "category", errors)
     if "home_library" in given or creating:
-        code = _clean(given.get("home_library"))
-        library = db.session.scalar(select(Library).where(Library.code == code)) if code else None
-        if library is None:
-            errors["home_library"] = _l("Choose the reader's home library.")
-        else:
-            reader.home_library = library
-
-    for field in ("card_issued", "card_expires"):
+        reader.home_library = _by_code(Library, given.get("home_library"), "home_library", errors)
+    if "admin_unit" in given:
+        reader.admin_unit = given["admin_unit"] and _by_code(
+            AdminUnit, given["admin_unit"], "admin_unit", errors
+        )
+    for field in PLAIN_FIELDS:
         if field in given:
-            day = _parse_date(given[field], field, errors)
-            if day is not None:
-                setattr(reader, field, day)
-
+            setattr(reader, field, given[field])
     for field in ("keep_history", "disability"):
         if field in given:
-            setattr(reader, field, _parse_bool(given[field]))
-
-    for field in TEXT_FIELDS:
-        if field in given:
-            setattr(reader, field, _clean(given[field]))
-    if reader.phone and not PHONE_PATTERN.match(reader.phone):
-        errors["phone"] = _l("The phone number is not valid.")
-    if reader.email and not EMAIL_PATTERN.match(reader.email):
-        errors["email"] = _l("The e-mail address is not valid.")
-
+            setattr(reader, field, bool(given[field]))
     if creating:
-        reader.card_issued = reader.card_issued or today
+        reader.card_issued = reader.card_issued or local_today()
         if reader.card_expires is None:
             days = current_app.config["CARD_VALIDITY_DAYS"]
             reader.card_expires = reader.card_issued + timedelta(days=days)
     if reader.card_issued and reader.card_expires and reader.card_expires < reader.card_issued:
-        errors["card_expires"] = _l("The card cannot expire before it is issued.")
+        errors.setdefault("card_expires", _l("The card cannot expire before it is issued."))
     category = reader.category if "category" not in errors else None
     if category is not None and category.is_children and not reader.guardian_name:
-        errors["guardian_name"] = _l("A child's card needs a parent or guardian on record.")
+        errors.setdefault(
+            "guardian_name", _l("A child's card needs a parent or guardian on record.")
+        )
     if errors:
         raise ValidationFailed(fields=errors)
 
 
+def _by_code(model, code, field: str, errors: dict):
+    """The category, library or commune with this code; a message in `errors` when unknown."""
+    found = db.session.scalar(select(model).where(model.code == code)) if code else None
+    if found is None:
+        errors.setdefault(field, CODE_MESSAGES[field])
+    return found
+
+
+def clean_reader_values(data: dict, *, creating: bool) -> tuple[dict, dict]:
+    """A reader's values through ReaderSchema: (the typed values, what is wrong by field).
+
+    Values already clean (from the API or the staff form) pass through unchanged, so the
+    demo, scripts and tests may give ISO strings or dates alike. The wrong fields are left
+    out of the values, and the service goes on to say what else is wrong in one answer.
+    """
+    try:
+        return ReaderSchema().load(data, partial=not creating), {}
+    except ValidationError as exc:
+        return exc.valid_data or {}, dict(validation_failed(exc).fields)
+
+
 def register_reader(data: dict) -> Reader:
     """Register a reader and issue a card; nothing is written when a field is wrong."""
+    values, errors = clean_reader_values(data, creating=True)
     reader = Reader(status="active")
     with db.session.no_autoflush:
-        _apply(reader, data, creating=True)
+        _apply(reader, values, errors, creating=True)
     if not reader.card_number:
         reader.card_number = next_card_number()
-    if data.get("password"):
-        set_reader_password(reader, data["password"])
+    if values.get("password"):
+        set_reader_password(reader, values["password"])
     db.session.add(reader)
     db.session.flush()
     # Counted on the issue date, so cards carried over from an old system count in their year.
@@ -251,12 +202,13 @@ def register_reader(data: dict) -> Reader:
 
 def update_reader(reader: Reader, data: dict) -> Reader:
     """Change the given fields of a reader (the rest stay as they are)."""
+    values, errors = clean_reader_values(data, creating=False)
     with db.session.no_autoflush:
-        _apply(reader, data, creating=False)
-        if "status" in data:
-            status = data["status"]
+        _apply(reader, values, errors, creating=False)
+        if "status" in values:
+            status = values["status"]
             if status == "blocked":
-                block_reader(reader, data.get("blocked_reason") or "")
+                block_reader(reader, values.get("blocked_reason") or "")
             elif status == "active":
                 unblock_reader(reader)
             else:

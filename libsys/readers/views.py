@@ -11,6 +11,7 @@ from libsys.core.forms import run_action, save_form
 from libsys.extensions import db
 from libsys.network.models import AdminUnit, Library
 from libsys.readers.ethnicities import ETHNICITIES
+from libsys.readers.forms import ReaderForm
 from libsys.readers.services import (
     block_reader,
     find_readers,
@@ -72,9 +73,10 @@ def new():
     """Register a reader."""
     errors, values = {}, {}
     if request.method == "POST":
-        values = request.form.to_dict()
+        values = request.form.to_dict()  # shown again as typed when a field is wrong
+        form = ReaderForm()
         response, errors = save_form(
-            lambda: register_reader(values),
+            lambda: register_reader(form.reader_values(creating=True)),
             lambda reader: url_for("readers.show", card_number=reader.card_number),
             lambda reader: _(
                 "Reader %(name)s registered with card %(card)s.",
@@ -112,10 +114,9 @@ def edit(card_number):
     errors = {}
     if request.method == "POST":
         values = request.form.to_dict()
-        values.setdefault("keep_history", "")
-        values.setdefault("disability", "")
+        form = ReaderForm()
         response, errors = save_form(
-            lambda: update_reader(reader, values),
+            lambda: update_reader(reader, form.reader_values(creating=False)),
             lambda _result: url_for("readers.show", card_number=reader.card_number),
         )
         if response:
