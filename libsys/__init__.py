@@ -6,22 +6,6 @@ from flask import Flask
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
-# Each domain package may define init_app(app) to register its blueprints and commands.
-DOMAINS = (
-    "core",
-    "accounts",
-    "network",
-    "readers",
-    "catalog",
-    "search",
-    "opac",
-    "circulation",
-    "rotation",
-    "stats",
-    "interop",
-    "api",
-)
-
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application: configuration, extensions, then each domain."""
@@ -29,7 +13,6 @@ def create_app(config: dict | None = None) -> Flask:
     from libsys.db import init_db
     from libsys.extensions import csrf, db, login_manager, migrate
     from libsys.i18n import init_i18n
-    from libsys.modules import import_optional
 
     app = Flask(
         __name__,
@@ -51,9 +34,10 @@ def create_app(config: dict | None = None) -> Flask:
     init_i18n(app)
 
     import libsys.models  # noqa: F401  (every model known before anything queries)
+    from libsys import accounts, api, catalog, circulation, core, network, opac, readers, search
 
-    for name in DOMAINS:
-        module = import_optional(f"libsys.{name}")
-        if module is not None and hasattr(module, "init_app"):
-            module.init_app(app)
+    # Each domain registers its own blueprints, commands and hooks. The API comes last: its
+    # blueprint is registered once every domain's init_app has added its endpoints to it.
+    for domain in (core, accounts, network, readers, catalog, search, opac, circulation, api):
+        domain.init_app(app)
     return app

@@ -1,22 +1,12 @@
 """Imports every domain's models so SQLAlchemy and Alembic see the whole schema."""
 
-from libsys.modules import import_optional
-
-MODEL_MODULES = (
-    "libsys.network.models",
-    "libsys.accounts.models",
-    "libsys.readers.models",
-    "libsys.stats.models",
-    "libsys.catalog.models",
-    "libsys.catalog.periodicals",
-    "libsys.catalog.stocktaking",
-    "libsys.search.models",
-    "libsys.circulation.models",
-    "libsys.circulation.visits",
-    "libsys.circulation.transfers",
-    "libsys.circulation.notices",
-    "libsys.rotation.models",
-)
-
-for _name in MODEL_MODULES:
-    import_optional(_name)
+# Imported for their side effect: each module's tables join the one metadata.
+from libsys.accounts import models as accounts_models  # noqa: F401
+from libsys.catalog import models as catalog_models  # noqa: F401
+from libsys.catalog import periodicals, stocktaking  # noqa: F401
+from libsys.circulation import models as circulation_models  # noqa: F401
+from libsys.circulation import notices, transfers, visits  # noqa: F401
+from libsys.network import models as network_models  # noqa: F401
+from libsys.readers import models as readers_models  # noqa: F401
+from libsys.search import models as search_models  # noqa: F401
+from libsys.stats import models as stats_models  # noqa: F401

@@ -43,8 +43,8 @@ from libsys.core.spreadsheets import csv_safe
 from libsys.db import utcnow
 from libsys.errors import ValidationFailed
 from libsys.extensions import db
-from libsys.modules import import_optional
 from libsys.network.models import Library, Store
+from libsys.search.sync import bulk_indexing
 from libsys.stats.models import Event
 
 MATCH_POLICIES = ("skip", "overlay", "add")
@@ -704,7 +704,7 @@ def import_marc(
             user_id=user_id,
             workers=workers,
         )
-        bulk = _bulk_indexing() if commit_every else nullcontext()
+        bulk = bulk_indexing() if commit_every else nullcontext()
         summary = None
         try:
             with bulk:
@@ -717,14 +717,6 @@ def import_marc(
         return summary
     finally:
         writer.close()
-
-
-def _bulk_indexing():
-    """The search index's bulk mode for long imports, when search is installed."""
-    sync = import_optional("libsys.search.sync")
-    if sync is None or not hasattr(sync, "bulk_indexing"):
-        return nullcontext()
-    return sync.bulk_indexing()
 
 
 def rejections_csv(rejections: Iterable[Rejected]) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from libsys.accounts.access import permission_required
+from libsys.catalog.acting import acting_libraries, parse_day, resolve_library
 from libsys.catalog.models import AcquisitionBatch, Item
 from libsys.errors import LibsysError, ValidationFailed
 from libsys.extensions import db
@@ -290,8 +291,6 @@ def layout_from_form(values: dict, kind: str, errors: dict) -> SheetLayout:
 
 
 def _selected_items(values: dict) -> list[Item]:
-    from libsys.catalog.tools import parse_day, resolve_library
-
     errors: dict = {}
     selection = values.get("selection", "barcodes")
     if selection == "batch":
@@ -312,7 +311,6 @@ def _selected_items(values: dict) -> list[Item]:
 @permission_required("catalog.edit")
 def index():
     """Choose copies, the kind of label, the sheet and the start position; get the PDF."""
-    from libsys.catalog.tools import acting_libraries
     from libsys.core.clock import local_today
 
     libraries = acting_libraries()

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from stdnum import issn as stdnum_issn
 
 from libsys.accounts.access import permission_required
+from libsys.catalog.acting import acting_libraries, parse_day, resolve_library
 from libsys.core.clock import local_today
 from libsys.core.forms import error_text
 from libsys.db import utcnow
@@ -333,8 +334,6 @@ bp = Blueprint("periodicals", __name__, url_prefix="/staff/periodicals")
 
 
 def _library_for_page() -> Library:
-    from libsys.catalog.tools import acting_libraries, resolve_library
-
     code = request.values.get("library")
     if code:
         return resolve_library(code)
@@ -354,8 +353,6 @@ def _own(periodical: Periodical) -> Periodical:
 @permission_required("catalog.view")
 def index():
     """The library's titles with this year's subscriptions."""
-    from libsys.catalog.tools import acting_libraries
-
     library = _library_for_page()
     year = request.args.get("year", type=int) or local_today().year
     periodicals = db.session.scalars(
@@ -470,8 +467,6 @@ def checkin():
     """Today's check-in list: expected titles first, one Enter to receive each."""
     library = _library_for_page()
     today = local_today()
-    from libsys.catalog.tools import acting_libraries
-
     return render_template(
         "catalog/tools/periodical_checkin.html",
         library=library,
@@ -511,8 +506,6 @@ def receive(subscription_id):
 @permission_required("catalog.view")
 def history():
     """Issues received, newest first, for a library (one title or all) over a period."""
-    from libsys.catalog.tools import acting_libraries, parse_day
-
     library = _library_for_page()
     errors: dict = {}
     today = local_today()

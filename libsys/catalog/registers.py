@@ -16,14 +16,14 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from libsys.accounts.access import permission_required
-from libsys.catalog.models import SOURCE_LABELS, AcquisitionBatch, Item
-from libsys.catalog.tools import (
+from libsys.catalog.acting import (
     acting_libraries,
     parse_day,
     resolve_library,
     resolve_store,
     store_codes,
 )
+from libsys.catalog.models import SOURCE_LABELS, AcquisitionBatch, Item
 from libsys.core.clock import local_today
 from libsys.core.formats import format_day, format_number
 from libsys.errors import LibsysError, ValidationFailed

@@ -18,11 +18,11 @@ from stdnum import isbn as stdnum_isbn
 from libsys.catalog.marc import describe
 from libsys.catalog.models import ACQUISITION_SOURCES, ITEM_STATUSES, Item, Record, RecordIsbn
 from libsys.catalog.rows import marc_json, record_columns  # noqa: F401 (used by others)
+from libsys.circulation.models import Loan
 from libsys.core.clock import local_today
 from libsys.db import pending_columns, update_now
 from libsys.errors import Conflict, NotFound, ValidationFailed
 from libsys.extensions import db
-from libsys.modules import import_optional
 from libsys.network.models import Library, Store
 from libsys.stats.events import record_event
 from libsys.text import fold
@@ -382,15 +382,11 @@ def get_item(barcode) -> Item:
 
 
 def open_loan_due_date(item: Item):
-    """The due date of the copy's current loan, when circulation knows one."""
-    module = import_optional("libsys.circulation.models")
-    loan_model = getattr(module, "Loan", None) if module else None
-    if loan_model is None:
-        return None
+    """The due date of the copy's current loan (None when it is not out)."""
     return db.session.scalar(
-        select(loan_model.due_date)
-        .where(loan_model.item_id == item.id, loan_model.returned_at.is_(None))
-        .order_by(loan_model.id.desc())
+        select(Loan.due_date)
+        .where(Loan.item_id == item.id, Loan.returned_at.is_(None))
+        .order_by(Loan.id.desc())
         .limit(1)
     )
 

@@ -22,6 +22,13 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from libsys.accounts.access import permission_required
+from libsys.catalog.acting import (
+    acting_libraries,
+    parse_day,
+    resolve_library,
+    resolve_store,
+    store_codes,
+)
 from libsys.catalog.models import AcquisitionBatch, Item
 from libsys.core.clock import local_today
 from libsys.core.forms import error_text
@@ -442,8 +449,6 @@ def _own_stocktake(stocktake_id: int) -> Stocktake:
 @permission_required("catalog.edit")
 def index():
     """Stocktakes under way and done, and the form to start one."""
-    from libsys.catalog.tools import acting_libraries, store_codes
-
     libraries = acting_libraries()
     query = select(Stocktake).order_by(Stocktake.id.desc()).limit(50)
     if current_user.library_id is not None:
@@ -466,8 +471,6 @@ def index():
 @permission_required("catalog.edit")
 def start():
     """Open a stocktake and go to its scanning page."""
-    from libsys.catalog.tools import resolve_library, resolve_store
-
     try:
         with db.session.begin_nested():
             library = resolve_library(request.form.get("library"))
@@ -576,8 +579,6 @@ _SPLIT = re.compile(r"[\s,;]+")
 @permission_required("catalog.edit")
 def withdraw():
     """Withdraw copies with a reason; then print the minutes."""
-    from libsys.catalog.tools import acting_libraries, parse_day, resolve_library
-
     libraries = acting_libraries()
     values = request.values.to_dict()
     if len(libraries) == 1:

@@ -56,7 +56,6 @@ from libsys.core.dates import read_date
 from libsys.core.forms import error_text, save_form
 from libsys.errors import LibsysError, ValidationFailed
 from libsys.extensions import db
-from libsys.modules import import_optional
 from libsys.network.models import Library
 from libsys.stats.models import Event
 
@@ -235,10 +234,11 @@ def record_page(found: Record, *, holds: dict | None = None, status: int = 200):
 
 def _hold_block(found: Record) -> dict | None:
     """The title's hold queue and hold form, for staff who work at a desk (circulation)."""
-    module = import_optional("libsys.circulation.hold_views")
-    if module is None or not current_user.can("circulation.desk"):
+    # Circulation's init_app hands its block in: the catalogue does not import the desk.
+    record_holds = current_app.extensions.get("libsys_record_holds")
+    if record_holds is None or not current_user.can("circulation.desk"):
         return None
-    return module.record_holds(found)
+    return record_holds(found)
 
 
 def _copies_requested(values: dict) -> int:

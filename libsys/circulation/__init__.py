@@ -2,36 +2,49 @@
 
 from flask import Flask
 
-from libsys.modules import import_optional
-
-# Modules of this package that bring pages: each may define `bp` (registered here) and/or
-# `init_app(app)` (called here). The desk (views) comes first; the rest are optional.
-PAGE_MODULES = (
-    "libsys.circulation.views",
-    "libsys.circulation.cards",
-    "libsys.circulation.inhouse",
-    "libsys.circulation.transfers",
-    "libsys.circulation.notices",
-    "libsys.circulation.losses",
-    "libsys.circulation.account",
-    "libsys.circulation.hold_views",
-    "libsys.circulation.daily",
-    "libsys.circulation.commands",
-)
-
 
 def init_app(app: Flask) -> None:
-    """Register the desk and the other circulation pages, the reader panel and API extension."""
-    for name in PAGE_MODULES:
-        module = import_optional(name)
-        if module is None:
-            continue
-        blueprint = getattr(module, "bp", None)
-        if blueprint is not None and blueprint.name not in app.blueprints:
-            app.register_blueprint(blueprint)
-        if hasattr(module, "init_app"):
-            module.init_app(app)
-    from libsys.circulation.panels import register_reader_extensions
+    """Register the desk and the other circulation pages, the API endpoints, `daily`, and
+    what circulation adds to other domains: the reader's panel, the title's holds, the
+    reader-card link and the checkin hooks."""
+    from libsys.circulation import (
+        account,
+        api,  # noqa: F401  (its endpoints join the API blueprint)
+        cards,
+        daily,
+        fines,
+        hold_views,
+        inhouse,
+        losses,
+        notice_views,
+        panels,
+        services,
+        transfer_views,
+        transfers,
+        views,
+    )
 
-    register_reader_extensions()
-    import_optional("libsys.circulation.extras").init_extras(app)
+    for module in (
+        views,
+        cards,
+        inhouse,
+        losses,
+        transfer_views,
+        notice_views,
+        account,
+        hold_views,
+    ):
+        app.register_blueprint(module.bp)
+    # templates/readers/show.html links to it: the card of a reader, in the desk's namespace.
+    app.add_url_rule(
+        "/staff/readers/<card_number>/card.pdf",
+        endpoint="circulation.reader_card_pdf",
+        view_func=cards.reader_card_pdf,
+    )
+    app.cli.add_command(daily.circulation_group)
+    app.extensions["libsys_record_holds"] = hold_views.record_holds
+    panels.register_reader_extensions()
+    # CHECKIN_HOOKS is a process-wide list and tests build several apps: add each hook once.
+    for hook in (transfers.follow_copy_on_checkin, fines.charge_on_checkin):
+        if hook not in services.CHECKIN_HOOKS:
+            services.CHECKIN_HOOKS.append(hook)

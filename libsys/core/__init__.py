@@ -8,10 +8,11 @@ from libsys.core.formats import format_day, format_number
 
 
 def init_app(app: Flask) -> None:
-    """Register the core pages and the template helpers."""
-    from libsys.core import jobs, views
+    """Register the core pages, the application-wide error answers and the template helpers."""
+    from libsys.core import errors, jobs, views
 
     app.register_blueprint(views.bp)
+    errors.init_app(app)
     jobs.init_app(app)
     app.add_template_filter(format_day, "dmy")
     app.add_template_filter(format_number, "number")

@@ -1,16 +1,19 @@
 """Vietnamese demo data: a provincial network, staff for each role, readers, books.
 
-Other domains add their part in `libsys/<domain>/demo.py` with `load_demo(context)`.
+Other domains add their part in `libsys/<domain>/demo.py` with `load_demo(context)`, listed
+in DEMO_PARTS.
 """
 
 from sqlalchemy import func, select
 
+from libsys.catalog import demo as catalog_demo
+from libsys.circulation import demo as circulation_demo
 from libsys.core.clock import local_today
 from libsys.extensions import db
-from libsys.modules import import_optional
 from libsys.network.models import Library
 
-DEMO_MODULES = ("libsys.catalog.demo", "libsys.circulation.demo", "libsys.rotation.demo")
+# The catalogue first: circulation lends its copies.
+DEMO_PARTS = (catalog_demo, circulation_demo)
 DEMO_READER_COUNT = 300
 
 
@@ -34,11 +37,8 @@ def load_demo(reader_count: int = DEMO_READER_COUNT) -> list[str]:
         f"libraries and points: {len(libraries)}",
         f"readers: {len(readers)}",
     ]
-    for name in DEMO_MODULES:
-        module = import_optional(name)
-        if module is None:
-            continue
-        summary.extend(module.load_demo(context) or [])
+    for part in DEMO_PARTS:
+        summary.extend(part.load_demo(context) or [])
     db.session.commit()
     summary.append(f"staff accounts (password: {DEMO_PASSWORD}):")
     summary.extend(f"  {username:15} {role}" for username, role in staff)

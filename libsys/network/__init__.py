@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the network pages."""
-    from libsys.network import views
+    """Register the network pages and API endpoints."""
+    from libsys.network import api, views  # noqa: F401  (api: its endpoints join the API blueprint)
 
     app.register_blueprint(views.bp)

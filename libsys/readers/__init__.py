@@ -4,7 +4,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the staff pages for readers."""
-    from libsys.readers import views
+    """Register the staff pages for readers and their API endpoints."""
+    from libsys.readers import api, views  # noqa: F401  (api: its endpoints join the API blueprint)
 
     app.register_blueprint(views.bp)

@@ -13,7 +13,7 @@ __all__ = ["bulk_indexing", "init_app", "wait_for_index"]
 
 def init_app(app: Flask) -> None:
     """Keep the index in step with commits; add `libsys reindex`, the health probe, the API."""
-    from libsys.search import sync
+    from libsys.search import api, sync  # noqa: F401  (api: its endpoints join the API blueprint)
     from libsys.search.cli import reindex_command
 
     sync.install()

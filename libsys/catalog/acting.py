@@ -1,33 +1,19 @@
-"""The cataloguer's tools (MARC editor, registers, labels, periodicals, stocktaking).
+"""The libraries and stores a staff member acts for, as the cataloguer's tools choose them.
 
-Each tool is its own module with its own blueprint; `init_tools(app)` registers them all and
-is called by the catalogue's `init_app`. The helpers below are shared by their pages.
+Shared by the pages of registers, labels, periodicals and stocktaking.
 """
 
 from datetime import date
 
-from flask import Flask, abort
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from libsys.core.dates import read_date
 from libsys.errors import ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library, Store
-
-
-def init_tools(app: Flask) -> None:
-    """Register the blueprints of the cataloguer's tools (once, however often called)."""
-    from libsys.catalog import editor, labels, periodicals, registers, stocktaking
-
-    for module in (editor, registers, labels, periodicals, stocktaking):
-        if module.bp.name not in app.blueprints:
-            app.register_blueprint(module.bp)
-
-
-def init_app(app: Flask) -> None:
-    """Found by the catalogue's init_app, which calls each module's init_app."""
-    init_tools(app)
 
 
 def acting_libraries(include_points: bool = False) -> list[Library]:
@@ -67,15 +53,5 @@ def resolve_store(library: Library, code: str | None, field: str = "store") -> S
 
 
 def parse_day(text: str | None, field: str, errors: dict) -> date | None:
-    """An ISO date from a form (yyyy-mm-dd, or dd/mm/yyyy typed by hand); notes bad input."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        if "/" in text:
-            day, month, year = (int(part) for part in text.split("/"))
-            return date(year, month, day)
-        return date.fromisoformat(text)
-    except ValueError:
-        errors[field] = _l("Not a valid date.")
-        return None
+    """A date from a form (yyyy-mm-dd, or dd/mm/yyyy typed by hand); notes bad input."""
+    return read_date(text, field, errors, _l("Not a valid date."))
