@@ -6,6 +6,7 @@ from libsys.catalog import models as catalog_models  # noqa: F401
 from libsys.catalog import periodicals, stocktaking  # noqa: F401
 from libsys.circulation import models as circulation_models  # noqa: F401
 from libsys.circulation import notices, transfers, visits  # noqa: F401
+from libsys.core import counters  # noqa: F401
 from libsys.network import models as network_models  # noqa: F401
 from libsys.readers import models as readers_models  # noqa: F401
 from libsys.search import models as search_models  # noqa: F401

@@ -15,6 +15,7 @@ LOAN_STATUSES = ("on_loan", "returned", "lost")
 HOLD_STATUSES = ("waiting", "in_transit", "on_shelf", "fulfilled", "cancelled", "expired")
 # Holds that still wait for a copy or for the reader.
 ACTIVE_HOLD_STATUSES = ("waiting", "in_transit", "on_shelf")
+_ACTIVE_HOLD_SQL = "status IN ('waiting', 'in_transit', 'on_shelf')"
 
 
 class CirculationPolicy(db.Model):
@@ -134,6 +135,15 @@ class Hold(db.Model):
         Index("ix_hold_record_status", "record_id", "status"),
         Index("ix_hold_item_status", "item_id", "status"),
         Index("ix_hold_reader_status", "reader_id", "status"),
+        # One active hold per reader and title, whatever two requests at once decide.
+        Index(
+            "ux_hold_active_reader_record",
+            "reader_id",
+            "record_id",
+            unique=True,
+            sqlite_where=text(_ACTIVE_HOLD_SQL),
+            postgresql_where=text(_ACTIVE_HOLD_SQL),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

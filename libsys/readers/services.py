@@ -6,9 +6,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
 
 from libsys.accounts.services import check_password, hash_password
 from libsys.core.clock import local_today
+from libsys.core.counters import next_value
 from libsys.core.schemas import validation_failed
 from libsys.errors import NotFound, ValidationFailed
 from libsys.extensions import db
@@ -93,19 +95,29 @@ def reader_by_card(card_number, statement=None) -> Reader | None:
     return reader
 
 
-def next_card_number() -> str:
-    """The next free card number in the configured format (prefix + serial)."""
-    prefix = current_app.config["CARD_NUMBER_PREFIX"]
-    digits = current_app.config["CARD_NUMBER_DIGITS"]
+def _highest_card_serial(prefix: str) -> int:
+    """The highest serial among card numbers with this prefix (0 when there is none)."""
     numbers = db.session.scalars(
         select(Reader.card_number).where(Reader.card_number.like(f"{prefix}%"))
     )
-    highest = 0
-    for number in numbers:
-        tail = number[len(prefix) :]
-        if tail.isdigit():
-            highest = max(highest, int(tail))
-    return f"{prefix}{highest + 1:0{digits}d}"
+    tails = (number[len(prefix) :] for number in numbers)
+    return max((int(tail) for tail in tails if tail.isdigit()), default=0)
+
+
+def next_card_number() -> str:
+    """The next free card number in the configured format (prefix + serial).
+
+    Serials come from a counter taken atomically (libsys.core.counters), so readers
+    registered at the same moment get different numbers; a number typed in by hand that
+    already holds the next serial is skipped.
+    """
+    prefix = current_app.config["CARD_NUMBER_PREFIX"]
+    digits = current_app.config["CARD_NUMBER_DIGITS"]
+    while True:
+        serial = next_value(f"card_number:{prefix}", lambda: _highest_card_serial(prefix))
+        number = f"{prefix}{serial:0{digits}d}"
+        if db.session.scalar(select(Reader.id).where(Reader.card_number == number)) is None:
+            return number
 
 
 def _apply(reader: Reader, values: dict, errors: dict, *, creating: bool) -> None:
@@ -191,8 +203,16 @@ def register_reader(data: dict) -> Reader:
         reader.card_number = next_card_number()
     if values.get("password"):
         set_reader_password(reader, values["password"])
-    db.session.add(reader)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(reader)
+            db.session.flush()
+    except IntegrityError:
+        # The same typed card number registered by another desk a moment before.
+        card = reader.card_number
+        raise ValidationFailed(
+            fields={"card_number": _l("Card number %(card)s is already in use.", card=card)}
+        ) from None
     # Counted on the issue date, so cards carried over from an old system count in their year.
     record_event(
         "reader_registered", library=reader.home_library, reader=reader, day=reader.card_issued
