@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
-from sqlalchemy import bindparam, event, inspect
+from sqlalchemy import bindparam, event, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -118,6 +118,26 @@ def update_now(obj, **values) -> None:
         # Nothing else is pending: take the object off the session's to-flush list, as
         # a flush does after writing it (else the next flush walks the whole session).
         state._commit_all(state.dict, db.session.identity_map)
+
+
+def lock_row(model, row_id):
+    """The row of `model` with this id, read afresh and locked until the transaction ends.
+
+    For every check-then-write: on PostgreSQL the row lock (FOR NO KEY UPDATE, which still
+    lets other transactions insert rows that point at it) makes a second request deciding
+    on the same row wait for the first to commit, then read what it wrote. The session's
+    copy of the object is refreshed (`populate_existing`), so the check sees the latest
+    values. SQLite has no row locks: there each writing request holds the database's single
+    write lock from its first statement (BEGIN IMMEDIATE), which serialises the same checks.
+    Returns None when the row is gone.
+    """
+    statement = (
+        select(model)
+        .where(model.id == row_id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    return db.session.scalars(statement).one_or_none()
 
 
 def pending_columns(obj) -> dict | None:

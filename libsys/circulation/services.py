@@ -27,7 +27,7 @@ from libsys.circulation.policies import (
 )
 from libsys.circulation.visits import count_visit
 from libsys.core.clock import local_day_of, local_today
-from libsys.db import insert_now, plain_rows, update_now, utcnow
+from libsys.db import insert_now, lock_row, plain_rows, update_now, utcnow
 from libsys.errors import NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
@@ -145,6 +145,11 @@ _LEND_COPY = (
 )
 _READERS = select(Reader).options(joinedload(Reader.category), joinedload(Reader.admin_unit))
 _READER_BY_CARD = _READERS.where(Reader.card_number == bindparam("card"))
+# Row locks for check-then-write (see libsys.db.lock_row): the reader's row while a checkout
+# checks the loan limit, the copy's row while a return decides what happens to the copy.
+_READER_BY_CARD_LOCKED = _READER_BY_CARD.with_for_update(
+    of=Reader, key_share=True
+).execution_options(populate_existing=True)
 _OPEN_LOAN_OF_ITEM = (
     select(Loan)
     .options(
@@ -186,6 +191,12 @@ _ANY_HOLD_A_COPY_MAY_FILL = select(Hold.id).where(_HOLDS_A_COPY_MAY_FILL.wherecl
 
 
 _ITEM_ID_BY_BARCODE = select(Item.id).where(Item.barcode == bindparam("barcode"))
+_ITEM_BY_BARCODE_LOCKED = _ITEM_BY_BARCODE.with_for_update(
+    of=Item, key_share=True
+).execution_options(populate_existing=True)
+_OPEN_LOAN_OF_ITEM_LOCKED = _OPEN_LOAN_OF_ITEM.with_for_update(
+    of=Loan, key_share=True
+).execution_options(populate_existing=True)
 
 
 def copy_by_barcode(barcode: str, statement=_ITEM_BY_BARCODE):
@@ -204,9 +215,9 @@ def copy_by_barcode(barcode: str, statement=_ITEM_BY_BARCODE):
     return found
 
 
-def find_item(barcode: str) -> Item:
-    """The copy with this barcode, or UNKNOWN_ITEM."""
-    item = copy_by_barcode(barcode)
+def find_item(barcode: str, *, lock: bool = False) -> Item:
+    """The copy with this barcode, or UNKNOWN_ITEM; `lock` holds its row until the commit."""
+    item = copy_by_barcode(barcode, _ITEM_BY_BARCODE_LOCKED if lock else _ITEM_BY_BARCODE)
     if item is None:
         raise DeskRefusal(code="UNKNOWN_ITEM", details={"item": (barcode or "").strip()})
     return item
@@ -217,18 +228,19 @@ def item_exists(barcode: str) -> bool:
     return copy_by_barcode(barcode, _ITEM_ID_BY_BARCODE) is not None
 
 
-def find_reader(card_number: str) -> Reader:
-    """The reader with this card number, or UNKNOWN_READER."""
+def find_reader(card_number: str, *, lock: bool = False) -> Reader:
+    """The reader with this card number, or UNKNOWN_READER; `lock` holds their row."""
     # Category and commune come in the same query: the rules and the event snapshot need them.
-    reader = reader_by_card(card_number, _READER_BY_CARD)
+    reader = reader_by_card(card_number, _READER_BY_CARD_LOCKED if lock else _READER_BY_CARD)
     if reader is None:
         raise DeskRefusal(code="UNKNOWN_READER", details={"reader": (card_number or "").strip()})
     return reader
 
 
-def open_loan_for(item) -> Loan | None:
-    """The copy's open loan (on loan or lost), if any."""
-    return db.session.scalar(_OPEN_LOAN_OF_ITEM, {"item_id": item.id})
+def open_loan_for(item, *, lock: bool = False) -> Loan | None:
+    """The copy's open loan (on loan or lost), if any; `lock` holds its row."""
+    statement = _OPEN_LOAN_OF_ITEM_LOCKED if lock else _OPEN_LOAN_OF_ITEM
+    return db.session.scalar(statement, {"item_id": item.id})
 
 
 def reader_loans(reader) -> list[Loan]:
@@ -431,13 +443,17 @@ def checkout(
     scan (a scanner's double read, a retried request) renews nothing.
     """
     item = find_item(item_barcode)
-    reader = find_reader(card_number)
+    # The reader's row stays locked until the commit: two desks lending to one reader at
+    # once take turns, so the second counts the first's loan against the limit.
+    reader = find_reader(card_number, lock=True)
     today = local_today()
     open_rows = plain_rows(_OPEN_LOANS_OF_ITEM_OR_READER, item_id=item.id, reader_id=reader.id)
     current = next((row for row in open_rows if row.item_id == item.id), None)
     if current is not None:
         if current.reader_id == reader.id and current.status == "on_loan":
-            loan = db.session.get(Loan, current.id)
+            loan = lock_row(Loan, current.id)  # a second scan waits for the first's renewal
+            if loan is None or loan.returned_at is not None:
+                raise DeskRefusal(code="ALREADY_ON_LOAN", details={"item": item.barcode})
             if _lent_or_renewed_on(loan, today):
                 loan.renewed_now, loan.repeated_now = False, True
                 return loan
@@ -567,7 +583,9 @@ def renew(loan: Loan, *, library=None, user=None, override_reason=None, in_perso
 
     `in_person`: the reader is at the desk, which counts their visit (once a day).
     """
-    if loan.status != "on_loan" or loan.returned_at is not None:
+    # Decide on the loan as it is now, and keep it locked: of ten renewals at once, each
+    # sees the count the one before left, and a renewal racing a return sees it returned.
+    if lock_row(Loan, loan.id) is None or loan.status != "on_loan" or loan.returned_at:
         raise DeskRefusal(code="NOT_ON_LOAN")
     library = library or loan.library
     today = local_today()
@@ -674,10 +692,12 @@ CHECKIN_HOOKS: list = []
 
 def checkin(item_barcode: str, *, library, user=None) -> CheckinResult:
     """Take a copy back; trap it for the next hold or route it home when it belongs elsewhere."""
-    item = find_item(item_barcode)
+    # The copy's row, then its loan's, stay locked until the commit: of twenty scans of one
+    # copy at once, the first closes the loan and the others find it closed.
+    item = find_item(item_barcode, lock=True)
     today = local_today()
     result = CheckinResult(item=item)
-    loan = open_loan_for(item)
+    loan = open_loan_for(item, lock=True)
     # Read before writing: the holds this copy may fill do not depend on closing the loan.
     candidates = _holds_a_copy_may_fill(item)
     if loan is not None:
@@ -794,6 +814,9 @@ def place_hold(reader, *, record=None, item=None, pickup_library, user=None) -> 
     if item is not None:
         record = item.record
     today = local_today()
+    # The reader's row stays locked until the commit: holds placed at once take turns, so
+    # the limit and "one hold per title" count the holds placed a moment before.
+    lock_row(Reader, reader.id)
     policy = policy_for(pickup_library, reader.category_id, item)
     codes = [c for c in _reader_refusals(reader, today) if c != "GUARDIAN_REQUIRED"]
     if codes:
@@ -824,8 +847,13 @@ def place_hold(reader, *, record=None, item=None, pickup_library, user=None) -> 
         status="waiting",
         placed_at=utcnow(),
     )
-    db.session.add(hold)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(hold)
+            db.session.flush()
+    except IntegrityError:
+        # The unique index on a reader's active hold per title: another request placed it.
+        raise DeskRefusal(code="ALREADY_HELD") from None
     record_event(
         "hold_placed",
         library=pickup_library,
@@ -858,7 +886,11 @@ def _release(hold: Hold, library) -> None:
 
 def cancel_hold(hold: Hold, *, user=None, library=None) -> Hold:
     """Cancel a hold; a copy waiting for it goes to the next reader or back to the shelf."""
-    if hold.status not in ACTIVE_HOLD_STATUSES:
+    # Lock the copy set aside (if any) before the hold, in the order a return locks them,
+    # then decide on the hold as it is now: ten cancels at once cancel it once.
+    if hold.item_id is not None:
+        lock_row(Item, hold.item_id)
+    if lock_row(Hold, hold.id) is None or hold.status not in ACTIVE_HOLD_STATUSES:
         raise DeskRefusal(code="HOLD_CLOSED")
     _release(hold, library)
     hold.status = "cancelled"
@@ -881,7 +913,13 @@ def expire_holds(today: date | None = None) -> int:
     expired = db.session.scalars(
         select(Hold).where(Hold.status == "on_shelf", Hold.shelf_expires_on < today)
     ).all()
+    count = 0
     for hold in expired:
+        if hold.item_id is not None:
+            lock_row(Item, hold.item_id)
+        if lock_row(Hold, hold.id) is None or hold.status != "on_shelf":
+            continue  # collected or cancelled meanwhile
+        count += 1
         _release(hold, hold.pickup_library)
         hold.status = "expired"
         hold.closed_at = utcnow()
@@ -894,7 +932,7 @@ def expire_holds(today: date | None = None) -> int:
             hold_id=hold.id,
         )
     db.session.flush()
-    return len(expired)
+    return count
 
 
 def holds_on_shelf(library) -> list[Hold]:
