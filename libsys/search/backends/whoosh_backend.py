@@ -7,40 +7,35 @@ facet counts are worked out with numpy over per-segment arrays read once from a 
 touch stored fields; Whoosh scores only the page of hits asked for.
 """
 
-import json
 import logging
-import marshal
-import os
-import pickle
 import shutil
-import struct
 import threading
 import time
-from collections import OrderedDict
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import numpy as np
-from whoosh import columns, formats, index
+from whoosh import columns, index
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import (
-    WHOOSH3_HEADER_MAGIC,
-    W3Codec,
-    W3FieldWriter,
     W3LeafMatcher,
-    W3PostingsWriter,
 )
 from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
-from whoosh.writing import PostingPool
 
 from libsys.search.analysis import exact_analyzer, exact_tokens, folded_analyzer, folded_tokens
 from libsys.search.backends import (
     FACET_LIMIT,
     FACETS,
-    MULTI_VALUED,
     SearchOutcome,
     SearchRequest,
     order_facet,
+)
+from libsys.search.backends.whoosh_arrays import FacetValues, IndexView, SegmentData
+from libsys.search.backends.whoosh_codec import (
+    WRITER_MB,
+    FastExistence,
+    FastPositions,
+    fast_writer,
 )
 from libsys.search.documents import facet_blob
 from libsys.search.query import And, Not, Or, Term
@@ -63,232 +58,6 @@ FIELD_MAP = {
 SCHEMA_VERSION = 2
 EXACT_BOOST = 2.0  # how much more an exact (diacritic) match weighs than a folded one
 WRITE_TIMEOUT = 120.0  # seconds a writer waits for another process's writer
-# Whoosh's posting pool before it spills sorted runs to disk. Its estimate counts bytes, not
-# Python objects: 256 took about 420 MB more RSS in a bulk import; 64 keeps it near 150 MB.
-WRITER_MB = int(os.environ.get("LIBSYS_INDEX_MB", "64"))
-# Blob positions (libsys.search.documents.facet_blob).
-B_ID, B_LIB, B_MT, B_LANG, B_YEAR, B_YR, B_SUBJ, B_AUD, B_AVAIL, B_ADDED, B_TS, B_AS, B_STAMP = (
-    range(13)
-)
-FACET_SLOT = {
-    "library": B_LIB,
-    "material_type": B_MT,
-    "language": B_LANG,
-    "year": B_YR,
-    "subject": B_SUBJ,
-    "audience": B_AUD,
-    "available": B_AVAIL,
-}
-
-
-# Encoded position lists of one word: most words occur once in a field.
-_SINGLE_POSITION: dict[int, bytes] = {}
-
-
-class FastPositions(formats.Positions):
-    """Whoosh's Positions format without a Token object per word, and with weight 1.
-
-    Takes the word list from the analyzer's `words()` (or an already tokenized list), which
-    costs a regex findall instead of a Python generator step per token. Relevance is worked
-    out from the postings' presence (WhooshBackend._score), never from Whoosh's weights, so
-    every posting weighs 1 and posting blocks store no weights."""
-
-    def word_values(self, value, analyzer, **kwargs):
-        """(word, frequency, weight, encoded positions) for each distinct word of value."""
-        words = getattr(analyzer, "words", None)
-        if words is None:
-            yield from super().word_values(value, analyzer, **kwargs)
-            return
-        positions: dict[str, list[int]] = {}
-        for pos, word in enumerate(words(value)):
-            found = positions.get(word)
-            if found is None:
-                positions[word] = [pos]
-            else:
-                found.append(pos)
-        encode = self.encode
-        single = _SINGLE_POSITION
-        for word, poslist in positions.items():
-            if len(poslist) == 1:
-                value = single.get(poslist[0])
-                if value is None:
-                    value = single[poslist[0]] = encode(poslist)
-            else:
-                value = encode(poslist)
-            yield (word, len(poslist), 1.0, value)
-
-
-class FastExistence(formats.Existence):
-    """Whoosh's Existence format (the word is there, nothing else), fed by `words()`."""
-
-    def word_values(self, value, analyzer, **kwargs):
-        """(word, 1, 1.0, b"") for each distinct word of value."""
-        words = getattr(analyzer, "words", None)
-        if words is None:
-            return super().word_values(value, analyzer, **kwargs)
-        return [(w, 1, 1.0, b"") for w in dict.fromkeys(words(value))]
-
-
-_CHUNK_LENGTH = struct.Struct("<Q")
-
-
-class FastPostingPool(PostingPool):
-    """Whoosh's posting pool with cheap bookkeeping and sorted runs written in big chunks.
-
-    Whoosh pickles each posting to its temporary run files and unpickles it again for the
-    merge (two fifths of indexing time in a big import); here a run is a few marshal dumps
-    of 20,000 postings each."""
-
-    CHUNK = 20_000
-
-    def add(self, item):
-        """Add a posting (fieldname, term bytes, docnum, weight, value bytes)."""
-        self.current.append(item)
-        self.currentsize += 120 + len(item[1]) + len(item[4] or b"")
-        if self.currentsize > self.limit:
-            self.save()
-
-    def _write_run(self, f, items):
-        chunk = []
-        for item in items:
-            chunk.append(item)
-            if len(chunk) >= self.CHUNK:
-                self._write_chunk(f, chunk)
-                chunk = []
-        if chunk:
-            self._write_chunk(f, chunk)
-        f.close()
-
-    @staticmethod
-    def _write_chunk(f, chunk):
-        data = marshal.dumps(chunk)
-        f.write(_CHUNK_LENGTH.pack(len(data)))
-        f.write(data)
-
-    def _read_run(self, path):
-        # Whole chunks read then unmarshalled from bytes: marshal.load on a file reads in
-        # tiny pieces.
-        f = self._open_run(path)
-        try:
-            while True:
-                head = f.read(_CHUNK_LENGTH.size)
-                if len(head) < _CHUNK_LENGTH.size:
-                    return
-                yield from marshal.loads(f.read(_CHUNK_LENGTH.unpack(head)[0]))
-        finally:
-            f.close()
-            self._remove_run(path)
-
-
-class FastFieldWriter(W3FieldWriter):
-    """Whoosh 3's term and posting writer with the per-posting work in one loop.
-
-    The same files as W3FieldWriter; postings come sorted from the pool, so the order
-    checks, the field-length lookups (no field is scored by length here) and three method
-    calls per posting are left out."""
-
-    def add_postings(self, schema, lengths, items):
-        """Write sorted (fieldname, term bytes, docnum, weight, value bytes) postings."""
-        blocklimit = self._codec._blocklimit
-        lastfn = lasttext = writer = None
-        ids = weights = values = None
-        for fieldname, btext, docnum, weight, value in items:
-            if fieldname != lastfn:
-                if lasttext is not None:
-                    self.finish_term()
-                if lastfn is not None:
-                    self.finish_field()
-                self.start_field(fieldname, schema[fieldname])
-                lastfn, lasttext = fieldname, None
-            if btext != lasttext:
-                if lasttext is not None:
-                    self.finish_term()
-                self.start_term(btext)
-                lasttext = btext
-                writer = self._postwriter
-                ids, weights, values = writer._ids, writer._weights, writer._values
-            elif len(ids) >= blocklimit:
-                writer._write_block()
-                ids, weights, values = writer._ids, writer._weights, writer._values
-            ids.append(docnum)
-            weights.append(weight)
-            if weight > writer._maxweight:
-                writer._maxweight = weight
-            if value:
-                values.append(value)
-        if lasttext is not None:
-            self.finish_term()
-        if lastfn is not None:
-            self.finish_field()
-
-
-class FastPostingsWriter(W3PostingsWriter):
-    """Whoosh 3's posting-block writer, the same bytes, with less work per block.
-
-    Most terms of a catalogue occur in one or two records, so a block is written for almost
-    every term; this does what W3PostingsWriter._write_block and W3TermInfo.add_block do,
-    knowing that no field length is kept (FastCodec) and blocks are not compressed."""
-
-    def _write_block(self, last=False):
-        postfile = self._postfile
-        if not self._blockcount:
-            postfile.write(WHOOSH3_HEADER_MAGIC)
-        ids = self._ids
-        count = len(ids)
-        terminfo = self._terminfo
-        terminfo._weight += sum(self._weights)
-        terminfo._df += count
-        if self._maxweight > terminfo._maxweight:
-            terminfo._maxweight = self._maxweight
-        if terminfo._minid is None:
-            terminfo._minid = ids[0]
-        terminfo._maxid = ids[-1]
-        if count == 1:
-            mini_ids = (ids[0],)
-        else:
-            mini_ids = tuple([b - a for a, b in zip((0, *ids[:-1]), ids, strict=True)])
-        weights = self._weights
-        mini_weights = None if weights.count(1.0) == count else self._mini_weights()
-        data = pickle.dumps((mini_ids, mini_weights, self._mini_values()), 2)
-        info = pickle.dumps((count, ids[-1], self._maxweight, 0, 0, 0), 2)
-        postfile.write_int(-(len(info) + len(data)) if last else len(info) + len(data))
-        postfile.write(info)
-        postfile.write(data)
-        self._blockcount += 1
-        self._new_block()
-
-
-class FastCodec(W3Codec):
-    """Whoosh 3's codec writing through FastFieldWriter, with uncompressed posting blocks
-    (zlib cost a tenth of indexing; blocks are small and mostly single postings) and no
-    field-length statistics (nothing is scored by field length)."""
-
-    length_stats = False
-
-    def __init__(self):
-        super().__init__(compression=0)
-
-    def field_writer(self, storage, segment):
-        return FastFieldWriter(self, storage, segment)
-
-    def postings_writer(self, dbfile, byteids=False):
-        if byteids:
-            return super().postings_writer(dbfile, byteids=byteids)
-        return FastPostingsWriter(
-            dbfile,
-            blocklimit=self._blocklimit,
-            compression=0,
-            inlinelimit=self._inlinelimit,
-        )
-
-
-def _writer(ix, **options):
-    """A Whoosh segment writer with the fast codec and posting pool."""
-    writer = ix.writer(codec=FastCodec(), **options)
-    writer.pool = FastPostingPool(
-        writer._tempstorage, writer.newsegment, limitmb=options.get("limitmb", WRITER_MB)
-    )
-    return writer
 
 
 def _add_document(writer, schema, fields: dict) -> None:
@@ -359,173 +128,6 @@ def whoosh_fields(doc: dict) -> dict:
     return fields
 
 
-class _Values:
-    """Global value <-> ordinal table of one facet (grows, shared by every segment)."""
-
-    def __init__(self):
-        self.ordinal: dict[str, int] = {}
-        self.values: list[str] = []
-
-    def __call__(self, value: str) -> int:
-        number = self.ordinal.get(value)
-        if number is None:
-            number = self.ordinal[value] = len(self.values)
-            self.values.append(value)
-        return number
-
-
-class _SegmentData:
-    """Arrays of one segment's documents: ids, facet ordinals, sort values, stamps."""
-
-    def __init__(self, reader, tables: dict[str, _Values]):
-        count = reader.doc_count_all()
-        column = reader.column_reader("blob") if reader.has_column("blob") else None
-        self.ids = np.zeros(count, dtype=np.int64)
-        self.added = np.zeros(count, dtype=np.float64)
-        self.single = {
-            name: np.full(count, -1, dtype=np.int32) for name in FACETS if name not in MULTI_VALUED
-        }
-        multi_values = {name: [] for name in MULTI_VALUED}
-        multi_lengths = {name: np.zeros(count, dtype=np.int64) for name in MULTI_VALUED}
-        self.title_sort: list[str] = [""] * count
-        self.author_sort: list[str] = [""] * count
-        self.stamps: list[str] = [""] * count
-        for docnum in range(count):
-            raw = column[docnum] if column is not None else b""
-            if not raw:
-                continue
-            blob = json.loads(raw)
-            self.ids[docnum] = blob[B_ID]
-            self.added[docnum] = blob[B_ADDED]
-            self.title_sort[docnum] = blob[B_TS]
-            self.author_sort[docnum] = blob[B_AS]
-            self.stamps[docnum] = blob[B_STAMP]
-            for name, array in self.single.items():
-                value = blob[FACET_SLOT[name]]
-                if name == "available":
-                    value = "1" if value else None
-                if value is not None:
-                    array[docnum] = tables[name](str(value))
-            for name in MULTI_VALUED:
-                values = blob[FACET_SLOT[name]] or []
-                multi_lengths[name][docnum] = len(values)
-                multi_values[name].extend(tables[name](v) for v in values)
-        self.multi_lengths = multi_lengths
-        self.multi_values = {n: np.array(v, dtype=np.int32) for n, v in multi_values.items()}
-
-
-class _View:
-    """One searcher's whole-index arrays (segments concatenated), built from segment data."""
-
-    def __init__(self, searcher, segments: list[tuple[_SegmentData, int, set]], tables):
-        self.searcher = searcher
-        self.tables = tables
-        total = searcher.doc_count_all()
-        self.size = total
-        self.ids = np.zeros(total, dtype=np.int64)
-        self.added = np.zeros(total, dtype=np.float64)
-        self.live = np.ones(total, dtype=bool)
-        self.single = {
-            n: np.full(total, -1, dtype=np.int32) for n in FACETS if n not in MULTI_VALUED
-        }
-        lengths = {n: np.zeros(total, dtype=np.int64) for n in MULTI_VALUED}
-        values = {n: [] for n in MULTI_VALUED}
-        self.title_sort: list[str] = []
-        self.author_sort: list[str] = []
-        self.stamps: list[str] = []
-        for data, offset, deleted in segments:
-            end = offset + len(data.ids)
-            self.ids[offset:end] = data.ids
-            self.added[offset:end] = data.added
-            for name in self.single:
-                self.single[name][offset:end] = data.single[name]
-            for name in MULTI_VALUED:
-                lengths[name][offset:end] = data.multi_lengths[name]
-                values[name].append(data.multi_values[name])
-            for docnum in deleted:
-                self.live[offset + docnum] = False
-            self.title_sort.extend(data.title_sort)
-            self.author_sort.extend(data.author_sort)
-            self.stamps.extend(data.stamps)
-        self.multi_values = {
-            n: (np.concatenate(v) if v else np.zeros(0, dtype=np.int32)) for n, v in values.items()
-        }
-        self.multi_offsets = {n: np.concatenate(([0], np.cumsum(lengths[n]))) for n in MULTI_VALUED}
-        self.multi_owner = {
-            n: np.repeat(np.arange(total, dtype=np.int64), lengths[n]) for n in MULTI_VALUED
-        }
-        self.live_docs = np.flatnonzero(self.live)
-        self._ranks: dict[str, np.ndarray] = {}
-        self.leaf_cache: OrderedDict = OrderedDict()
-        self.facet_cache: OrderedDict = OrderedDict()
-
-    def rank(self, name: str) -> np.ndarray:
-        """Position of every document in title, author or newest order (worked out once)."""
-        if name not in self._ranks:
-            if name == "newest":
-                order = np.lexsort((-self.ids, -self.added))
-                ranks = np.empty(self.size, dtype=np.int64)
-                ranks[order] = np.arange(self.size)
-                self._ranks[name] = ranks
-                return ranks
-            if name == "title_length":
-                self._ranks[name] = np.fromiter(
-                    (len(k) for k in self.title_sort), dtype=np.int64, count=self.size
-                )
-                return self._ranks[name]
-            keys = self.title_sort if name == "title" else self.author_sort
-            order = sorted(range(self.size), key=keys.__getitem__)
-            ranks = np.empty(self.size, dtype=np.int64)
-            ranks[np.array(order, dtype=np.int64)] = np.arange(self.size)
-            self._ranks[name] = ranks
-        return self._ranks[name]
-
-    def facet_mask(self, name: str, wanted: list[str]) -> np.ndarray:
-        """Documents having any of the wanted values of a facet."""
-        table = self.tables[name]
-        ordinals = [table.ordinal[v] for v in wanted if v in table.ordinal]
-        mask = np.zeros(self.size, dtype=bool)
-        if not ordinals:
-            return mask
-        if name in MULTI_VALUED:
-            hit = np.isin(self.multi_values[name], ordinals)
-            mask[self.multi_owner[name][hit]] = True
-        else:
-            mask[np.isin(self.single[name], ordinals)] = True
-        return mask
-
-    def count(self, name: str, docs: np.ndarray, limit: int | None = None) -> dict[str, int]:
-        """Facet counts over a set of document numbers."""
-        values = self.tables[name].values
-        if not len(docs):
-            return {}
-        if name in MULTI_VALUED and len(docs) * 8 > self.size:
-            # Many hits: one pass over every value beats gathering each hit's values.
-            chosen = np.zeros(self.size, dtype=bool)
-            chosen[docs] = True
-            ordinals = self.multi_values[name][chosen[self.multi_owner[name]]]
-        elif name in MULTI_VALUED:
-            offsets = self.multi_offsets[name]
-            starts, ends = offsets[docs], offsets[docs + 1]
-            lengths = ends - starts
-            total = int(lengths.sum())
-            if not total:
-                return {}
-            index_of = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-            ordinals = self.multi_values[name][index_of]
-        else:
-            ordinals = self.single[name][docs]
-            ordinals = ordinals[ordinals >= 0]
-        counts = np.bincount(ordinals, minlength=len(values))
-        found = np.flatnonzero(counts)
-        if limit is not None and len(found) > limit:
-            # Keep every value counted at least as often as the limit-th one (ties included),
-            # so the final cut by (count, value) is the same as the PostgreSQL backend's.
-            threshold = np.partition(counts[found], len(found) - limit)[len(found) - limit]
-            found = found[counts[found] >= threshold]
-        return {values[i]: int(counts[i]) for i in found}
-
-
 class WhooshBackend:
     """Search over a Whoosh index on disk (see the module docstring)."""
 
@@ -537,9 +139,9 @@ class WhooshBackend:
         self._lock = threading.RLock()
         self._ix = None
         self._searcher = None
-        self._view: _View | None = None
-        self._segments: dict[str, _SegmentData] = {}
-        self._tables = {name: _Values() for name in FACETS}
+        self._view: IndexView | None = None
+        self._segments: dict[str, SegmentData] = {}
+        self._tables = {name: FacetValues() for name in FACETS}
 
     # -- the index on disk ------------------------------------------------------------
     def exists(self) -> bool:
@@ -588,7 +190,7 @@ class WhooshBackend:
         """
         with self._lock:
             ix = self._open(create=True)
-            writer = _writer(ix, timeout=timeout, delay=0.05, limitmb=WRITER_MB)
+            writer = fast_writer(ix, timeout=timeout, delay=0.05, limitmb=WRITER_MB)
 
             schema = writer.schema
 
@@ -642,10 +244,10 @@ class WhooshBackend:
             ix = self._open()
             # One segment already (a fresh reindex writes one): rewriting it gains nothing.
             if ix is not None and len(ix._segments()) > 1:
-                _writer(ix).commit(optimize=True)
+                fast_writer(ix).commit(optimize=True)
 
     # -- reading ----------------------------------------------------------------------
-    def _current_view(self) -> _View | None:
+    def _current_view(self) -> IndexView | None:
         ix = self._open()
         if ix is None:
             return None
@@ -672,7 +274,7 @@ class WhooshBackend:
                     return None
         raise RuntimeError("the search index could not be opened")
 
-    def _build_view(self, searcher) -> _View:
+    def _build_view(self, searcher) -> IndexView:
         reader = searcher.reader()
         leaves = reader.leaf_readers() if not reader.is_atomic() else [(reader, 0)]
         segments, seen = [], set()
@@ -682,7 +284,7 @@ class WhooshBackend:
             seen.add(key)
             data = self._segments.get(key)
             if data is None:
-                data = self._segments[key] = _SegmentData(leaf, self._tables)
+                data = self._segments[key] = SegmentData(leaf, self._tables)
             deleted = set()
             if leaf.has_deletions():
                 found = leaf.deleted_docs_set
@@ -691,7 +293,7 @@ class WhooshBackend:
         for key in list(self._segments):
             if key not in seen:
                 del self._segments[key]
-        return _View(searcher, segments, self._tables)
+        return IndexView(searcher, segments, self._tables)
 
     def health(self, session=None) -> str:
         """ "ok" when the index opens, "absent" when there is none, "error" otherwise."""
@@ -732,7 +334,7 @@ class WhooshBackend:
             return wq.And([wq.Term(field, t, boost=boost) for t in marked])
         return wq.Phrase(field, tokens, boost=boost)
 
-    def _leaf_docs(self, view: _View, query) -> np.ndarray:
+    def _leaf_docs(self, view: IndexView, query) -> np.ndarray:
         key = repr(query)
         cached = view.leaf_cache.get(key)
         if cached is not None:
@@ -749,7 +351,7 @@ class WhooshBackend:
             view.leaf_cache.popitem(last=False)
         return docs
 
-    def _term_docs(self, view: _View, query) -> np.ndarray:
+    def _term_docs(self, view: IndexView, query) -> np.ndarray:
         """Document numbers of a term or prefix, read a posting block at a time."""
         parts = []
         reader = view.searcher.reader()
@@ -767,7 +369,7 @@ class WhooshBackend:
             return np.zeros(0, dtype=np.int64)
         return np.unique(np.concatenate(parts)) if len(parts) > 1 else parts[0]
 
-    def _match(self, view: _View, node) -> np.ndarray:
+    def _match(self, view: IndexView, node) -> np.ndarray:
         """Sorted document numbers matching the tree (folded forms decide what matches)."""
         if isinstance(node, Term):
             parts = []
@@ -827,7 +429,7 @@ class WhooshBackend:
             page = self._order(view, request, hits)
             return SearchOutcome(len(hits), [int(view.ids[d]) for d in page], facets)
 
-    def _score(self, view: _View, node, hits: np.ndarray) -> np.ndarray:
+    def _score(self, view: IndexView, node, hits: np.ndarray) -> np.ndarray:
         """Relevance of each hit: idf-weighted matches, title and author boosted, exact
         (diacritic) matches boosted again. Computed with numpy over cached postings, so a
         broad word over many thousand hits costs milliseconds, not a Python loop per hit."""
@@ -861,7 +463,7 @@ class WhooshBackend:
                         add(exact, boost * EXACT_BOOST)
         return scores
 
-    def _order(self, view: _View, request: SearchRequest, hits) -> list[int]:
+    def _order(self, view: IndexView, request: SearchRequest, hits) -> list[int]:
         start, stop = request.offset, request.offset + request.limit
         if not len(hits) or start >= len(hits):
             return []
