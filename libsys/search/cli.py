@@ -5,6 +5,8 @@ from flask.cli import with_appcontext
 from tqdm import tqdm
 
 from libsys.extensions import db
+from libsys.search.backends import current_backend
+from libsys.search.indexing import all_record_ids, check_index, reindex_all
 
 
 @click.command("reindex")
@@ -12,9 +14,6 @@ from libsys.extensions import db
 @with_appcontext
 def reindex_command(check: bool) -> None:
     """Rebuild the search index from the database (the source of truth)."""
-    from libsys.search.backends import current_backend
-    from libsys.search.indexing import all_record_ids, check_index, reindex_all
-
     backend = current_backend()
     if check and backend.health(db.session) == "absent" and all_record_ids(db.session):
         # No index yet (a new installation, or one of an older layout): build it whole.

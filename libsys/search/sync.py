@@ -25,6 +25,14 @@ from contextlib import contextmanager
 from flask import current_app, has_app_context
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
+from whoosh.index import LockError
+
+from libsys.catalog.models import Item, Record
+from libsys.extensions import db
+from libsys.search.backends import backend_for, current_backend
+from libsys.search.documents import build_documents
+from libsys.search.follower import IndexFollower
+from libsys.search.indexing import index_records
 
 # The same key as libsys.catalog.services.CHANGED_RECORDS_KEY: services note ids there.
 CHANGED_RECORDS_KEY = "libsys_changed_record_ids"
@@ -64,7 +72,6 @@ def _pending(session) -> set:
 
 def _after_flush(session, _flush_context):
     """Note the records whose document changes with this flush."""
-    from libsys.catalog.models import Item, Record
 
     changed = None
     dirty = session.dirty
@@ -93,7 +100,6 @@ def _do_orm_execute(state):
     whether the statement edits records/copies or only changes copies' status/location."""
     if not (state.is_insert or state.is_update or state.is_delete):
         return
-    from libsys.catalog.models import Item, Record
 
     mapper = state.bind_arguments.get("mapper")
     if mapper is None or mapper.class_ not in (Item, Record):
@@ -138,15 +144,12 @@ def _before_commit(session):
     record_ids = session.info.pop(CHANGED_RECORDS_KEY, None) or set()
     item_ids = session.info.pop(CHANGED_ITEMS_KEY, None)
     if item_ids:
-        from libsys.catalog.models import Item
-
         record_ids |= set(
             session.scalars(select(Item.record_id).where(Item.id.in_(list(item_ids))))
         )
     record_ids.discard(None)
     if not record_ids:
         return
-    from libsys.search.backends import current_backend
 
     backend = current_backend()
     bulk = getattr(_state, "bulk", None)
@@ -162,7 +165,6 @@ def _before_commit(session):
             _flush_bulk(bulk, session)
         session.info.setdefault(PREPARED_KEY, {}).update(dict.fromkeys(record_ids))
         return
-    from libsys.search.documents import build_documents
 
     documents = build_documents(session, record_ids)
     if backend.name == "postgres":
@@ -184,7 +186,6 @@ def _after_commit(session):
         bulk["ids"].update(prepared)  # the session cannot read now: index at the next chance
         _follow(bulk)
         return
-    from libsys.search.backends import current_backend
 
     try:
         current_backend().write(prepared)
@@ -227,8 +228,6 @@ def install() -> None:
 
 
 def _flush_bulk(bulk: dict, session) -> None:
-    from libsys.search.indexing import index_records
-
     ids = sorted(bulk["ids"])
     bulk["ids"].clear()
     index_records(session, ids)
@@ -242,7 +241,6 @@ def _follow(bulk: dict) -> None:
             "SEARCH_FOLLOWER_FROM", FOLLOWER_FROM
         ):
             return
-        from libsys.search.follower import IndexFollower
 
         bulk["follower"] = IndexFollower(app)
     bulk["follower"].send(bulk["ids"])
@@ -252,7 +250,6 @@ def _follow(bulk: dict) -> None:
 def _follower_wanted(app) -> bool:
     """Whether a long import's Whoosh indexing runs in a follower process (SEARCH_FOLLOWER,
     default on outside tests: a test's data is not committed where a process can read it)."""
-    from libsys.search.backends import backend_for
 
     configured = app.config.get("SEARCH_FOLLOWER")
     wanted = (not app.testing) if configured is None else bool(configured)
@@ -290,8 +287,6 @@ def bulk_indexing():
             # Stopped by hand: leave now; `libsys reindex --check` indexes what is missing.
             bulk["ids"] = set()
         if bulk["ids"]:
-            from libsys.extensions import db
-
             session = db.session()  # the scoped session's current Session
             if failed is not None:
                 # The block's own unfinished work is abandoned (its caller rolls it back);
@@ -300,8 +295,6 @@ def bulk_indexing():
             was_open = session.in_transaction()
             _flush_bulk(bulk, session)
             if not was_open:
-                from libsys.search.backends import current_backend
-
                 if current_backend().name == "postgres":
                     session.commit()  # the search rows were written in this transaction
                 else:
@@ -355,9 +348,6 @@ class BackgroundIndexer:
 
     def flush(self, session=None, lock_wait: float | None = None) -> bool:
         """Index the queued records now; False when the index lock was busy (ids kept)."""
-        from whoosh.index import LockError
-
-        from libsys.search.indexing import index_records
 
         with self.writing:
             with self.condition:
@@ -370,11 +360,8 @@ class BackgroundIndexer:
                     return True
                 # A read-only request context: libsys.db then begins SQLite transactions as
                 # plain readers (BEGIN, not BEGIN IMMEDIATE), so the desk's writers never wait.
-                with self.app.test_request_context(method="GET"):
-                    from libsys.extensions import db
-
-                    with Session(db.engine) as own:
-                        index_records(own, sorted(ids), lock_wait=lock_wait)
+                with self.app.test_request_context(method="GET"), Session(db.engine) as own:
+                    index_records(own, sorted(ids), lock_wait=lock_wait)
                 return True
             except LockError:
                 with self.condition:
@@ -413,7 +400,6 @@ def indexer_for(app) -> BackgroundIndexer:
 
 def wait_for_index() -> None:
     """Index every queued availability change now, with the current session (tests)."""
-    from libsys.extensions import db
 
     indexer = indexer_for(current_app._get_current_object())
     session = db.session()

@@ -12,6 +12,7 @@ import logging
 from sqlalchemy import text
 from sqlalchemy.schema import CreateIndex, DropIndex
 
+from libsys.extensions import db
 from libsys.search.analysis import exact_tokens, folded_tokens
 from libsys.search.backends import FACETS, MULTI_VALUED, SearchOutcome, SearchRequest, order_facet
 from libsys.search.models import SearchDocument, SearchTerm
@@ -125,8 +126,6 @@ class PostgresBackend:
 
     def _session(self, session):
         if session is None:
-            from libsys.extensions import db
-
             session = db.session
         return session
 
@@ -393,8 +392,6 @@ class PostgresBackend:
     def _ensure_trigram(self, session) -> bool:
         if self._trigram_ready:
             return True
-        from libsys.extensions import db
-
         try:
             # Its own connection: an extension is the database's, not this transaction's.
             # The trigram index on search_term is made by `libsys reindex` (it would wait
