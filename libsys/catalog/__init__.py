@@ -11,12 +11,18 @@ def init_app(app: Flask) -> None:
         editor,
         labels,
         periodicals,
-        registers,
-        stocktaking,
         views,
     )
+    from libsys.catalog.inventory import views as inventory_views
 
-    for module in (views, editor, registers, labels, periodicals, stocktaking):
-        app.register_blueprint(module.bp)
+    for blueprint in (
+        views.bp,
+        editor.bp,
+        labels.bp,
+        periodicals.bp,
+        inventory_views.registers_bp,
+        inventory_views.stocktaking_bp,
+    ):
+        app.register_blueprint(blueprint)
     app.cli.add_command(cli.import_marc_command)
     app.cli.add_command(cli.export_marc_command)

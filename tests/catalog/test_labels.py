@@ -13,7 +13,7 @@ from libsys.catalog.services import add_item, build_marc, save_record
 from libsys.errors import ValidationFailed
 from libsys.extensions import db as _db
 from tests.catalog.helpers import BOOK
-from tests.catalog.test_registers import pdf_text
+from tests.catalog.inventory.test_registers import pdf_text
 from tests.factories import make_staff, sign_in
 
 

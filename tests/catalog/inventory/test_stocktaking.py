@@ -6,21 +6,21 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from libsys.catalog.models import AcquisitionBatch
-from libsys.catalog.registers import general_register
-from libsys.catalog.services import add_item, build_marc, save_record
-from libsys.catalog.stocktaking import (
-    Stocktake,
+from libsys.catalog.inventory.models import Stocktake
+from libsys.catalog.inventory.registers import general_register
+from libsys.catalog.inventory.stocktaking import (
     barcodes_from_text,
     scan_barcode,
     start_stocktake,
     stocktake_results,
-    withdraw_items,
 )
+from libsys.catalog.inventory.withdrawal import withdraw_items
+from libsys.catalog.models import AcquisitionBatch
+from libsys.catalog.services import add_item, build_marc, save_record
 from libsys.errors import Conflict, ValidationFailed
 from libsys.stats.models import Event
 from tests.catalog.helpers import BOOK
-from tests.catalog.test_registers import pdf_text
+from tests.catalog.inventory.test_registers import pdf_text
 from tests.factories import make_staff, sign_in
 
 

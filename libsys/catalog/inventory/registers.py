@@ -5,28 +5,22 @@ minutes); the individual register one line per copy in accession-number order. B
 kept per library (optionally one store) over a period and downloaded as xlsx or PDF.
 """
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, render_template, request, send_file
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import LongTable, Spacer
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from libsys.accounts.access import permission_required
-from libsys.catalog.acting import (
-    acting_libraries,
-    parse_day,
-    resolve_library,
-    resolve_store,
-    store_codes,
-)
+from libsys.catalog.inventory.models import WithdrawnCopy
 from libsys.catalog.models import SOURCE_LABELS, AcquisitionBatch, Item
-from libsys.core.clock import local_today
 from libsys.core.formats import format_day, format_number
-from libsys.errors import LibsysError, ValidationFailed
+from libsys.core.pdf import build_pdf, grid_style, paragraph, vietnamese_font
+from libsys.core.spreadsheets import table_xlsx
 from libsys.extensions import db
 from libsys.network.models import Library, Store
 
@@ -69,8 +63,6 @@ def general_register(
     library: Library, *, store: Store | None = None, start=None, end=None
 ) -> list[GeneralLine]:
     """The general register's lines for a library (one store or all) over a period."""
-    from libsys.catalog.stocktaking import WithdrawnCopy
-
     first, last = _period(start, end)
     batches = db.session.scalars(
         select(AcquisitionBatch)
@@ -131,8 +123,6 @@ def individual_register(
     library: Library, *, store: Store | None = None, start=None, end=None
 ) -> list[IndividualLine]:
     """The individual register's lines: every copy entered in the period, by accession number."""
-    from libsys.catalog.stocktaking import WithdrawnCopy
-
     first, last = _period(start, end)
     # A copy's register date is its acquisition date, else the day it was entered.
     entered_from = datetime.combine(first, time.min)
@@ -304,8 +294,6 @@ def individual_table(library, *, store=None, start=None, end=None) -> RegisterTa
 
 def table_to_xlsx(table: RegisterTable) -> bytes:
     """The table as an xlsx workbook: title row, library/period row, headers, lines."""
-    from libsys.core.spreadsheets import table_xlsx
-
     return table_xlsx(
         table.title,
         table.subtitle,
@@ -327,13 +315,6 @@ def _cell_text(value, money: bool) -> str:
 
 def table_to_pdf(table: RegisterTable) -> bytes:
     """The table as an A4 landscape PDF with a Vietnamese font and page numbers."""
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import LongTable, Spacer
-
-    from libsys.core.pdf import build_pdf, grid_style, paragraph, vietnamese_font
-
     font, bold = vietnamese_font(), vietnamese_font(bold=True)
     title_style = ParagraphStyle("title", fontName=bold, fontSize=14, leading=18, alignment=1)
     sub_style = ParagraphStyle("sub", fontName=font, fontSize=10, leading=13, alignment=1)
@@ -360,60 +341,3 @@ def table_to_pdf(table: RegisterTable) -> bytes:
         margins=(10 * mm, 10 * mm, 10 * mm, 12 * mm),
         page_numbers=True,
     )
-
-
-# --- Page --------------------------------------------------------------------------------
-
-bp = Blueprint("registers", __name__, url_prefix="/staff/registers")
-
-REGISTER_KINDS = {"general": general_table, "individual": individual_table}
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@bp.route("/", methods=["GET"])
-@permission_required("catalog.view")
-def index():
-    """Choose the register, library, store and period; download it as xlsx or PDF."""
-    libraries = acting_libraries()
-    values = request.args.to_dict()
-    errors: dict = {}
-    if values.get("register"):
-        try:
-            return _download(values, errors)
-        except LibsysError as exc:
-            errors.update(exc.fields)
-    today = local_today()
-    values.setdefault("start", date(today.year, 1, 1).isoformat())
-    values.setdefault("end", today.isoformat())
-    if len(libraries) == 1:
-        values.setdefault("library", libraries[0].code)
-    return render_template(
-        "catalog/tools/registers.html",
-        values=values,
-        errors=errors,
-        library_options=[(lib.code, f"{lib.code} · {lib.name}") for lib in libraries],
-        store_options=[(code, code) for code in store_codes(libraries)],
-    ), (422 if errors else 200)
-
-
-def _download(values: dict, errors: dict):
-    build = REGISTER_KINDS.get(values.get("register", ""))
-    if build is None:
-        errors["register"] = _l("Choose a register.")
-    library = resolve_library(values.get("library"))
-    store = resolve_store(library, values.get("store"))
-    start = parse_day(values.get("start"), "start", errors)
-    end = parse_day(values.get("end"), "end", errors)
-    if start and end and end < start:
-        errors["end"] = _l("The end of the period is before its start.")
-    if errors:
-        raise ValidationFailed(fields=errors)
-    table = build(library, store=store, start=start, end=end)
-    name = f"{values['register']}-register-{library.code}"
-    if store:
-        name += f"-{store.code}"
-    if values.get("format") == "pdf":
-        content, mimetype, name = table_to_pdf(table), "application/pdf", name + ".pdf"
-    else:
-        content, mimetype, name = table_to_xlsx(table), XLSX_MIME, name + ".xlsx"
-    return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=name)
