@@ -57,10 +57,12 @@ with app.app_context():
     from libsys.demo import load_demo
     load_demo(reader_count=50)
     from libsys.accounts.services import create_token, create_user
-    from libsys.catalog.models import Item, Record
-    from libsys.network.models import Library, Store
     from libsys.readers.services import register_reader
     from libsys.core.clock import local_today
+    from scripts.bench.desk import models_by_table
+    models = models_by_table()
+    Item, Record = models["item"], models["record"]
+    Library, Store = models["library"], models["store"]
     library = db.session.scalar(select(Library).where(Library.code == "TVLC"))
     store = db.session.scalar(
         select(Store).where(Store.library_id == library.id, Store.code == "VN"))
@@ -96,6 +98,14 @@ with app.app_context():
     return data["token"], [tuple(pair) for pair in data["pairs"]]
 
 
+def models_by_table() -> dict:
+    """The application's mapped classes by table name, wherever their modules live now (the
+    domains' modules move between sub-packages; their tables do not)."""
+    from libsys.extensions import db
+
+    return {mapper.local_table.name: mapper.class_ for mapper in db.Model.registry.mappers}
+
+
 def load_background(library, store, open_loans: int, history: int) -> None:
     """The tables of a network that has been lending for a while: `open_loans` copies out
     to other readers (five each) and `history` past events, so the desk's lookups and
@@ -104,12 +114,12 @@ def load_background(library, store, open_loans: int, history: int) -> None:
 
     from sqlalchemy import insert, select
 
-    from libsys.catalog.models import Item, Record
-    from libsys.circulation.models import Loan
     from libsys.extensions import db
-    from libsys.readers.models import Reader
     from libsys.readers.services import register_reader
-    from libsys.stats.models import Event
+
+    models = models_by_table()
+    Item, Record, Loan = models["item"], models["record"], models["loan"]
+    Reader, Event = models["reader"], models["event"]
 
     if not open_loans and not history:
         return
