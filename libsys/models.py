@@ -3,8 +3,8 @@
 # Imported for their side effect: each module's tables join the one metadata.
 from libsys.accounts import models as accounts_models  # noqa: F401
 from libsys.catalog import models as catalog_models  # noqa: F401
-from libsys.catalog import periodicals  # noqa: F401
 from libsys.catalog.inventory import models as inventory_models  # noqa: F401
+from libsys.catalog.periodicals import models as periodicals_models  # noqa: F401
 from libsys.circulation import models as circulation_models  # noqa: F401
 from libsys.circulation import notices, transfers, visits  # noqa: F401
 from libsys.core import counters  # noqa: F401

@@ -10,16 +10,16 @@ def init_app(app: Flask) -> None:
         cli,
         editor,
         labels,
-        periodicals,
         views,
     )
     from libsys.catalog.inventory import views as inventory_views
+    from libsys.catalog.periodicals import views as periodicals_views
 
     for blueprint in (
         views.bp,
         editor.bp,
         labels.bp,
-        periodicals.bp,
+        periodicals_views.bp,
         inventory_views.registers_bp,
         inventory_views.stocktaking_bp,
     ):

@@ -5,10 +5,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from libsys.catalog.periodicals import (
-    IssueReceived,
-    Periodical,
-    Subscription,
+from libsys.catalog.periodicals.models import IssueReceived, Periodical, Subscription
+from libsys.catalog.periodicals.services import (
     checkin_list,
     count_issues_received,
     count_periodical_titles,
