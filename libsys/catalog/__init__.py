@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
         labels,
         views,
     )
+    from libsys.catalog.copies import views as copies_views  # noqa: F401  (pages join views.bp)
     from libsys.catalog.inventory import views as inventory_views
     from libsys.catalog.periodicals import views as periodicals_views
 

@@ -5,8 +5,9 @@ import json
 from flask import jsonify
 
 from libsys.api import api_permission, api_public, bp
+from libsys.catalog.copies.services import copy_json, get_item
 from libsys.catalog.models import ITEM_STATUSES
-from libsys.catalog.services import copy_json, get_item, get_record
+from libsys.catalog.services import get_record
 
 RECORD_COLUMNS = (
     "id",

@@ -4,8 +4,9 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
+from libsys.catalog.copies.services import accession_number, build_call_number
 from libsys.catalog.models import AcquisitionBatch, Item
-from libsys.catalog.services import accession_number, build_call_number, build_marc, save_record
+from libsys.catalog.services import build_marc, save_record
 from libsys.extensions import db
 from libsys.stats.events import record_event
 

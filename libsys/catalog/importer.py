@@ -22,6 +22,7 @@ from os import PathLike
 from flask import current_app
 from sqlalchemy import insert, select, update
 
+from libsys.catalog.copies.services import accession_number, build_call_number, default_store
 from libsys.catalog.marc import (
     Rejected,
     UnreadableFile,
@@ -31,13 +32,7 @@ from libsys.catalog.marc import (
 from libsys.catalog.marc.holdings import CopyData
 from libsys.catalog.models import IMPORT_COUNTS, Item, Record, RecordIsbn
 from libsys.catalog.rows import Prepared, prepare_chunk, prepared_results
-from libsys.catalog.services import (
-    accession_number,
-    build_call_number,
-    default_store,
-    delete_isbns,
-    mark_changed,
-)
+from libsys.catalog.services import delete_isbns, mark_changed
 from libsys.core.clock import local_today
 from libsys.core.spreadsheets import csv_safe
 from libsys.db import utcnow

@@ -1,4 +1,9 @@
-"""Staff pages of the catalogue: records, describing a book, copies, MARC import and export."""
+"""Staff pages of the catalogue's records: the list, a record, describing a book.
+
+The blueprint `catalog` is defined here; the copies' pages (catalog/copies/views.py) and
+the MARC import and export pages (catalog/marc/views.py) add theirs to it, so every
+endpoint keeps its `catalog.` name.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ from stdnum import isbn as stdnum_isbn
 
 from libsys.accounts.access import permission_required
 from libsys.catalog import exporter, importer
+from libsys.catalog.copies.services import add_copies
 from libsys.catalog.exporter import EXPORT_FORMATS
 from libsys.catalog.import_jobs import queue_import
 from libsys.catalog.importer import MATCH_POLICIES, preview_marc
@@ -34,27 +40,15 @@ from libsys.catalog.marc import Rejected, UnreadableFile, count_permissive
 from libsys.catalog.models import (
     ACQUISITION_SOURCES,
     ITEM_STATUS_LABELS,
-    ITEM_STATUSES,
     SOURCE_LABELS,
     ImportJob,
     Item,
     Record,
     RecordIsbn,
 )
-from libsys.catalog.services import (
-    EDITABLE_STATUSES,
-    FORM_FIELDS,
-    add_item,
-    build_marc,
-    get_item,
-    get_record,
-    record_marc,
-    save_record,
-    update_item,
-)
+from libsys.catalog.services import FORM_FIELDS, build_marc, get_record, record_marc, save_record
 from libsys.core.dates import read_date
-from libsys.core.forms import error_text, save_form
-from libsys.errors import LibsysError, ValidationFailed
+from libsys.core.forms import save_form
 from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.stats.models import Event
@@ -62,7 +56,6 @@ from libsys.stats.models import Event
 bp = Blueprint("catalog", __name__, url_prefix="/staff/catalog")
 PAGE_SIZE = 50
 PREVIEW_RECORDS = 20
-MAX_COPIES_AT_ONCE = 200
 
 MATCH_LABELS = {
     "skip": _l("Keep the record already here (skip)"),
@@ -103,14 +96,16 @@ def _catalog_labels():
     }
 
 
-def _library_options() -> list[tuple[str, str]]:
+def library_options() -> list[tuple[str, str]]:
+    """Libraries new copies may go to (not rotation points), for a select."""
     libraries = db.session.scalars(
         select(Library).where(Library.level != "point").order_by(Library.code)
     )
     return [(lib.code, f"{lib.code} · {lib.name}") for lib in libraries]
 
 
-def _store_options() -> list[tuple[str, str]]:
+def store_options() -> list[tuple[str, str]]:
+    """Every store code of the network once, for a select."""
     libraries = db.session.scalars(select(Library).order_by(Library.code))
     options, seen = [], set()
     for library in libraries:
@@ -121,7 +116,8 @@ def _store_options() -> list[tuple[str, str]]:
     return options
 
 
-def _default_library_code() -> str:
+def default_library_code() -> str:
+    """The signed-in staff member's library, preselected on forms."""
     library = getattr(current_user, "library", None)
     return library.code if library is not None else ""
 
@@ -196,7 +192,8 @@ def _marc_lines(record: Record) -> list[tuple[str, str, str]]:
     return lines
 
 
-def _history(item_ids: list[int]) -> dict[int, list[Event]]:
+def copy_history(item_ids: list[int]) -> dict[int, list[Event]]:
+    """Each copy's events (acquired, lent, returned...), oldest first."""
     history: dict[int, list[Event]] = {}
     if not item_ids:
         return history
@@ -221,12 +218,12 @@ def record_page(found: Record, *, holds: dict | None = None, status: int = 200):
         "catalog/record.html",
         record=found,
         marc_lines=_marc_lines(found),
-        history=_history([item.id for item in found.items]),
+        history=copy_history([item.id for item in found.items]),
         event_labels=EVENT_LABELS,
-        library_options=_library_options(),
-        store_options=_store_options(),
+        library_options=library_options(),
+        store_options=store_options(),
         source_options=[(code, SOURCE_LABELS[code]) for code in ACQUISITION_SOURCES],
-        values={"library": _default_library_code(), "copies": "1"},
+        values={"library": default_library_code(), "copies": "1"},
         errors={},
         holds=holds if holds is not None else _hold_block(found),
     ), status
@@ -241,74 +238,17 @@ def _hold_block(found: Record) -> dict | None:
     return record_holds(found)
 
 
-def _copies_requested(values: dict) -> int:
-    text = (values.get("copies") or "0").strip()
-    if not text.isdigit() or int(text) > MAX_COPIES_AT_ONCE:
-        raise ValidationFailed(
-            fields={
-                "copies": _l(
-                    "Write a number of copies from 0 to %(most)s.", most=MAX_COPIES_AT_ONCE
-                )
-            }
-        )
-    return int(text)
-
-
-def _add_copies(found: Record, values: dict) -> list[Item]:
-    count = _copies_requested(values)
-    items = []
-    for _index in range(count):
-        items.append(
-            add_item(
-                found,
-                library=values.get("library") or "",
-                store=values.get("store") or None,
-                # A typed accession number or barcode only makes sense for a single copy.
-                accession_number=values.get("accession_number") if count == 1 else None,
-                barcode=values.get("barcode") if count == 1 else None,
-                call_number=values.get("call_number") or None,
-                price=values.get("price") or None,
-                source=values.get("source") or None,
-                notes=values.get("notes") or None,
-            )
-        )
-    return items
-
-
-@bp.route("/records/<int:record_id>/items", methods=["POST"])
-@permission_required("catalog.edit")
-def add_items(record_id):
-    """Add copies to a record, numbered in the chosen store."""
-    found = get_record(record_id)
-    values = request.form.to_dict()
-    try:
-        with db.session.begin_nested():
-            items = _add_copies(found, values)
-        flash(
-            _(
-                "%(count)s copies added: %(numbers)s.",
-                count=len(items),
-                numbers=", ".join(i.accession_number for i in items),
-            ),
-            "success",
-        )
-    except LibsysError as exc:
-        flash(error_text(exc), "error")
-        db.session.expire_all()
-    return redirect(url_for("catalog.record", record_id=found.id))
-
-
 def _describe(values: dict) -> tuple:
     """Save the described record and its copies: (record, items)."""
     found = save_record(build_marc(values))
-    return found, _add_copies(found, values)
+    return found, add_copies(found, values)
 
 
 @bp.route("/describe", methods=["GET", "POST"])
 @permission_required("catalog.edit")
 def describe():
     """The Vietnamese form for describing a book: writes a MARC 21 record and its copies."""
-    values = {"language": "vie", "copies": "1", "library": _default_library_code()}
+    values = {"language": "vie", "copies": "1", "library": default_library_code()}
     errors: dict = {}
     if request.method == "POST":
         values = request.form.to_dict()
@@ -325,50 +265,9 @@ def describe():
         errors=errors,
         fields=FORM_FIELDS,
         language_options=LANGUAGE_OPTIONS,
-        library_options=_library_options(),
-        store_options=_store_options(),
+        library_options=library_options(),
+        store_options=store_options(),
         source_options=[(code, SOURCE_LABELS[code]) for code in ACQUISITION_SOURCES],
-    ), (422 if errors else 200)
-
-
-@bp.route("/items/<path:barcode>", methods=["GET", "POST"])
-@permission_required("catalog.edit")
-def item(barcode):
-    """Edit a copy: store, call number, price, notes, and the statuses set by hand."""
-    found = get_item(barcode)
-    errors: dict = {}
-    if request.method == "POST":
-        values = request.form.to_dict()
-        response, errors = save_form(
-            lambda: update_item(found, values),
-            lambda _result: url_for("catalog.record", record_id=found.record_id),
-        )
-        if response:
-            return response
-        db.session.refresh(found)
-    else:
-        values = {
-            "store": found.store.code if found.store else "",
-            "call_number": found.call_number or "",
-            "price": "" if found.price is None else str(found.price),
-            "notes": found.notes or "",
-            "status": found.status,
-        }
-    editable = found.status in EDITABLE_STATUSES
-    status_options = [
-        (code, ITEM_STATUS_LABELS[code])
-        for code in ITEM_STATUSES
-        if code == found.status or (editable and code in EDITABLE_STATUSES)
-    ]
-    return render_template(
-        "catalog/item.html",
-        item=found,
-        values=values,
-        errors=errors,
-        store_options=[(s.code, f"{s.code} · {s.name}") for s in found.library.stores],
-        status_options=status_options,
-        history=_history([found.id]).get(found.id, []),
-        event_labels=EVENT_LABELS,
     ), (422 if errors else 200)
 
 
@@ -441,10 +340,10 @@ def import_preview(job_id):
         "catalog/import_preview.html",
         job=job,
         preview=preview,
-        library_options=_library_options(),
+        library_options=library_options(),
         match_options=[(code, MATCH_LABELS[code]) for code in MATCH_POLICIES],
         values={
-            "library": job.library.code if job.library else _default_library_code(),
+            "library": job.library.code if job.library else default_library_code(),
             "match": "skip",
         },
     )

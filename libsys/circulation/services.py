@@ -16,8 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from libsys.catalog.copies.services import write_placement_now
 from libsys.catalog.models import Item, Record
-from libsys.catalog.services import mark_changed, write_placement_now
+from libsys.catalog.services import mark_changed
 from libsys.circulation.errors import DeskRefusal
 from libsys.circulation.models import ACTIVE_HOLD_STATUSES, Hold, Loan
 from libsys.circulation.policies import (

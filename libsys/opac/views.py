@@ -102,7 +102,8 @@ def search():
 @bp.route("/records/<int:record_id>")
 def record(record_id):
     """A record for readers: description, MARC view, and every copy with where it is."""
-    from libsys.catalog.services import get_record, open_loan_due_date
+    from libsys.catalog.copies.services import open_loan_due_date
+    from libsys.catalog.services import get_record
 
     try:
         found = get_record(record_id)

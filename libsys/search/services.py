@@ -193,7 +193,7 @@ def display_title(record: Record) -> str:
 
 def hit_json(record: Record) -> dict:
     """A search hit as the API shows it."""
-    from libsys.catalog.services import copy_json
+    from libsys.catalog.copies.services import copy_json
 
     copies = held_copies(record)
     call_numbers = [c.call_number for c in copies if c.call_number]

@@ -44,3 +44,13 @@ BOOK = {
     "edition": "Tái bản lần thứ 3",
     "series": "Tủ sách Văn học trong nhà trường",
 }
+
+
+def db_events(kind):
+    """The event log's rows of one kind."""
+    from sqlalchemy import select
+
+    from libsys.extensions import db
+    from libsys.stats.models import Event
+
+    return db.session.scalars(select(Event).where(Event.kind == kind))

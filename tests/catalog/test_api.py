@@ -1,6 +1,6 @@
 """Records and copies in the JSON API."""
 
-from libsys.catalog.services import add_item
+from libsys.catalog.copies.services import add_item
 from tests.factories import api_headers
 
 

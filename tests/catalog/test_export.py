@@ -68,7 +68,8 @@ def test_export_of_the_same_records_matches_them_on_import(network):
 def test_exported_copies_come_back_on_import(network, fmt):
     from datetime import date
 
-    from libsys.catalog.services import add_item, build_marc, save_record
+    from libsys.catalog.copies.services import add_item
+    from libsys.catalog.services import build_marc, save_record
 
     record = save_record(build_marc({"title": "Đất rừng phương Nam", "language": "vie"}))
     add_item(

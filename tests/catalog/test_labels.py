@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
+from libsys.catalog.copies.services import add_item
 from libsys.catalog.labels import SHEETS, SheetLayout, check_layout, paginate, spine_lines
 from libsys.catalog.models import AcquisitionBatch
-from libsys.catalog.services import add_item, build_marc, save_record
+from libsys.catalog.services import build_marc, save_record
 from libsys.errors import ValidationFailed
 from libsys.extensions import db as _db
 from tests.catalog.helpers import BOOK

@@ -1,4 +1,4 @@
-"""Saving records, the book form's MARC, accession numbers, call numbers and copies."""
+"""Saving records and the book form's MARC."""
 
 import io
 import json
@@ -9,20 +9,9 @@ from sqlalchemy import select
 
 from libsys.catalog.marc import write_iso2709
 from libsys.catalog.models import Item, RecordIsbn
-from libsys.catalog.services import (
-    add_item,
-    author_mark,
-    build_call_number,
-    build_marc,
-    copy_json,
-    get_item,
-    get_record,
-    next_accession_number,
-    save_record,
-)
-from libsys.errors import Conflict, NotFound, ValidationFailed
-from libsys.stats.models import Event
-from tests.catalog.helpers import BOOK
+from libsys.catalog.services import build_marc, save_record
+from libsys.errors import ValidationFailed
+from tests.catalog.helpers import BOOK, db_events
 
 
 def _read_back(record):
@@ -75,12 +64,6 @@ def test_saved_record_has_the_columns_and_the_marc(network):
     assert [e.record_id for e in events] == [record.id]
 
 
-def db_events(kind):
-    from libsys.extensions import db
-
-    return db.session.scalars(select(Event).where(Event.kind == kind))
-
-
 def test_saving_again_updates_the_record_and_its_isbns(book_record):
     marc = build_marc(
         {**BOOK, "title": "Truyện Kiều (bản mới)", "subtitle": "", "isbn": "0-306-40615-2"}
@@ -116,97 +99,6 @@ def test_book_form_refuses_bad_fields(app, db, fields, bad):
 def test_english_article_is_skipped_in_filing(app, db):
     marc = build_marc({"title": "The old man and the sea", "language": "eng"})
     assert marc["245"].indicator2 == "4"
-
-
-def test_accession_numbers_follow_the_store_prefix(book_record, network):
-    store = next(s for s in network["TVLC"].stores if s.code == "VN")
-    assert next_accession_number(store) == "VN.000001"
-    assert next_accession_number(store) == "VN.000002"
-    first = add_item(book_record, library="TVLC", store="VN")
-    assert first.accession_number == "VN.000003"
-    assert first.barcode == "VN.000003"
-    assert store.last_accession == 3
-
-
-def test_typed_accession_numbers_are_skipped_by_the_counter(book_record, network):
-    add_item(book_record, library="TVLC", store="TN", accession_number="TN.000001")
-    generated = add_item(book_record, library="TVLC", store="TN")
-    assert generated.accession_number == "TN.000002"
-
-
-def test_accession_numbers_are_unique_per_library(book_record, network):
-    add_item(book_record, library="TVLC", store="VN", accession_number="VN.000777")
-    with pytest.raises(Conflict) as caught:
-        add_item(book_record, library="TVLC", store="VN", accession_number="VN.000777")
-    assert caught.value.code == "DUPLICATE_ACCESSION"
-    # Another library has its own register: the same number is allowed there, and the
-    # barcode (which is unique in the network) gets the library's prefix.
-    other = add_item(book_record, library="TVTD", store="VN", accession_number="VN.000777")
-    assert other.barcode == "TVTD-VN.000777"
-
-
-def test_duplicate_barcode_is_refused(book_record):
-    add_item(book_record, library="TVLC", barcode="B-1")
-    with pytest.raises(Conflict) as caught:
-        add_item(book_record, library="TVLC", barcode="B-1")
-    assert caught.value.code == "DUPLICATE_BARCODE"
-
-
-def test_copy_without_store_goes_to_the_first_lending_store(book_record):
-    item = add_item(book_record, library="TVLC", price="120.000 đ", source="gift")
-    assert item.store.code == "VN" and item.price == 120000 and item.source == "gift"
-    event = db_events("item_acquired").one()
-    assert (event.item_id, event.item_library, event.item_store) == (item.id, "TVLC", "VN")
-
-
-def test_call_number_is_class_author_mark_and_year(book_record):
-    assert build_call_number(book_record) == "895.922 / NG-D / 2015"
-    item = add_item(book_record, library="TVLC")
-    assert item.call_number == "895.922 / NG-D / 2015"
-
-
-def test_call_number_rule_is_configurable(app, book_record):
-    app.config["CALL_NUMBER_RULE"] = "{class_number} {author_mark}"
-    try:
-        assert build_call_number(book_record) == "895.922 NG-D"
-    finally:
-        del app.config["CALL_NUMBER_RULE"]
-
-
-def test_call_number_without_class_or_author(network):
-    record = save_record(build_marc({"title": "Đất rừng phương Nam", "year": "1957"}))
-    assert build_call_number(record) == "DA-N / 1957"
-
-
-@pytest.mark.parametrize(
-    ("heading", "mark"),
-    [("Nguyễn Du", "NG-D"), ("Tô Hoài", "TO-H"), ("Đoàn Giỏi", "DO-G"), ("Smith, John", "SM-J")],
-)
-def test_author_mark(heading, mark):
-    assert author_mark(heading) == mark
-
-
-def test_get_item_and_get_record_say_what_is_unknown(app, db):
-    with pytest.raises(NotFound) as caught:
-        get_item("NO-SUCH")
-    assert caught.value.code == "UNKNOWN_ITEM"
-    with pytest.raises(NotFound) as caught:
-        get_record(999999)
-    assert caught.value.code == "UNKNOWN_RECORD"
-
-
-def test_copy_json(book_record):
-    item = add_item(book_record, library="TVLC", store="TN")
-    assert get_item(item.barcode) is item
-    assert copy_json(item) == {
-        "barcode": "TN.000001",
-        "accession_number": "TN.000001",
-        "library": "TVLC",
-        "store": "TN",
-        "call_number": "895.922 / NG-D / 2015",
-        "status": "available",
-        "due_date": None,
-    }
 
 
 def test_isbn_rows_are_unique_per_record(network):

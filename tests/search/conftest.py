@@ -42,7 +42,8 @@ class BookShelf:
 
     def add(self, title, *, copies=(("TVLC", "available"),), commit=True, **fields):
         """Catalogue a book with copies [(library code, status)], commit (index it)."""
-        from libsys.catalog.services import add_item, build_marc, save_record
+        from libsys.catalog.copies.services import add_item
+        from libsys.catalog.services import build_marc, save_record
 
         values = {"title": title, "language": "vie", **fields}
         record = save_record(build_marc(values))

@@ -18,7 +18,8 @@ def whoosh(app):
 
 
 def test_spilled_runs_and_long_posting_lists_give_every_hit(app, db, network, whoosh, monkeypatch):
-    from libsys.catalog.services import add_item, build_marc, save_record
+    from libsys.catalog.copies.services import add_item
+    from libsys.catalog.services import build_marc, save_record
     from libsys.search.backends import current_backend, whoosh_backend
 
     current_backend().clear(db.session)

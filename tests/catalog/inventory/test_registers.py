@@ -8,10 +8,11 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
+from libsys.catalog.copies.services import add_item
 from libsys.catalog.inventory.registers import general_register, individual_register
 from libsys.catalog.inventory.withdrawal import withdraw_items
 from libsys.catalog.models import AcquisitionBatch
-from libsys.catalog.services import add_item, build_marc, save_record
+from libsys.catalog.services import build_marc, save_record
 from libsys.extensions import db as _db
 from tests.catalog.helpers import BOOK
 from tests.factories import make_staff, sign_in

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from libsys.catalog.copies.services import add_item
 from libsys.catalog.inventory.models import Stocktake
 from libsys.catalog.inventory.registers import general_register
 from libsys.catalog.inventory.stocktaking import (
@@ -16,7 +17,7 @@ from libsys.catalog.inventory.stocktaking import (
 )
 from libsys.catalog.inventory.withdrawal import withdraw_items
 from libsys.catalog.models import AcquisitionBatch
-from libsys.catalog.services import add_item, build_marc, save_record
+from libsys.catalog.services import build_marc, save_record
 from libsys.errors import Conflict, ValidationFailed
 from libsys.stats.models import Event
 from tests.catalog.helpers import BOOK
