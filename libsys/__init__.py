@@ -34,10 +34,32 @@ def create_app(config: dict | None = None) -> Flask:
     init_i18n(app)
 
     import libsys.models  # noqa: F401  (every model known before anything queries)
-    from libsys import accounts, api, catalog, circulation, core, network, opac, readers, search
+    from libsys import (
+        accounts,
+        api,
+        catalog,
+        circulation,
+        core,
+        network,
+        opac,
+        readers,
+        rotation,
+        search,
+    )
 
     # Each domain registers its own blueprints, commands and hooks. The API comes last: its
     # blueprint is registered once every domain's init_app has added its endpoints to it.
-    for domain in (core, accounts, network, readers, catalog, search, opac, circulation, api):
+    for domain in (
+        core,
+        accounts,
+        network,
+        readers,
+        catalog,
+        search,
+        opac,
+        circulation,
+        rotation,
+        api,
+    ):
         domain.init_app(app)
     return app

@@ -10,5 +10,6 @@ from libsys.circulation import notices, transfers, visits  # noqa: F401
 from libsys.core import counters  # noqa: F401
 from libsys.network import models as network_models  # noqa: F401
 from libsys.readers import models as readers_models  # noqa: F401
+from libsys.rotation import models as rotation_models  # noqa: F401
 from libsys.search import models as search_models  # noqa: F401
 from libsys.stats import models as stats_models  # noqa: F401

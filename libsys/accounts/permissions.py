@@ -16,6 +16,7 @@ PERMISSIONS = {
     "circulation.policies": _l("Set lending policies and calendars"),
     "rotation.manage": _l("Prepare and receive rotation batches"),
     "rotation.point": _l("Record loans and visits at a rotation point"),
+    "rotation.approve": _l("Approve a rotation stay longer than the usual limit"),
     "stats.view": _l("See statistics and reports"),
     "stats.plan": _l("Set plan targets"),
 }
@@ -30,6 +31,7 @@ ROLES = {
         "circulation.override",
         "circulation.policies",
         "rotation.manage",
+        "rotation.approve",
         "stats.view",
         "stats.plan",
         "users.manage",

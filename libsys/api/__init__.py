@@ -31,8 +31,10 @@ def _bearer_user():
     return user_for_token(token.strip())
 
 
-def api_permission(permission: str):
-    """Endpoint decorator: a staff Bearer token whose role holds the permission."""
+def api_permission(permission: str | tuple[str, ...]):
+    """Endpoint decorator: a staff Bearer token whose role holds the permission (or, given a
+    tuple, one of them: a rotation batch is the officer's and its point keeper's)."""
+    permissions = (permission,) if isinstance(permission, str) else tuple(permission)
 
     def decorator(view):
         @wraps(view)
@@ -43,7 +45,7 @@ def api_permission(permission: str):
                 return error_response(
                     "UNAUTHORIZED", _("Send a valid API token (Authorization: Bearer ...)."), 401
                 )
-            if not user.can(permission):
+            if not any(user.can(name) for name in permissions):
                 return error_response("FORBIDDEN", _("You do not have permission to do this."), 403)
             begin_writing()  # a refused call never waits for the write lock
             g.api_user = user

@@ -63,6 +63,10 @@ class Library(db.Model):
     address: Mapped[str | None] = mapped_column(String(300))
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(200))
+    # The person who keeps a rotation point (or answers for a library), for the minutes.
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    # People a rotation point serves (its commune or village), when the plan states it.
+    population_served: Mapped[int | None]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -46,6 +46,9 @@ EVENT_KINDS = (
     "batch_returned",
     "point_loan",
     "point_visit",
+    "point_tally",
+    "batch_received",
+    "batch_closed",
 )
 
 
