@@ -12,10 +12,16 @@ from libsys.errors import NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.services import get_library
 from libsys.rotation import at_point, batches
-from libsys.rotation.access import require_seen
+from libsys.rotation.access import can_see, require_seen
 from libsys.rotation.minutes import MINUTES_KINDS, handover_minutes_pdf
 from libsys.rotation.models import RotationBatch
-from libsys.rotation.overview import AWAY_STATES, batches_for, copy_history, overdue_batches
+from libsys.rotation.overview import (
+    AWAY_STATES,
+    batches_for,
+    copy_history,
+    overdue_batches,
+    point_history,
+)
 from libsys.rotation.points import create_point, point_json, visible_points
 from libsys.rotation.schemas import (
     BatchItemSchema,
@@ -409,6 +415,30 @@ def batch_minutes(batch_id):
     if kind not in MINUTES_KINDS:
         raise ValidationFailed(fields={"kind": _l("Choose dispatch or return.")})
     return pdf_response(handover_minutes_pdf(batch, kind), f"{batch.reference}-{kind}.pdf")
+
+
+@bp.route("/rotation/points/<code>/history", methods=["GET"])
+@api_permission(EITHER)
+def point_rotation_history(code):
+    """Every batch a point has had.
+    ---
+    get:
+      summary: The batches a point has received or is to receive, oldest first
+      tags: [rotation]
+      security: [{bearer: []}]
+      parameters:
+        - {in: path, name: code, required: true, schema: {type: string}}
+      responses:
+        200: {description: 'The point and its batches: {"point", "batches": [...]}'}
+        404: {description: No such point (or not this account's)}
+    """
+    point = next((p for p in visible_points(g.api_user) if p.code == code), None)
+    if point is None:
+        raise NotFound(_l("No rotation point has this code."), code="UNKNOWN_POINT")
+    found = [b for b in point_history(point) if can_see(g.api_user, b)]
+    return jsonify(
+        {"point": point_json(point), "batches": [batch_json(b, copies=False) for b in found]}
+    )
 
 
 @bp.route("/rotation/items/<barcode>/history", methods=["GET"])

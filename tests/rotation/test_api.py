@@ -134,6 +134,10 @@ def test_a_keeper_cannot_see_or_change_another_points_batch(
     response = client.post(f"{url}/items", json={"item": "X"}, headers=headers(keeper))
     assert response.status_code == 403
     assert client.post(f"{url}/receive", headers=headers(keeper)).status_code == 200
+    assert client.post(f"{url}/fly", headers=headers(keeper)).status_code == 404
+    history = client.get("/api/v1/rotation/points/BDBG/history", headers=headers(keeper))
+    assert [b["id"] for b in history.json["batches"]] == [batch_id]
+    assert client.get("/api/v1/rotation/points/BDBG/history", headers=other).status_code == 404
 
 
 def pdf_text(content: bytes, tmp_path) -> str:
