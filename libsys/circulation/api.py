@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from libsys.api import api_permission, bp
 from libsys.circulation.errors import REFUSAL_MESSAGES, DeskRefusal
+from libsys.circulation.lookups import find_copy, find_reader
 from libsys.circulation.schemas import (
     CheckinSchema,
     CheckoutSchema,
@@ -18,8 +19,6 @@ from libsys.circulation.services import (
     cancel_hold,
     checkin,
     checkout,
-    find_item,
-    find_reader,
     find_record,
     get_hold,
     get_loan,
@@ -251,7 +250,7 @@ def create_hold():
         raise ValidationFailed(fields={"pickup_library": _l("Unknown library.")})
     item = record = None
     if body.get("item"):
-        item = find_item(body["item"])
+        item = find_copy(body["item"])
     elif record_id is not None:
         record = find_record(record_id)
         if record is None:

@@ -16,7 +16,8 @@ from libsys.circulation.holds import (
     title_queue,
 )
 from libsys.circulation.pages import library_code_arg, library_options, working_library
-from libsys.circulation.services import MAX_SCAN, get_hold, queue_position
+from libsys.circulation.rules import MAX_SCAN
+from libsys.circulation.services import get_hold, queue_position
 from libsys.circulation.views import desk_library
 from libsys.core.clock import local_today
 from libsys.core.forms import error_text, local_next

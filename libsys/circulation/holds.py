@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from libsys.catalog.models import Item, Record
+from libsys.circulation.lookups import find_reader
 from libsys.circulation.models import Hold
+from libsys.circulation.rules import MAX_SCAN
 from libsys.circulation.services import (
-    MAX_SCAN,
     cancel_hold,
-    find_reader,
     hold_queue,
     holds_on_shelf,
     place_hold,

@@ -15,9 +15,10 @@ from libsys.accounts.access import permission_required
 from libsys.api import api_permission
 from libsys.api import bp as api_bp
 from libsys.catalog.models import Item
+from libsys.circulation.lookups import find_copy
 from libsys.circulation.pages import library_options
 from libsys.circulation.schemas import InHouseUseSchema
-from libsys.circulation.transfers import current_library_id, item_by_barcode
+from libsys.circulation.transfers import current_library_id
 from libsys.circulation.visits import InHouseUse
 from libsys.core.clock import local_today
 from libsys.core.schemas import load_body
@@ -113,7 +114,7 @@ def index():
         barcode = request.form.get("barcode", "").strip()
         try:
             with db.session.begin_nested():
-                item = item_by_barcode(barcode)
+                item = find_copy(barcode)
                 record_inhouse_use(item, library_id)
             flash(_("Counted: %(title)s (%(barcode)s).", title=item.record.title,
                     barcode=item.barcode), "success")  # fmt: skip
@@ -179,7 +180,7 @@ def create_inhouse_use():
     from libsys.circulation.api import acting_library
 
     body = load_body(InHouseUseSchema())
-    item = item_by_barcode(body["item"])
+    item = find_copy(body["item"])
     library_id = None
     if body.get("library") or g.api_user.library_id is not None:
         library_id = acting_library(body).id

@@ -14,13 +14,11 @@ from sqlalchemy import select
 
 from libsys.accounts.access import permission_required
 from libsys.catalog.models import ITEM_STATUS_LABELS, Item
+from libsys.catalog.states import ITEM_STATES, TRIGGER_TO_REACH
+from libsys.circulation.lookups import find_copy
 from libsys.circulation.models import ACTIVE_HOLD_STATUSES, Hold, Loan
-from libsys.circulation.transfers import (
-    close_transfer,
-    current_library_id,
-    item_by_barcode,
-    open_transfer,
-)
+from libsys.circulation.states import HOLD_STATES, LOAN_STATES, loan_event, wait_again
+from libsys.circulation.transfers import close_transfer, current_library_id, open_transfer
 from libsys.core.forms import error_text
 from libsys.db import utcnow
 from libsys.errors import Conflict, LibsysError, ValidationFailed
@@ -47,19 +45,19 @@ def _release_holds(item: Item, library_id: int | None, user_id: int | None) -> N
     ).all()
     for hold in holds:
         if hold.copy_level:
-            hold.status = "cancelled"
-            hold.closed_at = utcnow()
-            record_event(
-                "hold_cancelled",
-                library=hold.pickup_library_id,
-                reader=hold.reader,
-                item=item,
-                user_id=user_id,
-                hold_id=hold.id,
-                reason="copy_unavailable",
-            )
+            HOLD_STATES.trigger(
+                hold,
+                "cancel",
+                apply=_closed_now,
+                event={"library": hold.pickup_library_id, "reader": hold.reader, "item": item,
+                       "user_id": user_id, "hold_id": hold.id, "reason": "copy_unavailable"},
+            )  # fmt: skip
         elif hold.status != "waiting":
-            hold.wait_again()
+            wait_again(hold)
+
+
+def _closed_now(hold: Hold) -> None:
+    hold.closed_at = utcnow()
 
 
 def _open_loan(item: Item) -> Loan | None:
@@ -84,20 +82,18 @@ def declare_lost(item: Item, *, library=None, user=None, note: str | None = None
     note = (note or "").strip() or None
     loan = _open_loan(item)
     if loan is not None and loan.status == "on_loan":
-        from libsys.circulation.services import trigger
 
         def close(changed: Loan) -> None:
             changed.returned_at = utcnow()
             changed.returned_library_id = library_id
 
-        trigger(
+        LOAN_STATES.trigger(
             loan,
             "declare_lost",
-            library=library_id,
-            user=user,
             apply=close,
-            event_details={"note": note, "due_date": loan.due_date.isoformat()},
-        )
+            event=loan_event(loan, library=library_id, user=user, note=note,
+                             due_date=loan.due_date.isoformat()),
+        )  # fmt: skip
     else:
         loan = None
         record_event("item_lost", library=library_id, item=item, user_id=user_id, note=note)
@@ -105,7 +101,7 @@ def declare_lost(item: Item, *, library=None, user=None, note: str | None = None
     if transfer is not None:  # a copy lost on the road will not arrive
         close_transfer(transfer)
     _release_holds(item, library_id, user_id)
-    item.status = "lost"
+    ITEM_STATES.trigger(item, "declare_lost")
     if note:
         item.notes = "\n".join(filter(None, [item.notes, note]))
     db.session.flush()
@@ -134,7 +130,7 @@ def declare_damaged(
     note = (note or "").strip() or None
     previous = item.status
     _release_holds(item, library_id, user_id)
-    item.status = status
+    ITEM_STATES.trigger(item, TRIGGER_TO_REACH[status])
     if note:
         item.notes = "\n".join(filter(None, [item.notes, note]))
     record_event(
@@ -163,7 +159,7 @@ def declare_found(item: Item, *, library=None, user=None, **details) -> Item:
     library_id = _library_id(library) or current_library_id(item)
     if previous == "lost":
         _settle_lost_loans(item, library_id)
-    item.status = "available"
+    ITEM_STATES.trigger(item, "declare_found")
     record_event(
         "item_found",
         library=library_id,
@@ -220,7 +216,7 @@ def index():
     status = 200
     if barcode:
         try:
-            item = item_by_barcode(barcode)
+            item = find_copy(barcode)
             loan = _open_loan(item)
         except LibsysError as exc:
             flash(str(exc.message), "error")
@@ -238,7 +234,7 @@ def index():
 def _act(barcode: str, action, message: str):
     try:
         with db.session.begin_nested():
-            action(item_by_barcode(barcode))
+            action(find_copy(barcode))
         flash(message, "success")
     except LibsysError as exc:
         flash(error_text(exc), "error")

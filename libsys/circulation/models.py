@@ -166,13 +166,6 @@ class Hold(db.Model):
     item: Mapped[Item | None] = relationship()
     pickup_library: Mapped[Library] = relationship()
 
-    def wait_again(self) -> None:
-        """Back in the queue, no copy set aside: a copy-level hold keeps its copy."""
-        self.status = "waiting"
-        if not self.copy_level:
-            self.item_id = None
-        self.trapped_at = self.shelf_expires_on = self.notified_at = None
-
     @property
     def is_active(self) -> bool:
         """Still waiting for a copy or for the reader."""

@@ -6,7 +6,8 @@ from markupsafe import Markup
 from libsys.circulation.errors import REFUSAL_MESSAGES
 from libsys.circulation.fines import fines_due
 from libsys.circulation.losses import lost_loans_of
-from libsys.circulation.services import reader_blocks, reader_holds, reader_loans
+from libsys.circulation.rules import reader_blocks
+from libsys.circulation.services import reader_holds, reader_loans
 from libsys.core.clock import local_day_of, local_today
 
 

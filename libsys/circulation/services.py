@@ -3,10 +3,10 @@
 Every refusal is a DeskRefusal raised before anything is written, so a failed checkout
 leaves no loan, no event and no visit. A librarian holding `circulation.override` may pass
 a reason to lift an overridable refusal; each lifted refusal is logged as an `override`
-event. Loans move through LOAN_TRANSITIONS by `trigger()` only.
+event. Loans, holds and copies move through their state tables (LOAN_STATES, HOLD_STATES,
+ITEM_STATES) only.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -19,13 +19,18 @@ from sqlalchemy.orm.attributes import set_committed_value
 from libsys.catalog.copies.services import write_placement_now
 from libsys.catalog.models import Item, Record
 from libsys.catalog.services import mark_changed
+from libsys.catalog.states import ITEM_STATES
 from libsys.circulation.errors import DeskRefusal
+from libsys.circulation.lookups import find_copy, find_reader
+from libsys.circulation.losses import declare_found
 from libsys.circulation.models import ACTIVE_HOLD_STATUSES, Hold, Loan
 from libsys.circulation.policies import (
     due_date_for,
     policy_for,
     shelf_expiry_for,
 )
+from libsys.circulation.rules import checkout_refusals, reader_refusals, settle_refusals
+from libsys.circulation.states import HOLD_STATES, LOAN_STATES, loan_event, wait_again
 from libsys.circulation.visits import count_visit
 from libsys.core.clock import local_day_of, local_today
 from libsys.db import insert_now, lock_row, plain_rows, update_now, utcnow
@@ -33,124 +38,19 @@ from libsys.errors import NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.readers.models import Reader
-from libsys.readers.services import reader_by_card
-from libsys.stats.events import record_event
 from libsys.stats.models import Event
-
-# A scan or a typed card number longer than this is neither a barcode nor a card.
-MAX_SCAN = 64
-# Copy statuses from which a copy may be lent.
-LENDABLE_STATUSES = ("available", "on_hold_shelf")
-
-
-# --- Loan states as data (invenio-circulation style) ------------------------------------
-
-
-@dataclass(frozen=True)
-class Transition:
-    """One allowed move of a loan: trigger name, target state, guard, event kind."""
-
-    trigger: str
-    dest: str
-    event: str
-    guard: Callable | None = None
-
-
-def _guard_renew(loan: Loan, context: dict) -> None:
-    """Renewals left, no other reader waiting for the title (each overridable)."""
-    policy = context["policy"]
-    refusals = context.setdefault("refusals", [])
-    if loan.renewals >= policy.renewals_allowed:
-        refusals.append("NO_RENEWALS_LEFT")
-    if _hold_waiting_for(loan.item, exclude_reader_id=loan.reader_id):
-        refusals.append("RENEWAL_BLOCKED_BY_HOLD")
-    reader = loan.reader
-    if reader is not None:
-        refusals[:0] = [code for code in _reader_refusals(reader, context["today"])]
-
-
-LOAN_TRANSITIONS: dict[str, list[Transition]] = {
-    "new": [Transition("checkout", "on_loan", "checkout")],
-    "on_loan": [
-        Transition("renew", "on_loan", "renewal", _guard_renew),
-        Transition("checkin", "returned", "checkin"),
-        Transition("declare_lost", "lost", "item_lost"),
-    ],
-    # A lost copy found and scanned back in closes its loan.
-    "lost": [Transition("checkin", "returned", "checkin")],
-}
-
-
-def trigger(
-    loan: Loan, name: str, *, library, user=None, override_reason=None, state=None, **context
-):
-    """Move a loan by a named trigger: check the guard, set the state, append the event.
-
-    `context["apply"]`, if given, changes the loan after the guard passed and before the
-    event is written. Overridable refusals found by the guard are lifted with a reason by
-    a user allowed to override (one `override` event each), else the first one is raised.
-    """
-    # `state` names the state before the move when the caller knows it better than the row
-    # (checkout passes "new" for the loan its guarded INSERT has just written).
-    state = state or (loan.status if loan.id is not None else "new")
-    move = next((t for t in LOAN_TRANSITIONS.get(state, ()) if t.trigger == name), None)
-    if move is None:
-        raise DeskRefusal(code="INVALID_TRANSITION", details={"state": state, "trigger": name})
-    if move.guard is not None:
-        move.guard(loan, context)
-    _settle_refusals(
-        context.get("refusals", ()),
-        user=user,
-        override_reason=override_reason,
-        library=library,
-        reader=loan.reader,
-        item=loan.item,
-    )
-    apply = context.get("apply")
-    if apply is not None:
-        apply(loan)
-    if loan.status != move.dest:  # a loan written as on loan needs no UPDATE
-        loan.status = move.dest
-    # No flush here: the loan's change and its event go to the database together with the
-    # rest of the caller's work (one flush is much cheaper than one per change).
-    details = context.get("event_details") or {}
-    return record_event(
-        move.event,
-        library=library,
-        reader=context.get("reader", loan.reader),
-        item=loan.item,
-        loan=loan,
-        user_id=getattr(user, "id", None),
-        **details,
-    )
-
 
 # --- Lookups ---------------------------------------------------------------------------
 
 
 # The desk's statements are built once at import: on a scan, building a statement costs
 # more than the database takes to run it.
-# The title's columns the rules, the event snapshot and the desk's messages use (a record's
-# MARC and notes can run to kilobytes; anything else loads when something asks for it).
-_TITLE_AT_DESK = (Record.title, Record.subtitle, Record.material_type, Record.ddc)
-_ITEM_BY_BARCODE = (
-    select(Item)
-    .options(joinedload(Item.store), joinedload(Item.record).load_only(*_TITLE_AT_DESK))
-    .where(Item.barcode == bindparam("barcode"))
-)
 # The guarded change of a copy's status that makes a checkout happen once (see checkout).
 _LEND_COPY = (
     update(Item)
     .where(Item.id == bindparam("copy_id"), Item.status == bindparam("previous_status"))
-    .values(status="on_loan", updated_at=bindparam("now"))
+    .values(status=ITEM_STATES.move_for("available", "lend").dest, updated_at=bindparam("now"))
 )
-_READERS = select(Reader).options(joinedload(Reader.category), joinedload(Reader.admin_unit))
-_READER_BY_CARD = _READERS.where(Reader.card_number == bindparam("card"))
-# Row locks for check-then-write (see libsys.db.lock_row): the reader's row while a checkout
-# checks the loan limit, the copy's row while a return decides what happens to the copy.
-_READER_BY_CARD_LOCKED = _READER_BY_CARD.with_for_update(
-    of=Reader, key_share=True
-).execution_options(populate_existing=True)
 _OPEN_LOAN_OF_ITEM = (
     select(Loan)
     .options(
@@ -191,51 +91,9 @@ _HOLDS_A_COPY_MAY_FILL = (
 _ANY_HOLD_A_COPY_MAY_FILL = select(Hold.id).where(_HOLDS_A_COPY_MAY_FILL.whereclause).limit(1)
 
 
-_ITEM_ID_BY_BARCODE = select(Item.id).where(Item.barcode == bindparam("barcode"))
-_ITEM_BY_BARCODE_LOCKED = _ITEM_BY_BARCODE.with_for_update(
-    of=Item, key_share=True
-).execution_options(populate_existing=True)
 _OPEN_LOAN_OF_ITEM_LOCKED = _OPEN_LOAN_OF_ITEM.with_for_update(
     of=Loan, key_share=True
 ).execution_options(populate_existing=True)
-
-
-def copy_by_barcode(barcode: str, statement=_ITEM_BY_BARCODE):
-    """What `statement` finds for a barcode as typed, else in capitals (None: no copy).
-
-    Barcodes are printed and kept in capitals; one typed in small letters is found too.
-    The default statement brings the copy with its store and title (the desk's rules and
-    the event snapshot need them).
-    """
-    barcode = (barcode or "").strip()
-    if not barcode:
-        return None
-    found = db.session.scalar(statement, {"barcode": barcode})
-    if found is None and barcode != barcode.upper():
-        found = db.session.scalar(statement, {"barcode": barcode.upper()})
-    return found
-
-
-def find_item(barcode: str, *, lock: bool = False) -> Item:
-    """The copy with this barcode, or UNKNOWN_ITEM; `lock` holds its row until the commit."""
-    item = copy_by_barcode(barcode, _ITEM_BY_BARCODE_LOCKED if lock else _ITEM_BY_BARCODE)
-    if item is None:
-        raise DeskRefusal(code="UNKNOWN_ITEM", details={"item": (barcode or "").strip()})
-    return item
-
-
-def item_exists(barcode: str) -> bool:
-    """Whether a copy has this barcode (the desk tells a copy from a card by it)."""
-    return copy_by_barcode(barcode, _ITEM_ID_BY_BARCODE) is not None
-
-
-def find_reader(card_number: str, *, lock: bool = False) -> Reader:
-    """The reader with this card number, or UNKNOWN_READER; `lock` holds their row."""
-    # Category and commune come in the same query: the rules and the event snapshot need them.
-    reader = reader_by_card(card_number, _READER_BY_CARD_LOCKED if lock else _READER_BY_CARD)
-    if reader is None:
-        raise DeskRefusal(code="UNKNOWN_READER", details={"reader": (card_number or "").strip()})
-    return reader
 
 
 def open_loan_for(item, *, lock: bool = False) -> Loan | None:
@@ -320,117 +178,6 @@ def queue_position(hold: Hold) -> int | None:
     return ahead + 1
 
 
-# --- Rules -----------------------------------------------------------------------------
-
-
-def _reader_refusals(reader, today: date) -> list[str]:
-    codes = []
-    if reader.status == "blocked":
-        codes.append("READER_BLOCKED")
-    if reader.card_expires < today:
-        codes.append("CARD_EXPIRED")
-    if reader.category.is_children and not reader.guardian_name:
-        codes.append("GUARDIAN_REQUIRED")
-    return codes
-
-
-def reader_blocks(reader, today: date | None = None, library=None) -> list[str]:
-    """Codes of what stops this reader borrowing now (for the desk's reader panel).
-
-    Overdue loans block only where the library's policy says so (`library`: the desk's,
-    by default the reader's home library).
-    """
-    today = today or local_today()
-    codes = _reader_refusals(reader, today)
-    has_overdue = db.session.scalar(
-        select(func.count(Loan.id)).where(
-            Loan.reader_id == reader.id, Loan.returned_at.is_(None), Loan.due_date < today
-        )
-    )
-    library = library or reader.home_library
-    if has_overdue and policy_for(library, reader.category_id).overdue_blocks:
-        codes.append("OVERDUE_BLOCKS")
-    return codes
-
-
-def _hold_waiting_for(item, *, exclude_reader_id=None) -> Hold | None:
-    """A hold of another reader that this copy could fill: on the copy, or on its title."""
-    query = (
-        select(Hold)
-        .where(
-            Hold.status.in_(ACTIVE_HOLD_STATUSES),
-            (Hold.item_id == item.id) | ((Hold.record_id == item.record_id) & ~Hold.copy_level
-                                         & (Hold.status == "waiting")),
-        )
-        .order_by(Hold.placed_at, Hold.id)
-        .limit(1)
-    )  # fmt: skip
-    if exclude_reader_id is not None:
-        query = query.where(Hold.reader_id != exclude_reader_id)
-    return db.session.scalar(query)
-
-
-def _checkout_refusals(item, reader, policy, today: date, loans, holds) -> list[str]:
-    """Every overridable rule this checkout breaks, in the order the desk reports them.
-
-    `loans` are the reader's open loans as (due_date, item_type); `holds` the active holds
-    on this copy or its title, of any reader.
-    """
-    codes = []
-    store = item.store
-    if store is not None and store.reference_only:
-        codes.append("NOT_FOR_LOAN")
-    codes += _reader_refusals(reader, today)
-    if policy.overdue_blocks and any(due < today for due, _type in loans):
-        codes.append("OVERDUE_BLOCKS")
-    same_type = sum(1 for _due, item_type in loans if item_type == item.item_type)
-    if len(loans) >= policy.max_loans or (
-        policy.max_loans_per_type is not None and same_type >= policy.max_loans_per_type
-    ):
-        codes.append("LIMIT_REACHED")
-    # A copy trapped for another reader, or a copy-level hold of another reader on it.
-    if any(
-        hold.item_id == item.id
-        and hold.reader_id != reader.id
-        and (hold.status != "waiting" or hold.copy_level)
-        for hold in holds
-    ):
-        codes.append("HELD_FOR_ANOTHER")
-    return codes
-
-
-def _may_override(user) -> bool:
-    return (
-        user is not None and getattr(user, "is_staff", False) and user.can("circulation.override")
-    )
-
-
-def _settle_refusals(codes, *, user, override_reason, library, reader, item) -> None:
-    """Raise the first refusal unless every one is overridable and the user overrides."""
-    if not codes:
-        return
-    reason = (override_reason or "").strip()
-    first = DeskRefusal(code=codes[0])
-    if (
-        not reason
-        or not _may_override(user)
-        or not all(DeskRefusal(code=c).overridable for c in codes)
-    ):
-        first.details = {"codes": list(codes), "overridable": _may_override(user) and all(
-            DeskRefusal(code=c).overridable for c in codes)}  # fmt: skip
-        raise first
-    for code in codes:
-        record_event(
-            "override",
-            library=library,
-            reader=reader,
-            item=item,
-            user_id=getattr(user, "id", None),
-            code=code,
-            reason=reason,
-        )
-
-
 # --- Checkout --------------------------------------------------------------------------
 
 
@@ -443,7 +190,7 @@ def checkout(
     `repeated_now = True` when the copy was lent to this reader today already: a second
     scan (a scanner's double read, a retried request) renews nothing.
     """
-    item = find_item(item_barcode)
+    item = find_copy(item_barcode)
     # The reader's row stays locked until the commit: two desks lending to one reader at
     # once take turns, so the second counts the first's loan against the limit.
     reader = find_reader(card_number, lock=True)
@@ -462,20 +209,17 @@ def checkout(
                 loan, library=library, user=user, override_reason=override_reason, in_person=True
             )
         raise DeskRefusal(code="ALREADY_ON_LOAN", details={"item": item.barcode})
-    if item.status not in LENDABLE_STATUSES:
+    if not ITEM_STATES.can(item.status, "lend"):
         raise DeskRefusal(code="NOT_FOR_LOAN", overridable=False, details={"status": item.status})
     policy = policy_for(library, reader.category_id, item)
     holds = plain_rows(_HOLDS_ON_ITEM_OR_TITLE, item_id=item.id, record_id=item.record_id)
     loans = [(row.due_date, row.item_type) for row in open_rows if row.reader_id == reader.id]
-    codes = _checkout_refusals(item, reader, policy, today, loans, holds)
-    # Decide before writing: a refusal leaves nothing behind.
-    if codes:
-        reason = (override_reason or "").strip()
-        overridable = all(DeskRefusal(code=c).overridable for c in codes)
-        if not (reason and _may_override(user) and overridable):
-            _settle_refusals(
-                codes, user=user, override_reason=None, library=library, reader=reader, item=item
-            )
+    codes = checkout_refusals(item, reader, policy, today, loans, holds)
+    # Decide before writing: a refusal leaves nothing behind (the caller's savepoint takes
+    # back the override events if the copy turns out lent meanwhile).
+    settle_refusals(
+        codes, user=user, override_reason=override_reason, library=library, reader=reader, item=item
+    )
     if reader.card_expires < today:
         # Overridden expired card: lend for the normal period from today.
         due = due_date_for(policy, library, None, today)
@@ -505,17 +249,11 @@ def checkout(
     mark_changed([item.record_id], availability_only=True)
     set_committed_value(loan, "item", item)
     set_committed_value(loan, "reader", reader)
-    _settle_refusals(
-        codes, user=user, override_reason=override_reason, library=library, reader=reader, item=item
-    )
-    trigger(
+    LOAN_STATES.trigger(
         loan,
         "checkout",
-        library=library,
-        user=user,
         state="new",
-        reader=reader,
-        event_details={"due_date": due.isoformat()},
+        event=loan_event(loan, library=library, user=user, due_date=due.isoformat()),
     )
     if "HELD_FOR_ANOTHER" in codes:
         # First: the other reader waits again, so a copy this loan frees goes to them.
@@ -542,12 +280,22 @@ def _fill_hold(reader, item, library, holds) -> None:
         return
     filled = min(own, key=lambda h: (h.item_id != item.id, h.placed_at, h.id))
     hold = db.session.get(Hold, filled.id)
-    if hold.item_id is not None and hold.item_id != item.id:
-        _release(hold, library)  # the copy set aside for this hold goes to the next reader
-    hold.status = "fulfilled"
-    hold.item_id = item.id
-    hold.closed_at = utcnow()
-    record_event("hold_filled", library=library, reader=reader, item=item, hold_id=hold.id)
+    # The copy set aside for this hold (another one) goes to the next reader.
+    set_aside = hold.item if hold.item_id is not None and hold.item_id != item.id else None
+    was = hold.status
+
+    def fill(changed: Hold) -> None:
+        changed.item_id = item.id
+        changed.closed_at = utcnow()
+
+    HOLD_STATES.trigger(
+        hold,
+        "fulfil",
+        apply=fill,
+        event={"library": library, "reader": reader, "item": item, "hold_id": hold.id},
+    )
+    if set_aside is not None:
+        _release(hold, set_aside, was)
 
 
 def _untrap_for_another(item, reader) -> None:
@@ -561,7 +309,7 @@ def _untrap_for_another(item, reader) -> None:
         )
     ).all()
     for hold in trapped:
-        hold.wait_again()
+        wait_again(hold)
 
 
 # --- Renewal ---------------------------------------------------------------------------
@@ -605,17 +353,18 @@ def renew(loan: Loan, *, library=None, user=None, override_reason=None, in_perso
         if override_reason:
             changed.override_reason = override_reason.strip() or changed.override_reason
 
-    trigger(
+    LOAN_STATES.trigger(
         loan,
         "renew",
+        apply=apply,
+        event=loan_event(loan, library=library, user=user, due_date=new_due.isoformat(),
+                         previous_due_date=old_due.isoformat()),
         library=library,
         user=user,
         override_reason=override_reason,
         policy=policy,
         today=today,
-        apply=apply,
-        event_details={"due_date": new_due.isoformat(), "previous_due_date": old_due.isoformat()},
-    )
+    )  # fmt: skip
     if in_person and reader is not None:
         count_visit(reader, library, day=today)
     loan.renewed_now = True
@@ -695,7 +444,7 @@ def checkin(item_barcode: str, *, library, user=None) -> CheckinResult:
     """Take a copy back; trap it for the next hold or route it home when it belongs elsewhere."""
     # The copy's row, then its loan's, stay locked until the commit: of twenty scans of one
     # copy at once, the first closes the loan and the others find it closed.
-    item = find_item(item_barcode, lock=True)
+    item = find_copy(item_barcode, lock=True)
     today = local_today()
     result = CheckinResult(item=item)
     loan = open_loan_for(item, lock=True)
@@ -708,8 +457,8 @@ def checkin(item_barcode: str, *, library, user=None) -> CheckinResult:
         result.overdue_days = loan.overdue_days(today)
 
         def apply(changed: Loan) -> None:
-            values = {"status": "returned", "returned_at": utcnow(),
-                      "returned_library_id": library.id}  # fmt: skip
+            values = {"status": LOAN_STATES.move_for("on_loan", "checkin").dest,
+                      "returned_at": utcnow(), "returned_library_id": library.id}  # fmt: skip
             # Privacy: who read what is forgotten unless the reader asked to keep a history
             # (the event below still takes its snapshot from `reader`).
             forget = reader is not None and not reader.keep_history
@@ -720,19 +469,15 @@ def checkin(item_barcode: str, *, library, user=None) -> CheckinResult:
             if forget:
                 set_committed_value(changed, "reader", None)
 
-        trigger(
+        LOAN_STATES.trigger(
             loan,
             "checkin",
-            library=library,
-            user=user,
             apply=apply,
-            reader=reader,
-            event_details={"overdue_days": result.overdue_days},
-        )
+            event=loan_event(loan, library=library, user=user, reader=reader,
+                             overdue_days=result.overdue_days),
+        )  # fmt: skip
     elif item.status == "lost":
         # A lost copy turned up at the returns desk: found (its lost loan is settled).
-        from libsys.circulation.losses import declare_found
-
         declare_found(item, library=library, user=user, via="returns")
         result.found = True
     _place_copy(item, library, today, result, candidates)
@@ -774,14 +519,23 @@ def _place_copy(item, library, today: date, result: CheckinResult, candidates=No
             result.route_reason = "hold"
         return
     if item.library_id != library.id:
-        item.status = "in_transit"
-        item.location_library_id = library.id
+        ITEM_STATES.trigger(item, "send", apply=_placed_at(library.id))
         result.route_to = item.library.code
         result.route_reason = "home"
         return
-    if item.status in ("on_loan", "in_transit", "on_hold_shelf", "lost"):
-        item.status = "available"
+    # A damaged, in-repair or withdrawn copy scanned here keeps its status.
+    if ITEM_STATES.can(item.status, "shelve"):
+        ITEM_STATES.trigger(item, "shelve")
     item.location_library_id = None
+
+
+def _placed_at(library_id):
+    """A change that puts the copy at a library (None: at home)."""
+
+    def place(copy: Item) -> None:
+        copy.location_library_id = library_id
+
+    return place
 
 
 def _trap(hold: Hold, item, library, today: date) -> None:
@@ -791,14 +545,17 @@ def _trap(hold: Hold, item, library, today: date) -> None:
     if hold.pickup_library_id == library.id:
         if hold.status != "on_shelf":
             policy = policy_for(library, hold.reader.category_id, item)
-            hold.status = "on_shelf"
-            hold.shelf_expires_on = shelf_expiry_for(policy, library, today)
-        item.status = "on_hold_shelf"
-        item.location_library_id = None if item.library_id == library.id else library.id
+            expires = shelf_expiry_for(policy, library, today)
+
+            def shelve(changed: Hold) -> None:
+                changed.shelf_expires_on = expires
+
+            HOLD_STATES.trigger(hold, "shelve", apply=shelve)
+        away = None if item.library_id == library.id else library.id
+        ITEM_STATES.trigger(item, "shelve_for_hold", apply=_placed_at(away))
     else:
-        hold.status = "in_transit"
-        item.status = "in_transit"
-        item.location_library_id = library.id
+        HOLD_STATES.trigger(hold, "send")
+        ITEM_STATES.trigger(item, "send", apply=_placed_at(library.id))
 
 
 # --- Holds -----------------------------------------------------------------------------
@@ -819,7 +576,7 @@ def place_hold(reader, *, record=None, item=None, pickup_library, user=None) -> 
     # the limit and "one hold per title" count the holds placed a moment before.
     lock_row(Reader, reader.id)
     policy = policy_for(pickup_library, reader.category_id, item)
-    codes = [c for c in _reader_refusals(reader, today) if c != "GUARDIAN_REQUIRED"]
+    codes = [c for c in reader_refusals(reader, today) if c != "GUARDIAN_REQUIRED"]
     if codes:
         raise DeskRefusal(code=codes[0])
     if policy.holds_allowed <= 0:
@@ -845,7 +602,7 @@ def place_hold(reader, *, record=None, item=None, pickup_library, user=None) -> 
         item_id=item.id if item is not None else None,
         copy_level=item is not None,
         pickup_library_id=pickup_library.id,
-        status="waiting",
+        status=HOLD_STATES.move_for("new", "place").dest,
         placed_at=utcnow(),
     )
     try:
@@ -855,34 +612,33 @@ def place_hold(reader, *, record=None, item=None, pickup_library, user=None) -> 
     except IntegrityError:
         # The unique index on a reader's active hold per title: another request placed it.
         raise DeskRefusal(code="ALREADY_HELD") from None
-    record_event(
-        "hold_placed",
-        library=pickup_library,
-        reader=reader,
-        item=item,
-        user_id=getattr(user, "id", None),
-        hold_id=hold.id,
-        record_id=record.id,
-    )
+    HOLD_STATES.trigger(
+        hold,
+        "place",
+        state="new",
+        event={"library": pickup_library, "reader": reader, "item": item,
+               "user_id": getattr(user, "id", None), "hold_id": hold.id, "record_id": record.id},
+    )  # fmt: skip
     db.session.flush()
     return hold
 
 
-def _release(hold: Hold, library) -> None:
-    """A trapped copy freed by a closed hold goes to the next hold or back to its shelf."""
-    item = hold.item
-    if item is None or hold.status not in ("on_shelf", "in_transit"):
+def _release(hold: Hold, item, status: str) -> None:
+    """A copy set aside for a hold that has just closed (it was `status`) goes to the next
+    hold or back to its shelf; the hold, closed first, is out of the queue already.
+
+    A copy on the road to the pickup library goes where it goes and is placed on arrival.
+    """
+    if item is None or status != "on_shelf":
         return
     if item.status not in ("on_hold_shelf", "in_transit"):
         return
-    here = db.session.get(Library, hold.pickup_library_id) if hold.status == "on_shelf" else None
-    hold.status = "closing"  # out of the queue before looking for the next hold
+    here = db.session.get(Library, hold.pickup_library_id)
     db.session.flush()
-    if here is not None:
-        result = CheckinResult(item=item)
-        _place_copy(item, here, local_today(), result)
-        for hook in CHECKIN_HOOKS:  # e.g. a transfer when it must travel home
-            hook(result, here)
+    result = CheckinResult(item=item)
+    _place_copy(item, here, local_today(), result)
+    for hook in CHECKIN_HOOKS:  # e.g. a transfer when it must travel home
+        hook(result, here)
 
 
 def cancel_hold(hold: Hold, *, user=None, library=None) -> Hold:
@@ -893,19 +649,21 @@ def cancel_hold(hold: Hold, *, user=None, library=None) -> Hold:
         lock_row(Item, hold.item_id)
     if lock_row(Hold, hold.id) is None or hold.status not in ACTIVE_HOLD_STATUSES:
         raise DeskRefusal(code="HOLD_CLOSED")
-    _release(hold, library)
-    hold.status = "cancelled"
-    hold.closed_at = utcnow()
-    record_event(
-        "hold_cancelled",
-        library=library or hold.pickup_library,
-        reader=hold.reader,
-        item=hold.item,
-        user_id=getattr(user, "id", None),
-        hold_id=hold.id,
-    )
+    was = hold.status
+    HOLD_STATES.trigger(
+        hold,
+        "cancel",
+        apply=_closed_now,
+        event={"library": library or hold.pickup_library, "reader": hold.reader,
+               "item": hold.item, "user_id": getattr(user, "id", None), "hold_id": hold.id},
+    )  # fmt: skip
+    _release(hold, hold.item, was)
     db.session.flush()
     return hold
+
+
+def _closed_now(hold: Hold) -> None:
+    hold.closed_at = utcnow()
 
 
 def expire_holds(today: date | None = None) -> int:
@@ -921,17 +679,14 @@ def expire_holds(today: date | None = None) -> int:
         if lock_row(Hold, hold.id) is None or hold.status != "on_shelf":
             continue  # collected or cancelled meanwhile
         count += 1
-        _release(hold, hold.pickup_library)
-        hold.status = "expired"
-        hold.closed_at = utcnow()
-        record_event(
-            "hold_expired",
-            library=hold.pickup_library,
-            reader=hold.reader,
-            item=hold.item,
-            day=today,
-            hold_id=hold.id,
-        )
+        HOLD_STATES.trigger(
+            hold,
+            "expire",
+            apply=_closed_now,
+            event={"library": hold.pickup_library, "reader": hold.reader, "item": hold.item,
+                   "day": today, "hold_id": hold.id},
+        )  # fmt: skip
+        _release(hold, hold.item, "on_shelf")
     db.session.flush()
     return count
 

@@ -5,12 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from libsys.accounts.access import permission_required
+from libsys.circulation.lookups import find_copy
 from libsys.circulation.pages import library_code_arg, library_options, working_library
 from libsys.circulation.transfers import (
     cancel_transfer,
     get_transfer,
     incoming,
-    item_by_barcode,
     library_by_code,
     pull_list,
     receive_by_barcode,
@@ -57,7 +57,7 @@ def start():
     if request.method == "POST":
         try:
             with db.session.begin_nested():
-                item = item_by_barcode(values["item"])
+                item = find_copy(values["item"])
                 transfer = request_transfer(
                     item,
                     library_by_code(values["to_library"]),

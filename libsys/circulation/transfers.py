@@ -12,8 +12,13 @@ from sqlalchemy import ForeignKey, Index, String, Text, bindparam, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from libsys.catalog.models import ITEM_STATUS_LABELS, Item, Record
-from libsys.circulation.errors import DeskRefusal
+from libsys.catalog.states import ITEM_STATES
+from libsys.circulation.lookups import find_copy
+from libsys.circulation.models import ACTIVE_HOLD_STATUSES, Hold
+from libsys.circulation.policies import policy_for, shelf_expiry_for
+from libsys.circulation.states import HOLD_STATES
 from libsys.core.clock import local_today
+from libsys.core.states import StateMachine, Transition
 from libsys.db import plain_rows, utcnow
 from libsys.errors import Conflict, NotFound, ValidationFailed
 from libsys.extensions import db
@@ -31,13 +36,33 @@ OPEN_STATUSES = ("requested", "in_transit")
 # Copies that may be asked for: on a shelf, or waiting for repair somewhere else.
 TRANSFERABLE_ITEM_STATUSES = ("available", "damaged", "in_repair")
 
-# The allowed moves: {status: {trigger: destination}}.
-TRANSITIONS = {
-    "requested": {"send": "in_transit", "cancel": "cancelled"},
-    "in_transit": {"receive": "received"},
-    "received": {},
-    "cancelled": {},
-}
+
+def _refuse(state: str, trigger: str) -> Conflict:
+    """The named refusal of a move the table does not allow."""
+    if trigger == "cancel" and state == "in_transit":
+        return Conflict(
+            _l("This copy is already on its way: a transfer under way cannot be cancelled."),
+            code="TRANSFER_UNDER_WAY",
+        )
+    return Conflict(
+        _l("This transfer cannot be changed any more (it is %(status)s).",
+           status=TRANSFER_STATUS_LABELS[state]),
+        code="TRANSFER_STATE",
+    )  # fmt: skip
+
+
+TRANSFER_STATES = StateMachine(
+    "transfer",
+    [
+        Transition("send", "requested", "in_transit", event="transfer_sent"),
+        Transition("receive", "in_transit", "received", event="transfer_received"),
+        Transition("cancel", "requested", "cancelled"),
+        # A copy on the road that will not arrive (it went elsewhere, or was lost).
+        Transition("close", "in_transit", "cancelled"),
+    ],
+    record=record_event,
+    refuse=_refuse,
+)
 
 
 class Transfer(db.Model):
@@ -83,44 +108,21 @@ class Transfer(db.Model):
         return self.status in OPEN_STATUSES
 
 
-def _trigger(transfer: Transfer, trigger: str) -> None:
-    """Move a transfer through TRANSITIONS or refuse with a named error."""
-    destination = TRANSITIONS[transfer.status].get(trigger)
-    if destination is None:
-        if trigger == "cancel" and transfer.status == "in_transit":
-            raise Conflict(
-                _l("This copy is already on its way: a transfer under way cannot be cancelled."),
-                code="TRANSFER_UNDER_WAY",
-            )
-        raise Conflict(
-            _l("This transfer cannot be changed any more (it is %(status)s).",
-               status=TRANSFER_STATUS_LABELS[transfer.status]),
-            code="TRANSFER_STATE",
-        )  # fmt: skip
-    transfer.status = destination
-
-
-def item_by_barcode(barcode: str) -> Item:
-    """The copy with this barcode, or NotFound with the desk's code."""
-    from libsys.circulation.services import copy_by_barcode
-
-    barcode = (barcode or "").strip()
-    if not barcode:
-        raise ValidationFailed(_l("Give the copy's barcode."), code="BARCODE_REQUIRED")
-    item = copy_by_barcode(barcode)
-    if item is None:
-        raise DeskRefusal(
-            _l("No copy has barcode %(barcode)s.", barcode=barcode), code="UNKNOWN_ITEM"
-        )
-    return item
-
-
 def library_by_code(code: str) -> Library:
     """The library with this code, or a field error."""
     library = db.session.scalar(select(Library).where(Library.code == (code or "").strip()))
     if library is None:
         raise ValidationFailed(fields={"to_library": _l("Choose a library.")})
     return library
+
+
+def _placed_at(library_id):
+    """A change that puts the copy at a library (None: at home)."""
+
+    def place(copy: Item) -> None:
+        copy.location_library_id = library_id
+
+    return place
 
 
 def current_library_id(item: Item) -> int:
@@ -189,8 +191,6 @@ def request_transfer(
 
 def _hold_in_transit_to(item: Item, library_id: int) -> int | None:
     """The hold the returns desk trapped this copy for, when its reader collects at library_id."""
-    from libsys.circulation.models import Hold
-
     return db.session.scalar(
         select(Hold.id).where(
             Hold.item_id == item.id,
@@ -203,63 +203,59 @@ def _hold_in_transit_to(item: Item, library_id: int) -> int | None:
 def send_transfer(transfer: Transfer, *, user_id: int | None = None) -> Transfer:
     """The copy leaves: in transit to the destination (event transfer_sent)."""
     _mark_sent(transfer, user_id=user_id)
-    item = transfer.item
-    item.status = "in_transit"
-    item.location_library_id = transfer.to_library_id
+    ITEM_STATES.trigger(transfer.item, "send", apply=_placed_at(transfer.to_library_id))
     db.session.flush()
     return transfer
 
 
 def _mark_sent(transfer: Transfer, *, user_id: int | None = None, **details) -> None:
     """The transfer is on its way (event transfer_sent); the copy's place is the caller's."""
-    _trigger(transfer, "send")
-    transfer.sent_at = utcnow()
-    transfer.sent_by_id = user_id
-    record_event(
-        "transfer_sent",
-        library=transfer.from_library_id,
-        item=transfer.item,
-        user_id=user_id,
-        transfer_id=transfer.id,
-        to_library=transfer.to_library.code,
-        **details,
-    )
+
+    def sent(changed: Transfer) -> None:
+        changed.sent_at = utcnow()
+        changed.sent_by_id = user_id
+
+    TRANSFER_STATES.trigger(
+        transfer,
+        "send",
+        apply=sent,
+        event={"library": transfer.from_library_id, "item": transfer.item, "user_id": user_id,
+               "transfer_id": transfer.id, "to_library": transfer.to_library.code, **details},
+    )  # fmt: skip
     db.session.flush()
 
 
 def receive_transfer(transfer: Transfer, *, user_id: int | None = None) -> Transfer:
     """The copy arrives: available at the destination, or on its hold shelf when trapped."""
-    _trigger(transfer, "receive")
-    transfer.received_at = utcnow()
-    transfer.received_by_id = user_id
+    TRANSFER_STATES.move_for(transfer.status, "receive")  # refused before the copy moves
     item = transfer.item
-    item.location_library_id = (
-        None if transfer.to_library_id == item.library_id else transfer.to_library_id
-    )
+    here = None if transfer.to_library_id == item.library_id else transfer.to_library_id
     hold = _trapped_hold(item)
     if hold is not None and hold.pickup_library_id == transfer.to_library_id:
-        item.status = "on_hold_shelf"  # the returns desk already shelved it for the reader
+        # The returns desk already shelved it for the reader.
+        ITEM_STATES.trigger(item, "shelve_for_hold", apply=_placed_at(here))
     else:
-        item.status = "available"
+        ITEM_STATES.trigger(item, "shelve", apply=_placed_at(here))
         hold = _trap_for_hold(transfer)
-    record_event(
-        "transfer_received",
-        library=transfer.to_library_id,
-        item=item,
-        user_id=user_id,
-        transfer_id=transfer.id,
-        from_library=transfer.from_library.code,
-        hold_id=hold.id if hold is not None else None,
-    )
+
+    def received(changed: Transfer) -> None:
+        changed.received_at = utcnow()
+        changed.received_by_id = user_id
+
+    TRANSFER_STATES.trigger(
+        transfer,
+        "receive",
+        apply=received,
+        event={"library": transfer.to_library_id, "item": item, "user_id": user_id,
+               "transfer_id": transfer.id, "from_library": transfer.from_library.code,
+               "hold_id": hold.id if hold is not None else None},
+    )  # fmt: skip
     db.session.flush()
     return transfer
 
 
 def _trap_for_hold(transfer: Transfer):
     """Put the arriving copy on the hold shelf when a reader waits for it at the destination."""
-    from libsys.circulation.models import Hold
-    from libsys.circulation.policies import policy_for, shelf_expiry_for
-
     item, library = transfer.item, transfer.to_library
     candidates = select(Hold).where(Hold.pickup_library_id == library.id)
     hold = db.session.get(Hold, transfer.hold_id) if transfer.hold_id else None
@@ -287,11 +283,14 @@ def _trap_for_hold(transfer: Transfer):
         return None
     today = local_today()
     policy = policy_for(library, hold.reader.category_id, item)
-    hold.item_id = item.id
-    hold.trapped_at = hold.trapped_at or utcnow()
-    hold.status = "on_shelf"
-    hold.shelf_expires_on = shelf_expiry_for(policy, library, today)
-    item.status = "on_hold_shelf"
+
+    def shelve(changed) -> None:
+        changed.item_id = item.id
+        changed.trapped_at = changed.trapped_at or utcnow()
+        changed.shelf_expires_on = shelf_expiry_for(policy, library, today)
+
+    HOLD_STATES.trigger(hold, "shelve", apply=shelve)
+    ITEM_STATES.trigger(item, "shelve_for_hold")
     return hold
 
 
@@ -321,15 +320,17 @@ def _receive_here(transfer: Transfer, result, library) -> bool:
     hold = result.hold
     sent_on = hold is not None and hold.pickup_library_id != library.id
     if sent_on or _trip_hold_ended(transfer):
-        _trigger(transfer, "receive")
-        transfer.received_at = utcnow()
-        record_event(
-            "transfer_received",
-            library=library,
-            item=result.item,
-            transfer_id=transfer.id,
-            from_library=transfer.from_library.code,
-        )
+
+        def received(changed: Transfer) -> None:
+            changed.received_at = utcnow()
+
+        TRANSFER_STATES.trigger(
+            transfer,
+            "receive",
+            apply=received,
+            event={"library": library, "item": result.item, "transfer_id": transfer.id,
+                   "from_library": transfer.from_library.code},
+        )  # fmt: skip
         return True
     receive_transfer(transfer)
     result.route_to = None
@@ -341,8 +342,6 @@ def _receive_here(transfer: Transfer, result, library) -> bool:
 
 def _trip_hold_ended(transfer: Transfer) -> bool:
     """The transfer carried a copy to a reader's pickup library and that hold is over."""
-    from libsys.circulation.models import ACTIVE_HOLD_STATUSES, Hold
-
     if transfer.hold_id is None:
         return False
     hold = db.session.get(Hold, transfer.hold_id)
@@ -355,9 +354,12 @@ def close_transfer(transfer: Transfer) -> None:
     if transfer.status == "requested":
         cancel_transfer(transfer)
         return
-    transfer.status = "cancelled"
-    transfer.cancelled_at = utcnow()
+    TRANSFER_STATES.trigger(transfer, "close", apply=_cancelled_now)
     db.session.flush()
+
+
+def _cancelled_now(transfer: Transfer) -> None:
+    transfer.cancelled_at = utcnow()
 
 
 def _follow_the_desk(transfer: Transfer | None, result, library) -> None:
@@ -391,8 +393,6 @@ def _follow_the_desk(transfer: Transfer | None, result, library) -> None:
 
 
 def _trapped_hold(item: Item):
-    from libsys.circulation.models import Hold
-
     return db.session.scalar(
         select(Hold).where(Hold.item_id == item.id, Hold.status == "on_shelf").limit(1)
     )
@@ -400,15 +400,14 @@ def _trapped_hold(item: Item):
 
 def cancel_transfer(transfer: Transfer) -> Transfer:
     """Cancel a transfer that has not left yet; one on the road cannot be cancelled."""
-    _trigger(transfer, "cancel")
-    transfer.cancelled_at = utcnow()
+    TRANSFER_STATES.trigger(transfer, "cancel", apply=_cancelled_now)
     db.session.flush()
     return transfer
 
 
 def receive_by_barcode(barcode: str, library_id: int | None, *, user_id=None) -> Transfer:
     """Receive the copy scanned at a library: its transfer on the road to that library."""
-    item = item_by_barcode(barcode)
+    item = find_copy(barcode)
     transfer = open_transfer(item)
     if transfer is None or (library_id is not None and transfer.to_library_id != library_id):
         raise Conflict(

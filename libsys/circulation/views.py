@@ -14,17 +14,15 @@ from libsys.accounts.access import permission_required
 from libsys.circulation import policies as policy_service
 from libsys.circulation.errors import REFUSAL_MESSAGES, DeskRefusal
 from libsys.circulation.fines import fines_due, settle_fine
+from libsys.circulation.lookups import copy_by_barcode, find_reader
 from libsys.circulation.models import CirculationPolicy, ClosedWeekday, Fine, Holiday
 from libsys.circulation.panels import panel_lost_copies
+from libsys.circulation.rules import MAX_SCAN, reader_blocks
 from libsys.circulation.services import (
-    MAX_SCAN,
     checkin,
     checkout,
-    find_reader,
     get_hold,
     get_loan,
-    item_exists,
-    reader_blocks,
     reader_holds,
     reader_loans,
     renew,
@@ -153,7 +151,7 @@ def scan():
             _save("desk", {"reader": reader.card_number, "lines": []})
         return redirect(url_for("circulation.desk"), 303)
     if not state.get("reader"):
-        if item_exists(value):
+        if copy_by_barcode(value) is not None:
             flash(_("Scan the reader's card first."), "error")
         else:
             flash(f"{value}: {REFUSAL_MESSAGES['UNKNOWN_READER']}", "error")

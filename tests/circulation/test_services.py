@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from libsys.circulation.errors import DeskRefusal
 from libsys.circulation.models import CirculationPolicy, Hold, Loan
+from libsys.circulation.rules import reader_blocks
 from libsys.circulation.services import (
     cancel_hold,
     checkin,
@@ -16,7 +17,6 @@ from libsys.circulation.services import (
     overdue_loans,
     place_hold,
     queue_position,
-    reader_blocks,
     reader_holds,
     reader_loans,
     renew,

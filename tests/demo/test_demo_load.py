@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from libsys.circulation.models import Loan
-from libsys.circulation.services import reader_blocks
+from libsys.circulation.rules import reader_blocks
 from libsys.readers.models import Reader
 
 

@@ -176,7 +176,7 @@ def test_network_and_categories_api(client, network, db):
 
 
 def test_a_card_number_is_kept_in_capitals_and_found_in_any_case(staff_client, db):
-    from libsys.circulation.services import find_reader
+    from libsys.circulation.lookups import find_reader
 
     response = staff_client.post(
         "/staff/readers/new",
@@ -202,7 +202,7 @@ def test_a_card_kept_in_small_letters_from_before_is_found_as_typed(db, network)
     import pytest
 
     from libsys.circulation.errors import DeskRefusal
-    from libsys.circulation.services import find_reader
+    from libsys.circulation.lookups import find_reader
 
     reader = make_reader(card_number="BD000889")
     reader.card_number = "old-card-7"  # as an earlier version of libsys may have kept it
