@@ -4,6 +4,7 @@
 from libsys.accounts import models as accounts_models  # noqa: F401
 from libsys.catalog import models as catalog_models  # noqa: F401
 from libsys.catalog.inventory import models as inventory_models  # noqa: F401
+from libsys.catalog.marc import models as marc_models  # noqa: F401
 from libsys.catalog.periodicals import models as periodicals_models  # noqa: F401
 from libsys.circulation import models as circulation_models  # noqa: F401
 from libsys.circulation import notices, transfers, visits  # noqa: F401

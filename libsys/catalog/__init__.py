@@ -7,13 +7,14 @@ def init_app(app: Flask) -> None:
     """Register the catalogue's staff pages, its tools' pages, its API endpoints and commands."""
     from libsys.catalog import (
         api,  # noqa: F401  (its endpoints join the API blueprint)
-        cli,
         editor,
         labels,
         views,
     )
     from libsys.catalog.copies import views as copies_views  # noqa: F401  (pages join views.bp)
     from libsys.catalog.inventory import views as inventory_views
+    from libsys.catalog.marc import cli
+    from libsys.catalog.marc import views as marc_views  # noqa: F401  (pages join views.bp)
     from libsys.catalog.periodicals import views as periodicals_views
 
     for blueprint in (

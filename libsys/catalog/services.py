@@ -16,8 +16,8 @@ from sqlalchemy import delete, func, select
 from stdnum import isbn as stdnum_isbn
 
 from libsys.catalog.marc import describe, record_from_json
+from libsys.catalog.marc.columns import marc_json, record_columns
 from libsys.catalog.models import Record, RecordIsbn
-from libsys.catalog.rows import marc_json, record_columns
 from libsys.core.clock import local_today
 from libsys.errors import NotFound, ValidationFailed
 from libsys.extensions import db

@@ -7,21 +7,11 @@ endpoint keeps its `catalog.` name.
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
-from pathlib import Path
-from tempfile import NamedTemporaryFile
-
 from flask import (
     Blueprint,
-    abort,
     current_app,
-    flash,
-    jsonify,
-    redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -31,23 +21,17 @@ from sqlalchemy import func, or_, select
 from stdnum import isbn as stdnum_isbn
 
 from libsys.accounts.access import permission_required
-from libsys.catalog import exporter, importer
 from libsys.catalog.copies.services import add_copies
-from libsys.catalog.exporter import EXPORT_FORMATS
-from libsys.catalog.import_jobs import queue_import
-from libsys.catalog.importer import MATCH_POLICIES, preview_marc
-from libsys.catalog.marc import Rejected, UnreadableFile, count_permissive
+from libsys.catalog.marc.exporter import EXPORT_FORMATS
 from libsys.catalog.models import (
     ACQUISITION_SOURCES,
     ITEM_STATUS_LABELS,
     SOURCE_LABELS,
-    ImportJob,
     Item,
     Record,
     RecordIsbn,
 )
 from libsys.catalog.services import FORM_FIELDS, build_marc, get_record, record_marc, save_record
-from libsys.core.dates import read_date
 from libsys.core.forms import save_form
 from libsys.extensions import db
 from libsys.network.models import Library
@@ -55,13 +39,6 @@ from libsys.stats.models import Event
 
 bp = Blueprint("catalog", __name__, url_prefix="/staff/catalog")
 PAGE_SIZE = 50
-PREVIEW_RECORDS = 20
-
-MATCH_LABELS = {
-    "skip": _l("Keep the record already here (skip)"),
-    "overlay": _l("Replace the record already here (overlay)"),
-    "add": _l("Always add a new record"),
-}
 EVENT_LABELS = {
     "item_acquired": _l("Acquired"),
     "checkout": _l("Lent"),
@@ -269,178 +246,3 @@ def describe():
         store_options=store_options(),
         source_options=[(code, SOURCE_LABELS[code]) for code in ACQUISITION_SOURCES],
     ), (422 if errors else 200)
-
-
-# --------------------------------------------------------------------------- import
-
-
-def _upload_dir() -> Path:
-    directory = Path(current_app.config["UPLOAD_DIR"]) / "marc"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
-def _job(job_id: int) -> ImportJob:
-    job = db.session.get(ImportJob, job_id)
-    if job is None:
-        abort(404)
-    return job
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@permission_required("catalog.import")
-def import_marc():
-    """Upload a MARC file; it is read and shown before anything is imported."""
-    if request.method == "POST":
-        upload = request.files.get("file")
-        if upload is None or not upload.filename:
-            flash(_("Choose a MARC file to upload."), "error")
-            return render_template("catalog/import.html", jobs=_recent_jobs()), 422
-        path = _upload_dir() / f"{uuid.uuid4().hex}.marc"
-        try:
-            upload.save(path)
-        finally:
-            upload.close()  # a large upload is spooled to a temporary file
-        try:
-            total = count_permissive(path)
-        except UnreadableFile as problem:
-            path.unlink(missing_ok=True)
-            flash(_("This file cannot be imported: %(reason)s", reason=problem.reason), "error")
-            return render_template("catalog/import.html", jobs=_recent_jobs()), 422
-        job = ImportJob(
-            filename=Path(upload.filename).name[:300],
-            path=str(path),
-            total=total,
-            user_id=getattr(current_user, "id", None),
-            library_id=getattr(getattr(current_user, "library", None), "id", None),
-        )
-        db.session.add(job)
-        db.session.flush()
-        return redirect(url_for("catalog.import_preview", job_id=job.id))
-    return render_template("catalog/import.html", jobs=_recent_jobs())
-
-
-def _recent_jobs() -> list[ImportJob]:
-    return list(db.session.scalars(select(ImportJob).order_by(ImportJob.id.desc()).limit(10)))
-
-
-@bp.route("/import/<int:job_id>")
-@permission_required("catalog.import")
-def import_preview(job_id):
-    """The first records of an uploaded file and its rejections, before the import."""
-    job = _job(job_id)
-    if job.state != "uploaded":
-        return redirect(url_for("catalog.import_job", job_id=job.id))
-    try:
-        preview = preview_marc(job.path, limit=PREVIEW_RECORDS, name=job.filename)
-    except (UnreadableFile, OSError):
-        flash(_("The uploaded file can no longer be read."), "error")
-        return redirect(url_for("catalog.import_marc"))
-    return render_template(
-        "catalog/import_preview.html",
-        job=job,
-        preview=preview,
-        library_options=library_options(),
-        match_options=[(code, MATCH_LABELS[code]) for code in MATCH_POLICIES],
-        values={
-            "library": job.library.code if job.library else default_library_code(),
-            "match": "skip",
-        },
-    )
-
-
-@bp.route("/import/<int:job_id>/start", methods=["POST"])
-@permission_required("catalog.import")
-def import_start(job_id):
-    """Queue the import of an uploaded file with the chosen library and policy."""
-    job = _job(job_id)
-    if job.state != "uploaded":
-        return redirect(url_for("catalog.import_job", job_id=job.id))
-    match = request.form.get("match", "skip")
-    if match not in MATCH_POLICIES:
-        abort(400)
-    code = request.form.get("library") or ""
-    library = db.session.scalar(select(Library).where(Library.code == code)) if code else None
-    queue_import(job, library=library, match=match)
-    return redirect(url_for("catalog.import_job", job_id=job.id))
-
-
-@bp.route("/import/<int:job_id>/progress")
-@permission_required("catalog.import")
-def import_job(job_id):
-    """The progress and, at the end, the summary of an import."""
-    return render_template("catalog/import_job.html", job=_job(job_id))
-
-
-@bp.route("/import/<int:job_id>/status")
-@permission_required("catalog.import")
-def import_status(job_id):
-    """The progress of an import as JSON, polled by the progress page."""
-    job = _job(job_id)
-    db.session.refresh(job)
-    return jsonify(
-        {
-            "state": job.state,
-            "total": job.total,
-            **job.summary(),
-            "error": job.error,
-        }
-    )
-
-
-@bp.route("/import/<int:job_id>/rejections.csv")
-@permission_required("catalog.import")
-def import_rejections(job_id):
-    """The rejected records of an import as CSV."""
-    job = _job(job_id)
-    rejections = [
-        Rejected(r["position"], r["offset"], r["control_number"], r["reason"])
-        for r in job.rejections or []
-    ]
-    response = current_app.response_class(importer.rejections_csv(rejections), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="rejections-{job.id}.csv"'
-    return response
-
-
-# --------------------------------------------------------------------------- export
-
-
-@bp.route("/export")
-@permission_required("catalog.import")
-def export_marc():
-    """Download all records, a selection or those changed since a date, as MARC."""
-    args = request.args
-    if not args.get("download"):
-        return render_template(
-            "catalog/export.html", formats=list(EXPORT_FORMATS), values=args, errors={}
-        )
-    fmt = args.get("format", "iso2709")
-    errors = {}
-    if fmt not in EXPORT_FORMATS:
-        errors["format"] = _("Choose ISO 2709 or MARCXML.")
-    since = read_date(args.get("since"), "since", errors)
-    ids = [int(v) for v in args.getlist("ids") if v.strip().isdigit()]
-    for chunk in args.getlist("id_list"):
-        ids.extend(int(part) for part in chunk.replace(" ", "").split(",") if part.isdigit())
-    if errors:
-        return render_template(
-            "catalog/export.html", formats=list(EXPORT_FORMATS), values=args, errors=errors
-        ), 422
-    extension, mimetype = EXPORT_FORMATS[fmt]
-    # Written to a file first: a large catalogue does not have to fit in memory.
-    handle = NamedTemporaryFile(dir=_upload_dir(), suffix="." + extension, delete=False)  # noqa: SIM115
-    with handle:
-        export_marc_file(handle, fmt, since, ids)
-    response = send_file(
-        handle.name,
-        mimetype=mimetype,
-        as_attachment=True,
-        download_name=f"libsys-{datetime.now():%Y%m%d}.{extension}",
-    )
-    response.call_on_close(lambda: Path(handle.name).unlink(missing_ok=True))
-    return response
-
-
-def export_marc_file(handle, fmt: str, since, ids: list[int]) -> None:
-    """Write the export to an open binary file."""
-    exporter.export_marc(handle, format=fmt, since=since, ids=ids or None)

@@ -31,12 +31,12 @@ from werkzeug.utils import import_string
 # does not import the domains that use it). A task takes JSON-like arguments (ids, not ORM
 # objects) and runs in an app context of its own.
 TASKS = {
-    "catalog.import_marc": "libsys.catalog.import_jobs:run_import",
+    "catalog.import_marc": "libsys.catalog.marc.import_jobs:run_import",
 }
 # Run once by every worker as it starts, before it takes any task (and every few minutes
 # after): they pick up the jobs a stopped worker left behind.
 ON_WORKER_START = {
-    "catalog.resume_imports": "libsys.catalog.import_jobs:resume_interrupted_imports",
+    "catalog.resume_imports": "libsys.catalog.marc.import_jobs:resume_interrupted_imports",
 }
 PERIODIC = {
     # A worker on another machine may die without this one's start-up noticing.

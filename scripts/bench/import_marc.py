@@ -77,7 +77,7 @@ def main() -> int:
         with app.app_context():
             db.drop_all()
             db.create_all()
-            from libsys.catalog.importer import import_marc
+            from libsys.catalog.marc.importer import import_marc
 
             source = path
             if args.limit:

@@ -16,8 +16,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from libsys import create_app
-from libsys.catalog.import_jobs import resume_interrupted_imports
-from libsys.catalog.models import ImportJob, Record
+from libsys.catalog.marc.import_jobs import resume_interrupted_imports
+from libsys.catalog.marc.models import ImportJob
+from libsys.catalog.models import Record
 from libsys.core.jobs import queue, worker_is_gone, worker_name
 from libsys.db import utcnow
 from libsys.network.models import Library

@@ -51,8 +51,8 @@ def _marc_file(path, titles_by_control_number):
 def test_a_long_import_is_indexed_by_the_follower_process(
     app, committed_db, whoosh, tmp_path, monkeypatch
 ):
-    from libsys.catalog import importer
-    from libsys.catalog.importer import import_marc
+    from libsys.catalog.marc import importer
+    from libsys.catalog.marc.importer import import_marc
     from libsys.demo.network import load_network, load_reader_categories
     from libsys.search.backends import current_backend
 

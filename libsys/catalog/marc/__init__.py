@@ -1,4 +1,12 @@
-"""MARC 21 records without a database: reading, describing, holdings and writing."""
+"""MARC 21 in and out of the catalogue.
+
+The format layer, exported here, needs no database: reader, writer, describe, holdings,
+and columns (a record's stored columns from MARC), so the import's reading processes load
+only these. The catalogue's side imports from them: importer (with parallel reading and
+import_report), import_jobs (the web import as a background job), exporter, models (the
+ImportJob row), views (the import and export pages) and cli (`libsys import-marc`,
+`libsys export-marc`).
+"""
 
 from libsys.catalog.marc.describe import Description, describe
 from libsys.catalog.marc.holdings import DEFAULT_MAPPINGS, CopyData, extract_copies

@@ -25,8 +25,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from libsys.catalog import importer
-from libsys.catalog.models import ImportJob
+from libsys.catalog.marc import importer
+from libsys.catalog.marc.models import ImportJob
 from libsys.core import jobs
 from libsys.db import utcnow
 from libsys.extensions import db

@@ -8,8 +8,8 @@ import pytest
 from pymarc import MARCReader
 from sqlalchemy import func, select
 
-from libsys.catalog.importer import import_marc
 from libsys.catalog.marc import count_permissive
+from libsys.catalog.marc.importer import import_marc
 from libsys.catalog.models import Item, Record
 from libsys.extensions import db
 from libsys.stats.models import Event
@@ -244,12 +244,12 @@ def test_unreadable_file_is_reported_not_imported(network):
 
 @pytest.mark.parametrize("relative", ["pymarc/bad_records.mrc", "evergreen/jazz_1k.mrc"])
 def test_reading_in_worker_processes_gives_the_same_results(network, monkeypatch, relative):
-    from libsys.catalog import importer
+    from libsys.catalog.marc import parallel as parallel_reading
 
     path = marc_file(relative)
     sequential_report, parallel_report = io.StringIO(), io.StringIO()
     sequential = import_marc(path, match="add", report=sequential_report)
-    monkeypatch.setattr(importer, "CHUNK_BYTES", 4096)  # several chunks per worker
+    monkeypatch.setattr(parallel_reading, "CHUNK_BYTES", 4096)  # several chunks per worker
     parallel = import_marc(path, match="add", report=parallel_report, workers=2)
     assert parallel.as_dict() == sequential.as_dict()
     assert parallel_report.getvalue() == sequential_report.getvalue()

@@ -6,8 +6,8 @@ import json
 import pytest
 from sqlalchemy import delete, select
 
-from libsys.catalog.exporter import export_marc
-from libsys.catalog.importer import import_marc
+from libsys.catalog.marc.exporter import export_marc
+from libsys.catalog.marc.importer import import_marc
 from libsys.catalog.models import Item, Record, RecordIsbn
 from libsys.extensions import db
 from libsys.stats.models import Event

@@ -11,14 +11,10 @@ import click
 from flask.cli import with_appcontext
 from tqdm import tqdm
 
-from libsys.catalog.exporter import EXPORT_FORMATS, count_export, export_marc
-from libsys.catalog.importer import (
-    MATCH_POLICIES,
-    default_commit_every,
-    default_workers,
-    import_marc,
-)
 from libsys.catalog.marc import UnreadableFile, count_permissive
+from libsys.catalog.marc.exporter import EXPORT_FORMATS, count_export, export_marc
+from libsys.catalog.marc.importer import MATCH_POLICIES, default_commit_every, import_marc
+from libsys.catalog.marc.parallel import default_workers
 from libsys.errors import LibsysError
 from libsys.extensions import db
 

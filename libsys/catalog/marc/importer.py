@@ -3,20 +3,18 @@
 The import streams: records are read one at a time, gathered in batches of a few hundred,
 matched with one query per rule and batch, and written with bulk INSERTs that bypass the
 ORM's unit of work. Memory stays flat whatever the file size.
+
+Reading in worker processes lives in parallel.py, the summary, the rejections' CSV and the
+upload's preview in import_report.py. What stays here (some 570 lines) is one thing, the
+batch writer: matching, accession numbering and the bulk INSERTs share its caches and its
+open batch, so cutting it further would only pass that state between modules.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import multiprocessing
-import os
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext, suppress
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from os import PathLike
 
 from flask import current_app
@@ -26,15 +24,15 @@ from libsys.catalog.copies.services import accession_number, build_call_number, 
 from libsys.catalog.marc import (
     Rejected,
     UnreadableFile,
-    describe,
     read_marc,
 )
+from libsys.catalog.marc.columns import Prepared, prepared_results
 from libsys.catalog.marc.holdings import CopyData
-from libsys.catalog.models import IMPORT_COUNTS, Item, Record, RecordIsbn
-from libsys.catalog.rows import Prepared, prepare_chunk, prepared_results
+from libsys.catalog.marc.import_report import KEPT_REJECTIONS, ImportSummary, ReportWriter
+from libsys.catalog.marc.parallel import plain_iso2709, prepared_in_parallel
+from libsys.catalog.models import Item, Record, RecordIsbn
 from libsys.catalog.services import delete_isbns, mark_changed
 from libsys.core.clock import local_today
-from libsys.core.spreadsheets import csv_safe
 from libsys.db import utcnow
 from libsys.errors import ValidationFailed
 from libsys.extensions import db
@@ -45,111 +43,9 @@ from libsys.stats.models import Event
 MATCH_POLICIES = ("skip", "overlay", "add")
 BATCH_SIZE = 500
 ANALYSE_FROM = 2_000
-READER_NICENESS = 5
-# Rejections kept in memory for the summary (all of them go to the CSV report).
-KEPT_REJECTIONS = 1000
 IMPORT_CACHE_KB = 16 * 1024  # SQLite page cache for long imports (4x the default)
 # Ids of created records kept in the summary (the web page links the first ones).
 KEPT_CREATED_IDS = 1000
-REPORT_COLUMNS = ("position", "offset", "control_number", "reason")
-
-
-@dataclass(slots=True)
-class ImportSummary:
-    """What an import did: counts, the rejections and where the time went."""
-
-    read: int = 0
-    created: int = 0
-    matched: int = 0
-    rejected: int = 0
-    items_created: int = 0
-    rejections: list[Rejected] = field(default_factory=list)
-    unreadable: list[tuple[str, str]] = field(default_factory=list)
-    warnings: int = 0
-    parse_seconds: float = 0.0
-    database_seconds: float = 0.0
-    commit_seconds: float = 0.0
-    index_seconds: float = 0.0  # the search index's final write (bulk mode)
-    created_ids: list[int] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        """The five counts the CLI prints with --json."""
-        return {name: getattr(self, name) for name in IMPORT_COUNTS}
-
-
-# --------------------------------------------------------------------------- parallel reading
-# Reading and describing cost three times what the bulk INSERTs do, so the command line
-# spreads them over worker processes: the file is cut after record terminators into chunks
-# of whole records, each worker reads and describes a chunk, and the main process writes
-# the results in file order. Only plain ISO 2709 files take this path.
-
-CHUNK_BYTES = 1 << 20
-MAX_RECORD_BYTES = 16 << 20  # as the reader: a longer run without terminator is junk
-
-
-def _plain_iso2709(source) -> bool:
-    """An ISO 2709 file on disk (not compressed, not XML or JSON)."""
-    if not isinstance(source, str | PathLike):
-        return False
-    try:
-        with open(source, "rb") as handle:
-            head = handle.read(64).lstrip()
-    except OSError:
-        return False
-    return len(head) >= 5 and head[:5].isdigit()
-
-
-def _chunks(path) -> Iterator[tuple[int, bytes]]:
-    """(file offset, bytes) pieces of a file, each ending with a record terminator."""
-    offset = 0
-    pending = b""
-    with open(path, "rb") as handle:
-        while block := handle.read(CHUNK_BYTES):
-            data = pending + block
-            cut = data.rfind(b"\x1d") + 1
-            if cut == 0 and len(data) <= MAX_RECORD_BYTES:
-                pending = data
-                continue
-            cut = cut or len(data)  # junk without terminators: let the reader reject it
-            yield offset, data[:cut]
-            offset += cut
-            pending = data[cut:]
-    if pending.strip(b"\r\n\t \x00\x1a"):
-        yield offset, pending
-
-
-def _prepared_in_parallel(path, mapping: dict | None, workers: int):
-    """Prepared records of a file in file order, read by a pool of worker processes."""
-    context = multiprocessing.get_context("spawn")
-    in_flight: deque = deque()
-    position = 0
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_lower_priority
-    ) as pool:
-        chunks = _chunks(path)
-        exhausted = False
-        while True:
-            # A bounded window of chunks in flight keeps memory flat.
-            while not exhausted and len(in_flight) < workers * 3:
-                chunk = next(chunks, None)
-                if chunk is None:
-                    exhausted = True
-                    break
-                in_flight.append(pool.submit(prepare_chunk, chunk[0], chunk[1], mapping))
-            if not in_flight:
-                break
-            results = in_flight.popleft().result()
-            for result in results:
-                result.position += position
-                yield result
-            position += len(results)
-
-
-def _lower_priority() -> None:
-    """Reading processes run at a lower priority: they only read ahead of the database
-    writer, and the index follower (or the server's requests) should not wait for them."""
-    with suppress(OSError):
-        os.nice(READER_NICENESS)
 
 
 class _NewRecord:
@@ -171,39 +67,6 @@ def _source_name(source) -> str:
     if isinstance(source, str | PathLike):
         return str(source)
     return getattr(source, "name", None) or "upload"
-
-
-class _ReportWriter:
-    """CSV rows for rejected records: position, offset, control number, reason."""
-
-    def __init__(self, target) -> None:
-        self._owned = None
-        if target is None:
-            self._writer = None
-            return
-        if isinstance(target, str | PathLike):
-            self._owned = open(target, "w", newline="", encoding="utf-8")  # noqa: SIM115
-            stream = self._owned
-        else:
-            stream = target
-        self._writer = csv.writer(stream)
-        self._writer.writerow(REPORT_COLUMNS)
-
-    def write(self, rejected: Rejected) -> None:
-        if self._writer is not None:
-            self._writer.writerow(
-                [
-                    rejected.position,
-                    "" if rejected.offset is None else rejected.offset,
-                    # Opened in a spreadsheet: a control number from the file is no formula.
-                    csv_safe(rejected.control_number or ""),
-                    csv_safe(rejected.reason),
-                ]
-            )
-
-    def close(self) -> None:
-        if self._owned is not None:
-            self._owned.close()
 
 
 class _Importer:
@@ -244,8 +107,8 @@ class _Importer:
         for source in sources:
             name = _source_name(source)
             try:
-                if self.workers > 1 and _plain_iso2709(source):
-                    self._consume(_prepared_in_parallel(source, self.mapping, self.workers))
+                if self.workers > 1 and plain_iso2709(source):
+                    self._consume(prepared_in_parallel(source, self.mapping, self.workers))
                 else:
                     self._consume(prepared_results(read_marc(source, name=name), self.mapping))
             except UnreadableFile as problem:
@@ -687,7 +550,7 @@ def import_marc(
     job); without it, it only flushes and the caller commits. `workers` > 1 reads and
     describes plain ISO 2709 files in that many worker processes.
     """
-    writer = _ReportWriter(report)
+    writer = ReportWriter(report)
     try:
         importer = _Importer(
             library=library,
@@ -714,47 +577,6 @@ def import_marc(
         writer.close()
 
 
-def rejections_csv(rejections: Iterable[Rejected]) -> str:
-    """The rejections as CSV text (for a download from the upload page)."""
-    buffer = io.StringIO()
-    writer = _ReportWriter(buffer)
-    for rejected in rejections:
-        writer.write(rejected)
-    return buffer.getvalue()
-
-
-def default_workers() -> int:
-    """Worker processes for command-line imports (config IMPORT_WORKERS, default: the cores)."""
-    return int(current_app.config.get("IMPORT_WORKERS") or os.cpu_count() or 1)
-
-
 def default_commit_every() -> int:
     """Records per commit for long imports (config IMPORT_COMMIT_EVERY)."""
     return int(current_app.config.get("IMPORT_COMMIT_EVERY", 1000))
-
-
-@dataclass(slots=True)
-class Preview:
-    """What an uploaded file holds, before anything is written."""
-
-    read: int = 0
-    accepted: int = 0
-    rejected: int = 0
-    records: list = field(default_factory=list)  # (position, Description) of the first ones
-    rejections: list[Rejected] = field(default_factory=list)
-
-
-def preview_marc(source, *, limit: int = 20, name: str | None = None) -> Preview:
-    """Read a whole file without writing: the first records described, every rejection counted."""
-    preview = Preview()
-    for result in read_marc(source, name=name):
-        preview.read += 1
-        if isinstance(result, Rejected):
-            preview.rejected += 1
-            if len(preview.rejections) < KEPT_REJECTIONS:
-                preview.rejections.append(result)
-            continue
-        preview.accepted += 1
-        if len(preview.records) < limit:
-            preview.records.append((result.position, describe(result.record)))
-    return preview
