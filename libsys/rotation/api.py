@@ -26,10 +26,9 @@ from libsys.rotation.points import create_point, point_json, visible_points
 from libsys.rotation.schemas import (
     BatchItemSchema,
     BatchSchema,
-    CloseSchema,
+    MoveSchema,
     PointLoanSchema,
     PointSchema,
-    ReceiveSchema,
     TallySchema,
 )
 
@@ -40,8 +39,7 @@ OPENAPI_SCHEMAS = {
     "PointInput": PointSchema,
     "BatchInput": BatchSchema,
     "BatchItemInput": BatchItemSchema,
-    "ReceiveInput": ReceiveSchema,
-    "CloseInput": CloseSchema,
+    "BatchMoveInput": MoveSchema,
     "TallyInput": TallySchema,
     "PointLoanInput": PointLoanSchema,
     "RotationPoint": {
@@ -318,12 +316,7 @@ def move_batch(batch_id, transition):
           schema: {type: string, enum: [pack, unpack, dispatch, receive, start_return, close,
                    cancel]}
       requestBody:
-        content:
-          application/json:
-            schema:
-              oneOf:
-                - {$ref: '#/components/schemas/ReceiveInput'}
-                - {$ref: '#/components/schemas/CloseInput'}
+        content: {application/json: {schema: {$ref: '#/components/schemas/BatchMoveInput'}}}
       responses:
         200:
           description: The batch in its new state
@@ -334,11 +327,10 @@ def move_batch(batch_id, transition):
     if transition not in TRANSITIONS:
         raise NotFound(_l("No such move for a batch."), code="UNKNOWN_TRANSITION")
     _seen_batch(batch_id)
+    data = load_body(MoveSchema(), required=transition == "close")
     if transition == "receive":
-        items = load_body(ReceiveSchema(), required=False).get("items")
-        batch = at_point.receive(user, batch_id, items)
+        batch = at_point.receive(user, batch_id, data.get("items"))
     elif transition == "close":
-        data = load_body(CloseSchema())
         batch = batches.close(user, batch_id, returned=data["returned"], damaged=data["damaged"])
     else:
         batch = getattr(batches, transition)(user, batch_id)

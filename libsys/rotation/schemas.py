@@ -78,19 +78,16 @@ class BatchItemSchema(ApiSchema):
     item = _code("barcode of the copy", required=True)
 
 
-class ReceiveSchema(ApiSchema):
-    """Receipt at the point: leave `items` out when everything came."""
+class MoveSchema(ApiSchema):
+    """A batch's move: `receive` reads `items` (leave it out when everything came); `close`
+    reads `returned` and `damaged` (every other copy is missing); the others read nothing."""
 
     items = Barcodes(
-        allow_none=True, metadata={"description": "barcodes scanned; the rest are missing"}
+        allow_none=True,
+        metadata={"description": "receive: barcodes scanned at the point; the rest are missing"},
     )
-
-
-class CloseSchema(ApiSchema):
-    """The close: copies that came back, and those damaged; the others are lost."""
-
-    returned = Barcodes(load_default=list)
-    damaged = Barcodes(load_default=list)
+    returned = Barcodes(load_default=list, metadata={"description": "close: copies back"})
+    damaged = Barcodes(load_default=list, metadata={"description": "close: copies damaged"})
 
 
 class Requests(fields.Field):
