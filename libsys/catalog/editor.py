@@ -31,6 +31,8 @@ from stdnum import issn as stdnum_issn
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
 from libsys.accounts.access import permission_required
+from libsys.catalog.services import get_record, record_marc, save_record
+from libsys.core.clock import local_today
 from libsys.errors import LibsysError, ValidationFailed
 from libsys.extensions import db
 
@@ -433,8 +435,6 @@ def _editor_page(rows, *, record=None, record_errors=(), status=200):
 
 def _save(rows, record=None):
     """Validate and save; a page with each problem beside its row when it fails."""
-    from libsys.catalog.services import save_record
-
     try:
         with db.session.begin_nested():
             marc_record = check_marc(rows)
@@ -453,8 +453,6 @@ def _save(rows, record=None):
 @permission_required("catalog.edit")
 def edit_marc(id):  # noqa: A002 - the URL names it id
     """Edit a record's MARC fields."""
-    from libsys.catalog.services import get_record, record_marc
-
     record = get_record(id)
     if request.method == "POST":
         return _save(_rows_from_request(), record)
@@ -465,8 +463,6 @@ def edit_marc(id):  # noqa: A002 - the URL names it id
 @permission_required("catalog.edit")
 def new_marc():
     """Describe a new record field by field."""
-    from libsys.core.clock import local_today
-
     if request.method == "POST":
         return _save(_rows_from_request())
     return _editor_page(new_record_rows(local_today()))

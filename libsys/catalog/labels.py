@@ -14,14 +14,18 @@ from flask import Blueprint, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from libsys.accounts.access import permission_required
 from libsys.catalog.acting import acting_libraries, parse_day, resolve_library
 from libsys.catalog.models import AcquisitionBatch, Item
+from libsys.core.clock import local_today
+from libsys.core.pdf import vietnamese_font
 from libsys.errors import LibsysError, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
@@ -147,8 +151,6 @@ def _draw_spine(canvas, item: Item, box, font: str, bold: str) -> None:
 
 
 def _draw_barcode(canvas, item: Item, box, font: str) -> None:
-    from reportlab.graphics.barcode.code128 import Code128
-
     x, y, width, height = box
     padding = 3 * mm
     text_size = min(8.0, height / 7)
@@ -177,10 +179,6 @@ def labels_pdf(
     items: list[Item], kind: str, layout: SheetLayout, start: int = 1, outline: bool = False
 ) -> bytes:
     """A PDF of spine ("spine") or barcode ("barcode") labels for these copies."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    from libsys.core.pdf import vietnamese_font
-
     if not items:
         raise ValidationFailed(fields={"barcodes": _l("No copy to print.")})
     check_layout(layout)
@@ -311,8 +309,6 @@ def _selected_items(values: dict) -> list[Item]:
 @permission_required("catalog.edit")
 def index():
     """Choose copies, the kind of label, the sheet and the start position; get the PDF."""
-    from libsys.core.clock import local_today
-
     libraries = acting_libraries()
     values = request.values.to_dict()
     values.setdefault("kind", "spine")

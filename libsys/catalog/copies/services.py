@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from libsys.catalog.models import ACQUISITION_SOURCES, ITEM_STATUSES, Item, Record
 from libsys.catalog.services import LEADING_ARTICLES, mark_changed
+from libsys.catalog.states import ITEM_STATES, TRIGGER_TO_REACH
 from libsys.circulation.models import Loan
 from libsys.core.clock import local_today
 from libsys.db import pending_columns, update_now
@@ -263,7 +264,7 @@ def update_item(item: Item, values: dict) -> Item:
         if status not in EDITABLE_STATUSES or item.status not in EDITABLE_STATUSES:
             errors["status"] = _l("This status is changed by the desk or by rotation, not here.")
         else:
-            item.status = status
+            ITEM_STATES.trigger(item, TRIGGER_TO_REACH[status])
     if errors:
         raise ValidationFailed(fields=errors)
     db.session.flush()

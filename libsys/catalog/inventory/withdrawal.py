@@ -14,14 +14,12 @@ from sqlalchemy.orm import joinedload
 from libsys.catalog.inventory.models import Stocktake, WithdrawnCopy
 from libsys.catalog.inventory.stocktaking import find_item
 from libsys.catalog.models import AcquisitionBatch, Item
+from libsys.catalog.states import ITEM_STATES
 from libsys.core.clock import local_today
 from libsys.errors import NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.stats.events import record_event
-
-# Copies in these states cannot be withdrawn until they are back.
-NOT_WITHDRAWABLE = ("on_loan", "on_hold_shelf", "in_transit", "at_rotation_point")
 
 
 def _next_minutes_number(library: Library, day: date) -> str:
@@ -61,7 +59,8 @@ def withdraw_items(
             problems.append(_("%(barcode)s: belongs to another library", barcode=barcode))
         elif item.status == "withdrawn":
             problems.append(_("%(barcode)s: already withdrawn", barcode=barcode))
-        elif item.status in NOT_WITHDRAWABLE:
+        elif not ITEM_STATES.can(item.status, "withdraw"):
+            # On loan, on the hold shelf, on the road or at a rotation point: not until back.
             problems.append(_("%(barcode)s: not on the shelf (on loan or away)", barcode=barcode))
         else:
             items.append(item)
@@ -81,7 +80,7 @@ def withdraw_items(
     db.session.add(batch)
     db.session.flush()
     for item in items:
-        item.status = "withdrawn"
+        ITEM_STATES.trigger(item, "withdraw")
         item.withdrawn_on = day
         item.withdrawal_reason = reason
         db.session.add(WithdrawnCopy(batch=batch, item=item, price=item.price, stocktake=stocktake))
