@@ -1,4 +1,19 @@
-"""Cataloguing: MARC records, copies (bản), import and export, the cataloguer's tools."""
+"""Cataloguing: MARC records, copies (bản), import and export, the cataloguer's tools.
+
+    models.py services.py views.py   records (Record, the book form, the record pages)
+    editor.py                        the MARC editor (blueprint `cataloguing`)
+    states.py                        a copy's states (ITEM_STATES)
+    copies/                          accession and call numbers, adding and editing copies
+    marc/                            MARC read, write, describe, holdings; import, export
+    inventory/                       registers, stocktaking (kiểm kê), withdrawal (thanh lý)
+    periodicals/                     newspapers and magazines, subscriptions, issues
+    labels.py                        spine and barcode labels
+    acting.py                        the library a cataloguer's tool page acts for
+    api.py  demo.py
+
+Each package reads models -> services -> views. The `catalog` blueprint lives in views.py;
+copies/views.py and marc/views.py add their pages to it, so endpoint names stay `catalog.*`.
+"""
 
 from flask import Flask
 

@@ -1,4 +1,10 @@
-"""Read MARC 21 files (ISO 2709, MARCXML, MARC-in-JSON) one record at a time, keeping bad ones."""
+"""Read MARC 21 files (ISO 2709, MARCXML, MARC-in-JSON) one record at a time, keeping bad ones.
+
+Over the ~500 lines the rest of libsys keeps to, on purpose: the three formats share the
+opening of a file (gzip or not), one way to reject a record (position, offset, reason), one
+way to build and check a record, and the decoding of UTF-8 or MARC-8 values, so this reader
+is one cohesive thing, best read in one place.
+"""
 
 from __future__ import annotations
 
