@@ -7,9 +7,10 @@ from sqlalchemy import func, select
 
 from libsys.catalog.models import Item
 from libsys.circulation.errors import DeskRefusal
-from libsys.circulation.models import CirculationPolicy, ClosedWeekday, Holiday
-from libsys.circulation.services import checkout, place_hold
-from libsys.circulation.visits import record_visit
+from libsys.circulation.holds.services import place_hold
+from libsys.circulation.loans.services import checkout
+from libsys.circulation.policies.models import CirculationPolicy, ClosedWeekday, Holiday
+from libsys.circulation.visits.services import record_visit
 from libsys.extensions import db
 from libsys.network.models import Store
 from libsys.readers.models import ReaderCategory

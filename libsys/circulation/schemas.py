@@ -7,7 +7,7 @@ type only; whether a copy, a reader or a library exists is the service's answer.
 
 from flask_babel import lazy_gettext as _l
 
-from libsys.circulation.visits import MAX_VISITORS, TALLY_CATEGORIES
+from libsys.circulation.visits.services import MAX_VISITORS, TALLY_CATEGORIES
 from libsys.core.schemas import ApiSchema, Text, WholeNumber
 
 _LIBRARY = {"description": "acting library code (default: the token user's library)"}

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 def reader_with_loan(live_server):
     """A demo reader with a password, lent one copy (committed in the live server's database)."""
     from libsys.catalog.models import Item, Record
-    from libsys.circulation.services import checkout
+    from libsys.circulation.loans.services import checkout
     from libsys.extensions import db
     from libsys.readers.models import Reader
 

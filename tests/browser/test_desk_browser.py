@@ -66,7 +66,7 @@ def _sign_in(page, user_name):
 
 
 def _lent_last_week(app, card) -> None:
-    from libsys.circulation.models import Loan
+    from libsys.circulation.loans.models import Loan
     from libsys.extensions import db
     from libsys.readers.models import Reader
 
@@ -80,7 +80,7 @@ def _lent_last_week(app, card) -> None:
 def _hold_for_another_reader(app, barcode) -> str:
     """Another reader queues for the title of a copy; returns their name."""
     from libsys.catalog.models import Item
-    from libsys.circulation.services import place_hold
+    from libsys.circulation.holds.services import place_hold
     from libsys.core.clock import local_today
     from libsys.extensions import db
     from libsys.network.models import Library

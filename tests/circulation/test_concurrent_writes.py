@@ -11,7 +11,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from libsys.circulation.models import CirculationPolicy, Fine, Hold, Loan
+from libsys.circulation.fines.models import Fine
+from libsys.circulation.holds.models import Hold
+from libsys.circulation.loans.models import Loan
+from libsys.circulation.policies.models import CirculationPolicy
 from libsys.core.clock import local_today
 from libsys.readers.models import Reader
 from libsys.stats.models import Event

@@ -3,12 +3,15 @@
 import pytest
 from sqlalchemy import func, select
 
-from libsys.circulation.losses import declare_lost
-from libsys.circulation.models import CirculationPolicy, ClosedWeekday, Hold, Holiday, Loan
-from libsys.circulation.notices import run_daily
-from libsys.circulation.policies import save_policy
-from libsys.circulation.transfers import Transfer, request_transfer
-from libsys.circulation.visits import Visit
+from libsys.circulation.holds.models import Hold
+from libsys.circulation.loans.models import Loan
+from libsys.circulation.losses.services import declare_lost
+from libsys.circulation.notices.services import run_daily
+from libsys.circulation.policies.models import CirculationPolicy, ClosedWeekday, Holiday
+from libsys.circulation.policies.services import save_policy
+from libsys.circulation.transfers.models import Transfer
+from libsys.circulation.transfers.services import request_transfer
+from libsys.circulation.visits.models import Visit
 from libsys.errors import LibsysError, ValidationFailed
 from libsys.extensions import db
 from libsys.stats.models import Event
@@ -218,7 +221,7 @@ def test_holiday_for_an_unknown_library_is_a_field_error(client, network):
         assert 'id="he-library_id"' in html
     assert counts() == before
     with pytest.raises(ValidationFailed) as caught:
-        from libsys.circulation.policies import add_holiday
+        from libsys.circulation.policies.services import add_holiday
 
         add_holiday({"name": "Tết", "first_day": "2027-02-05", "library_id": "999999"})
     assert "library_id" in caught.value.fields
@@ -233,7 +236,7 @@ def test_closed_days_for_an_unknown_library_is_a_field_error(client, network):
         )
         assert response.status_code == 303
     assert counts() == before
-    from libsys.circulation.policies import set_closed_weekdays
+    from libsys.circulation.policies.services import set_closed_weekdays
 
     with pytest.raises(ValidationFailed) as caught:
         set_closed_weekdays(999999, [6])
@@ -328,7 +331,7 @@ def test_overdue_letter_number_column_fits_its_header(app):
     from reportlab.lib.units import mm
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from libsys.circulation import notices
+    from libsys.circulation.notices import services as notices
     from libsys.core.pdf import vietnamese_font
 
     with app.test_request_context("/"):

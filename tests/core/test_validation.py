@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from libsys.circulation.models import Holiday, Loan
+from libsys.circulation.loans.models import Loan
+from libsys.circulation.policies.models import Holiday
 from libsys.extensions import db
 from libsys.readers.models import Reader
 from tests.circulation.conftest import adult, make_item

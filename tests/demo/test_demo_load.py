@@ -5,8 +5,8 @@ from datetime import date, datetime, time
 import pytest
 from sqlalchemy import select
 
-from libsys.circulation.models import Loan
-from libsys.circulation.rules import reader_blocks
+from libsys.circulation.loans.models import Loan
+from libsys.circulation.loans.rules import reader_blocks
 from libsys.readers.models import Reader
 
 

@@ -157,7 +157,8 @@ def test_health_reports_the_index(app, catalogue):
 
 
 def test_a_checkout_and_return_are_indexed_in_the_background(client, catalogue, db, backend_name):
-    from libsys.circulation.services import checkin, checkout
+    from libsys.circulation.loans.returns import checkin
+    from libsys.circulation.loans.services import checkout
     from libsys.network.models import Library
     from libsys.search.sync import indexer_for, wait_for_index
     from tests.circulation.conftest import adult

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from libsys.catalog.models import ACQUISITION_SOURCES, ITEM_STATUSES, Item, Record
 from libsys.catalog.services import LEADING_ARTICLES, mark_changed
 from libsys.catalog.states import ITEM_STATES, TRIGGER_TO_REACH
-from libsys.circulation.models import Loan
+from libsys.circulation.loans.models import Loan
 from libsys.core.clock import local_today
 from libsys.db import pending_columns, update_now
 from libsys.errors import Conflict, NotFound, ValidationFailed

@@ -1,0 +1,1 @@
+"""The reader's own account in the OPAC: loans, holds, renewals, history, password."""

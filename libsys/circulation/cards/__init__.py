@@ -1,0 +1,1 @@
+"""Reader cards: the printable card sheet and one reader's card."""

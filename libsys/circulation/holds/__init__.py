@@ -1,0 +1,1 @@
+"""Holds: placing, trapping, the hold shelf, cancelling and expiring."""

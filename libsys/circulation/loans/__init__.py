@@ -1,0 +1,1 @@
+"""Loans: checkout, renewal, returns, the desk's screens and the reader panel."""

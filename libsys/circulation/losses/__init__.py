@@ -1,0 +1,1 @@
+"""Lost, damaged and found copies."""

@@ -1,0 +1,1 @@
+"""Notices: overdue letters and e-mails, hold calls, and the daily job that sends them."""

@@ -1,0 +1,1 @@
+"""Lending rules and library calendars, and the pages that edit them."""

@@ -1,0 +1,1 @@
+"""Transfers of copies between libraries: requested, sent, received or cancelled."""

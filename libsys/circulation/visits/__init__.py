@@ -1,0 +1,1 @@
+"""Visits and in-library use: counted at the desk, the reading room and the API."""
