@@ -613,6 +613,8 @@ def main() -> int:
             server.wait(timeout=30)
         if args.database_url and not args.keep:
             drop_database(args.database_url)
+        if server is None and not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)  # the set-up failed: nothing to read
     header = (
         f"Concurrency — {kind}, gunicorn {args.workers} workers x {args.server_threads} "
         f"thread(s) (BalancedThreadWorker); one connection per request, released by a "
