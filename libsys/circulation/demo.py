@@ -99,7 +99,7 @@ def load_demo(context: dict) -> list[str]:
         reader = readers[0] if len(loans) < 2 and readers[0] in borrowers else rng.choice(borrowers)
         try:
             with db.session.begin_nested():
-                loans.append(checkout(item.barcode, reader.card_number, library=desk))
+                loans.append(checkout(item.barcode, reader.card_number, library=desk).loan)
         except DeskRefusal:
             continue
     for number, loan in enumerate(loans):

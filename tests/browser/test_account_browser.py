@@ -33,7 +33,7 @@ def reader_with_loan(live_server):
         )
         db.session.add(item)
         db.session.flush()
-        loan = checkout(item.barcode, reader.card_number, library=reader.home_library)
+        loan = checkout(item.barcode, reader.card_number, library=reader.home_library).loan
         facts = {
             "card": reader.card_number,
             "title": record.title,

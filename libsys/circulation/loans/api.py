@@ -68,14 +68,14 @@ OPENAPI_SCHEMAS = {
 }
 
 
-def loan_json(loan) -> dict:
+def loan_json(loan, *, renewed: bool = False, repeated: bool = False) -> dict:
     """A loan as the API shows it."""
     return {
         "loan_id": loan.id,
         "due_date": loan.due_date.isoformat(),
         "renewals": loan.renewals,
-        "renewal": bool(getattr(loan, "renewed_now", False)),
-        "repeated": bool(getattr(loan, "repeated_now", False)),
+        "renewal": renewed,
+        "repeated": repeated,
     }
 
 
@@ -105,14 +105,14 @@ def create_checkout():
     """
     body = load_body(CheckoutSchema())
     library = acting_library(body)
-    loan = checkout(
+    lent = checkout(
         body["item"],
         body["reader"],
         library=library,
         user=g.api_user,
         override_reason=body.get("override_reason"),
     )
-    return jsonify(loan_json(loan)), 201
+    return jsonify(loan_json(lent.loan, renewed=lent.renewed, repeated=lent.repeated)), 201
 
 
 @bp.route("/checkins", methods=["POST"])
@@ -176,4 +176,4 @@ def renew_loan(loan_id):
     loan = get_loan(loan_id)
     library = acting_library(body) if (body.get("library") or g.api_user.library) else None
     renew(loan, library=library, user=g.api_user, override_reason=override_reason)
-    return jsonify(loan_json(loan))
+    return jsonify(loan_json(loan, renewed=True))

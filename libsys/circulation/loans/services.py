@@ -5,6 +5,7 @@ leaves no loan, no event and no visit (the rules: loans.rules). Loans, holds and
 move through their state tables (LOAN_STATES, HOLD_STATES, ITEM_STATES) only.
 """
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import bindparam, select, union, update
@@ -92,15 +93,23 @@ def overdue_loans(library=None, today: date | None = None) -> list[Loan]:
     return list(db.session.scalars(query))
 
 
+@dataclass(frozen=True)
+class LoanResult:
+    """What a checkout scan did: the loan, and whether it renewed it or changed nothing.
+
+    `repeated`: the copy was lent or renewed to this reader today already, so a second
+    scan (a scanner's double read, a retried request) renewed nothing.
+    """
+
+    loan: Loan
+    renewed: bool = False
+    repeated: bool = False
+
+
 def checkout(
     item_barcode: str, card_number: str, *, library, user=None, override_reason=None
-) -> Loan:
-    """Lend a copy to a reader at a library; the same reader's copy is renewed instead.
-
-    The loan carries `renewed_now = True` (not stored) when the scan renewed it, and
-    `repeated_now = True` when the copy was lent to this reader today already: a second
-    scan (a scanner's double read, a retried request) renews nothing.
-    """
+) -> LoanResult:
+    """Lend a copy to a reader at a library; the same reader's copy is renewed instead."""
     item = find_copy(item_barcode)
     # The reader's row stays locked until the commit: two desks lending to one reader at
     # once take turns, so the second counts the first's loan against the limit.
@@ -114,11 +123,9 @@ def checkout(
             if loan is None or loan.returned_at is not None:
                 raise DeskRefusal(code="ALREADY_ON_LOAN", details={"item": item.barcode})
             if _lent_or_renewed_on(loan, today):
-                loan.renewed_now, loan.repeated_now = False, True
-                return loan
-            return renew(
-                loan, library=library, user=user, override_reason=override_reason, in_person=True
-            )
+                return LoanResult(loan, repeated=True)
+            renew(loan, library=library, user=user, override_reason=override_reason, in_person=True)
+            return LoanResult(loan, renewed=True)
         raise DeskRefusal(code="ALREADY_ON_LOAN", details={"item": item.barcode})
     if not ITEM_STATES.can(item.status, "lend"):
         raise DeskRefusal(code="NOT_FOR_LOAN", overridable=False, details={"status": item.status})
@@ -171,9 +178,8 @@ def checkout(
         _untrap_for_another(item, reader)
     _fill_hold(reader, item, library, holds)
     count_visit(reader, library, day=today)
-    loan.renewed_now = False
     db.session.flush()
-    return loan
+    return LoanResult(loan)
 
 
 def _fill_hold(reader, item, library, holds) -> None:
@@ -275,7 +281,6 @@ def renew(loan: Loan, *, library=None, user=None, override_reason=None, in_perso
     )  # fmt: skip
     if in_person and reader is not None:
         count_visit(reader, library, day=today)
-    loan.renewed_now = True
     return loan
 
 

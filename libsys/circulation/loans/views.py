@@ -135,7 +135,7 @@ def _scanned() -> str:
 def _checkout_line(barcode: str, card_number: str, override_reason: str | None = None) -> dict:
     try:
         with db.session.begin_nested():
-            loan = checkout(
+            lent = checkout(
                 barcode,
                 card_number,
                 library=desk_library(),
@@ -144,12 +144,13 @@ def _checkout_line(barcode: str, card_number: str, override_reason: str | None =
             )
     except LibsysError as exc:
         return _refusal_line(barcode, exc)
+    loan = lent.loan
     return {
         "barcode": loan.item.barcode,
         "title": loan.item.record.title,
         "due_date": loan.due_date.isoformat(),
-        "renewal": bool(getattr(loan, "renewed_now", False)),
-        "repeated": bool(getattr(loan, "repeated_now", False)),
+        "renewal": lent.renewed,
+        "repeated": lent.repeated,
         "overridden": bool(override_reason),
     }
 

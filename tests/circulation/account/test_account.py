@@ -24,7 +24,7 @@ def signed_in_reader(client, **overrides):
 def test_account_lists_loans_with_due_dates_and_renews(client, tvlc, today):
     reader = signed_in_reader(client)
     item = make_item(make_record("Nhà giả kim"))
-    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    loan = checkout(item.barcode, reader.card_number, library=tvlc).loan
     page = client.get("/account/")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
@@ -41,7 +41,7 @@ def test_account_lists_loans_with_due_dates_and_renews(client, tvlc, today):
 def test_renewal_refused_when_another_reader_waits(client, tvlc):
     reader = signed_in_reader(client)
     item = make_item()
-    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    loan = checkout(item.barcode, reader.card_number, library=tvlc).loan
     from libsys.circulation.holds.services import place_hold
 
     place_hold(adult(full_name="Bạn đọc khác"), record=item.record, pickup_library=tvlc)
@@ -55,7 +55,7 @@ def test_renewal_refused_when_another_reader_waits(client, tvlc):
 def test_a_reader_cannot_touch_another_readers_loan(client, tvlc):
     signed_in_reader(client)
     other = adult(full_name="Người khác")
-    loan = checkout(make_item().barcode, other.card_number, library=tvlc)
+    loan = checkout(make_item().barcode, other.card_number, library=tvlc).loan
     assert client.post(f"/account/loans/{loan.id}/renew").status_code == 404
 
 
@@ -153,7 +153,7 @@ def test_staff_and_anonymous_are_kept_out(client, tvlc):
 
 def test_overdue_loan_is_marked(client, tvlc, today):
     reader = signed_in_reader(client)
-    loan = checkout(make_item().barcode, reader.card_number, library=tvlc)
+    loan = checkout(make_item().barcode, reader.card_number, library=tvlc).loan
     loan.due_date = today - timedelta(days=3)
     db.session.flush()
     page = client.get("/account/").get_data(as_text=True)

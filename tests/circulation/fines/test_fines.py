@@ -38,7 +38,7 @@ def test_overdue_fine_follows_the_policy(per_day, grace, cap, days, fine):
 
 def _late_loan(today, days_late=5, **reader_fields):
     reader, item = adult(**reader_fields), make_item(make_record("Số đỏ"))
-    loan = checkout(item.barcode, reader.card_number, library=_library())
+    loan = checkout(item.barcode, reader.card_number, library=_library()).loan
     loan.due_date = today - timedelta(days=days_late)
     db.session.flush()
     return reader, item, loan

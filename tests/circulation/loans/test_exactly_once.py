@@ -67,7 +67,7 @@ def test_twenty_desks_one_copy_one_loan(app, committed_db):
         with app.app_context():
             try:
                 barrier.wait(timeout=30)
-                loan = checkout(barcode, card, library=library("TVLC"))
+                loan = checkout(barcode, card, library=library("TVLC")).loan
                 db.session.commit()
                 result = ("loan", loan.id)
             except DeskRefusal as refusal:

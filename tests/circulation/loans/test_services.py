@@ -52,7 +52,7 @@ def refused(code, call, *args, **kwargs):
 
 def test_checkout_lends_and_logs(tvlc, today):
     reader, item = adult(), make_item()
-    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    loan = checkout(item.barcode, reader.card_number, library=tvlc).loan
     assert loan.due_date == today + timedelta(days=14)
     assert item.status == "on_loan"
     (event,) = events("checkout")
@@ -79,45 +79,45 @@ def test_already_on_loan_to_another(tvlc):
 
 def test_a_barcode_typed_in_small_letters_finds_its_copy(tvlc):
     item = make_item(barcode="VN.TEST.0042")
-    loan = checkout("vn.test.0042", adult().card_number, library=tvlc)
+    loan = checkout("vn.test.0042", adult().card_number, library=tvlc).loan
     assert loan.item_id == item.id
     assert checkin(" Vn.Test.0042 ", library=tvlc).loan is loan
 
 
 def test_same_reader_scanning_again_renews(tvlc):
     reader, item = adult(), make_item()
-    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    loan = checkout(item.barcode, reader.card_number, library=tvlc).loan
     loan.checked_out_at -= timedelta(days=3)
     again = checkout(item.barcode, reader.card_number, library=tvlc)
-    assert again.id == loan.id and again.renewals == 1 and again.renewed_now
+    assert again.loan.id == loan.id and again.loan.renewals == 1 and again.renewed
     assert len(events("renewal")) == 1
 
 
 def test_a_second_scan_the_day_it_was_lent_renews_nothing(tvlc):
     reader, item = adult(), make_item()
-    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    loan = checkout(item.barcode, reader.card_number, library=tvlc).loan
     due = loan.due_date
     again = checkout(item.barcode, reader.card_number, library=tvlc)
-    assert again.id == loan.id and again.repeated_now and not again.renewed_now
-    assert (again.renewals, again.due_date) == (0, due)
+    assert again.loan.id == loan.id and again.repeated and not again.renewed
+    assert (again.loan.renewals, again.loan.due_date) == (0, due)
     assert events("renewal") == [] and len(events("checkout")) == 1
 
 
 def test_a_second_scan_of_a_copy_renewed_today_renews_nothing(tvlc):
     reader, item = adult(), make_item()
-    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    loan = checkout(item.barcode, reader.card_number, library=tvlc).loan
     loan.checked_out_at -= timedelta(days=5)
     checkout(item.barcode, reader.card_number, library=tvlc)  # the renewal scan
     due = loan.due_date
     again = checkout(item.barcode, reader.card_number, library=tvlc)  # the scanner reads twice
-    assert again.repeated_now and (again.renewals, again.due_date) == (1, due)
+    assert again.repeated and (again.loan.renewals, again.loan.due_date) == (1, due)
     assert len(events("renewal")) == 1
 
 
 def test_renewing_at_the_desk_counts_the_visit(tvlc):
     reader = adult()
-    loan = checkout(make_item().barcode, reader.card_number, library=tvlc)
-    other = checkout(make_item().barcode, reader.card_number, library=tvlc)
+    loan = checkout(make_item().barcode, reader.card_number, library=tvlc).loan
+    other = checkout(make_item().barcode, reader.card_number, library=tvlc).loan
     db.session.execute(db.delete(Visit))  # the loans were lent on another day
     loan.checked_out_at -= timedelta(days=7)
     other.checked_out_at -= timedelta(days=7)
@@ -136,12 +136,12 @@ def test_a_second_scan_counts_the_local_day_not_utc(tvlc, monkeypatch):
     from libsys.core import clock
 
     reader, item = adult(), make_item()
-    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    loan = checkout(item.barcode, reader.card_number, library=tvlc).loan
     loan.checked_out_at = datetime(2026, 12, 2, 23, 30)  # 06:30 on 03/12 in Vietnam
     monkeypatch.setattr(clock, "local_now", lambda: datetime(2026, 12, 3, 9, 0))
     monkeypatch.setattr("libsys.circulation.loans.services.local_today",
                         lambda: datetime(2026, 12, 3, 9, 0).date())  # fmt: skip
-    assert checkout(item.barcode, reader.card_number, library=tvlc).repeated_now
+    assert checkout(item.barcode, reader.card_number, library=tvlc).repeated
 
 
 @pytest.mark.parametrize("status", ["lost", "withdrawn", "in_repair", "damaged"])
@@ -209,7 +209,7 @@ def test_guardian_required_for_children(tvlc):
 
 def test_overdue_blocks_and_can_be_turned_off(tvlc, today):
     reader = adult()
-    loan = checkout(make_item().barcode, reader.card_number, library=tvlc)
+    loan = checkout(make_item().barcode, reader.card_number, library=tvlc).loan
     loan.due_date = today - timedelta(days=3)
     refused("OVERDUE_BLOCKS", checkout, make_item().barcode, reader.card_number, library=tvlc)
     assert "OVERDUE_BLOCKS" in reader_blocks(reader, library=tvlc)
@@ -276,7 +276,7 @@ def test_held_for_another(tvlc):
 
 def test_no_renewals_left(tvlc):
     db.session.add(CirculationPolicy(renewals_allowed=1))
-    loan = checkout(make_item().barcode, adult().card_number, library=tvlc)
+    loan = checkout(make_item().barcode, adult().card_number, library=tvlc).loan
     first_due = loan.due_date
     renew(loan, library=tvlc)
     assert loan.renewals == 1 and loan.due_date == first_due + timedelta(days=14)
@@ -286,7 +286,7 @@ def test_no_renewals_left(tvlc):
 
 def test_renewal_blocked_by_a_hold_on_the_title(tvlc):
     record = make_record()
-    loan = checkout(make_item(record).barcode, adult().card_number, library=tvlc)
+    loan = checkout(make_item(record).barcode, adult().card_number, library=tvlc).loan
     place_hold(adult(full_name="B"), record=record, pickup_library=tvlc)
     refused("RENEWAL_BLOCKED_BY_HOLD", renew, loan, library=tvlc)
     assert loan.renewals == 0 and events("renewal") == []
@@ -301,7 +301,7 @@ def test_override_lifts_a_refusal_and_is_logged(tvlc):
         library=tvlc,
         user=user,
         override_reason="Bạn đọc cần photo gấp",
-    )
+    ).loan
     assert loan.override_reason == "Bạn đọc cần photo gấp"
     (event,) = events("override")
     assert event.details == {"code": "NOT_FOR_LOAN", "reason": "Bạn đọc cần photo gấp"}
@@ -326,7 +326,7 @@ def test_override_needs_the_permission(tvlc):
 def test_override_renewal_with_hold(tvlc):
     user = make_staff("manager", "TVLC")
     record = make_record()
-    loan = checkout(make_item(record).barcode, adult().card_number, library=tvlc)
+    loan = checkout(make_item(record).barcode, adult().card_number, library=tvlc).loan
     place_hold(adult(full_name="B"), record=record, pickup_library=tvlc)
     renew(loan, library=tvlc, user=user, override_reason="Đang làm luận văn")
     assert loan.renewals == 1
@@ -357,7 +357,7 @@ def test_checkout_records_one_visit_a_day(tvlc):
 
 def test_checkin_anonymises_the_loan(tvlc, today):
     reader, item = adult(), make_item()
-    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    loan = checkout(item.barcode, reader.card_number, library=tvlc).loan
     result = checkin(item.barcode, library=tvlc)
     assert result.loan is loan and loan.status == "returned" and loan.returned_at
     assert loan.reader_id is None and item.status == "available"
@@ -383,14 +383,14 @@ def test_the_event_log_does_not_tie_a_reader_to_what_they_read(tvlc):
 
 def test_checkin_keeps_history_when_the_reader_asks(tvlc):
     reader, item = adult(keep_history="1"), make_item()
-    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    loan = checkout(item.barcode, reader.card_number, library=tvlc).loan
     checkin(item.barcode, library=tvlc)
     assert loan.reader_id == reader.id
 
 
 def test_checkin_counts_overdue_days(tvlc, today):
     item = make_item()
-    loan = checkout(item.barcode, adult().card_number, library=tvlc)
+    loan = checkout(item.barcode, adult().card_number, library=tvlc).loan
     loan.due_date = today - timedelta(days=4)
     assert checkin(item.barcode, library=tvlc).overdue_days == 4
 
@@ -508,9 +508,9 @@ def test_hold_rules(tvlc):
 def test_renew_all_reports_each_loan(tvlc):
     reader = adult()
     record = make_record()
-    free = checkout(make_item().barcode, reader.card_number, library=tvlc)
-    held = checkout(make_item(record).barcode, reader.card_number, library=tvlc)
-    today = checkout(make_item().barcode, reader.card_number, library=tvlc)
+    free = checkout(make_item().barcode, reader.card_number, library=tvlc).loan
+    held = checkout(make_item(record).barcode, reader.card_number, library=tvlc).loan
+    today = checkout(make_item().barcode, reader.card_number, library=tvlc).loan
     free.checked_out_at -= timedelta(days=7)
     held.checked_out_at -= timedelta(days=7)
     place_hold(adult(full_name="B"), record=record, pickup_library=tvlc)

@@ -21,7 +21,7 @@ def kinds() -> list[str]:
 
 def test_lost_on_loan_closes_the_loan(tvlc):
     reader, item = adult(), make_item()
-    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    loan = checkout(item.barcode, reader.card_number, library=tvlc).loan
     closed = declare_lost(item, library=tvlc, note="Bạn đọc báo mất")
     assert closed is loan
     assert loan.status == "lost" and loan.returned_at is not None
@@ -37,7 +37,7 @@ def test_lost_on_loan_closes_the_loan(tvlc):
 
 def test_a_lost_copy_scanned_at_returns_is_found(tvlc):
     reader, item = adult(), make_item()
-    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    loan = checkout(item.barcode, reader.card_number, library=tvlc).loan
     declare_lost(item, library=tvlc)
     waiting = place_hold(adult(full_name="Đang chờ"), record=item.record, pickup_library=tvlc)
     result = checkin(item.barcode, library=tvlc)
@@ -50,7 +50,7 @@ def test_a_lost_copy_scanned_at_returns_is_found(tvlc):
 
 def test_found_makes_it_available_and_forgets_the_reader(tvlc):
     reader, item = adult(), make_item()
-    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    loan = checkout(item.barcode, reader.card_number, library=tvlc).loan
     declare_lost(item, library=tvlc)
     declare_found(item, library=tvlc)
     assert item.status == "available"
@@ -59,7 +59,7 @@ def test_found_makes_it_available_and_forgets_the_reader(tvlc):
     with pytest.raises(Conflict):
         declare_found(item)
     # The copy lends again.
-    assert checkout(item.barcode, adult(full_name="Vàng A Sử").card_number, library=tvlc)
+    assert checkout(item.barcode, adult(full_name="Vàng A Sử").card_number, library=tvlc).loan
 
 
 def test_lost_from_the_shelf_and_a_trapped_copy_frees_the_hold(tvlc):

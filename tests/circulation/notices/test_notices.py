@@ -62,7 +62,7 @@ def overdue_loan(tvlc, reader, days_late: int, title: str = "Truyện Kiều"):
     for loan in parked:
         loan.due_date = local_today() + timedelta(days=1)
     db.session.flush()
-    loan = checkout(item.barcode, reader.card_number, library=tvlc)
+    loan = checkout(item.barcode, reader.card_number, library=tvlc).loan
     for other in parked:
         other.due_date = saved[other.id]
     loan.due_date = local_today() - timedelta(days=days_late)
