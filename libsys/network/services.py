@@ -127,8 +127,9 @@ def _fill_library(library: Library, data: dict, creating: bool) -> dict:
         if unit is None:
             errors["admin_unit"] = _l("Unknown administrative unit.")
         library.admin_unit = unit
-    for key in ("address", "phone", "email"):
+    for key in ("address", "phone", "email", "contact_name"):
         setattr(library, key, _text(data, key))
+    library.population_served = _int_or_none(data, "population_served", errors)
     return errors
 
 

@@ -136,6 +136,10 @@ def edit_library(code):
             "address": library.address or "",
             "phone": library.phone or "",
             "email": library.email or "",
+            "contact_name": library.contact_name or "",
+            "population_served": library.population_served
+            if library.population_served is not None
+            else "",
         }
     return render_template(
         "network/library_form.html",

@@ -11,14 +11,14 @@ from libsys.core.schemas import load_body
 from libsys.errors import NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.services import get_library
-from libsys.rotation import at_point, batches
+from libsys.rotation import at_point, batches, routes
 from libsys.rotation.access import can_see, require_seen
 from libsys.rotation.minutes import MINUTES_KINDS, handover_minutes_pdf
 from libsys.rotation.models import RotationBatch
 from libsys.rotation.overview import (
     AWAY_STATES,
     batches_for,
-    copy_history,
+    copy_visits,
     overdue_batches,
     point_history,
 )
@@ -91,6 +91,7 @@ def batch_json(batch: RotationBatch, *, copies: bool = True) -> dict:
         "overdue": batch.state in AWAY_STATES and batch.planned_return < local_today(),
         "counts": batches.batch_counts(batch),
         "transitions": batches.BATCH_STATES.triggers_from(batch.state),
+        "route": routes.batch_route_json(batch),
     }
     if copies:
         body["copies"] = [
@@ -162,12 +163,16 @@ def list_batches():
     """Rotation batches.
     ---
     get:
-      summary: The batches this account may see, newest first (state=..., overdue=1)
+      summary: >
+        Where every batch this account may see is now, newest first (state=..., overdue=1,
+        point=CODE, library=CODE)
       tags: [rotation]
       security: [{bearer: []}]
       parameters:
         - {in: query, name: state, schema: {type: string}}
         - {in: query, name: overdue, schema: {type: string}}
+        - {in: query, name: point, schema: {type: string}}
+        - {in: query, name: library, schema: {type: string}}
       responses:
         200:
           description: Batches (without their copies)
@@ -178,10 +183,17 @@ def list_batches():
                 properties:
                   batches: {type: array, items: {$ref: '#/components/schemas/RotationBatch'}}
     """
+    point_code = (request.args.get("point") or "").strip()
+    library_code = (request.args.get("library") or "").strip()
     if request.args.get("overdue"):
         found = overdue_batches(local_today(), g.api_user)
     else:
-        found = batches_for(g.api_user, state=request.args.get("state") or None)
+        found = batches_for(
+            g.api_user,
+            state=request.args.get("state") or None,
+            point=get_library(point_code) if point_code else None,
+            library=get_library(library_code) if library_code else None,
+        )
     return jsonify({"batches": [batch_json(b, copies=False) for b in found]})
 
 
@@ -293,7 +305,8 @@ def remove_batch_item(batch_id, barcode):
     return jsonify(batch_json(_seen_batch(batch_id)))
 
 
-TRANSITIONS = ("pack", "unpack", "dispatch", "receive", "start_return", "close", "cancel")
+TRANSITIONS = ("pack", "unpack", "dispatch", "receive", "start_return", "close", "cancel",
+               "move_on", "recall")  # fmt: skip
 
 
 @bp.route("/rotation/batches/<int:batch_id>/<transition>", methods=["POST"])
@@ -302,7 +315,8 @@ def move_batch(batch_id, transition):
     """Move a batch.
     ---
     post:
-      summary: Move a batch (pack, unpack, dispatch, receive, start_return, close, cancel)
+      summary: Move a batch (pack, unpack, dispatch, receive, start_return, close, cancel,
+        move_on to its route's next point, recall home from the road)
       description: >
         receive takes {"items": [barcodes]} (leave it out when everything came); close takes
         {"returned": [...], "damaged": [...]} and counts every other copy as missing (lost).
@@ -314,7 +328,7 @@ def move_batch(batch_id, transition):
           name: transition
           required: true
           schema: {type: string, enum: [pack, unpack, dispatch, receive, start_return, close,
-                   cancel]}
+                   cancel, move_on, recall]}
       requestBody:
         content: {application/json: {schema: {$ref: '#/components/schemas/BatchMoveInput'}}}
       responses:
@@ -332,6 +346,8 @@ def move_batch(batch_id, transition):
         batch = at_point.receive(user, batch_id, data.get("items"))
     elif transition == "close":
         batch = batches.close(user, batch_id, returned=data["returned"], damaged=data["damaged"])
+    elif transition in ("move_on", "recall"):
+        batch = getattr(routes, transition)(user, batch_id)
     else:
         batch = getattr(batches, transition)(user, batch_id)
     return jsonify(batch_json(batch))
@@ -439,7 +455,7 @@ def item_rotation_history(barcode):
     """Every point a copy has visited.
     ---
     get:
-      summary: The batches a copy travelled in, with the points and what became of it
+      summary: Every point a copy visited (one per stop of a route), and what became of it
       tags: [rotation]
       security: [{bearer: []}]
       parameters:
@@ -449,14 +465,9 @@ def item_rotation_history(barcode):
         404: {description: No copy has this barcode}
     """
     item = get_item(barcode)
+    # One visit per point: a batch that followed a route gives one per stop.
     visits = [
-        {
-            "batch": line.batch.id,
-            "point": line.batch.point.code,
-            "dispatched_on": _day(line.batch.dispatched_on),
-            "closed_on": _day(line.batch.closed_on),
-            "outcome": line.outcome,
-        }
-        for line in copy_history(item)
+        {key: _day(value) if key.endswith("_on") else value for key, value in visit.items()}
+        for visit in copy_visits(item)
     ]
     return jsonify({"item": item.barcode, "visits": visits})

@@ -60,7 +60,11 @@ BATCH_STATES = StateMachine(
         Transition("unpack", "packed", "draft"),
         Transition("dispatch", "packed", "in_transit", event="batch_dispatched"),
         Transition("receive", "in_transit", "at_point", event="batch_received"),
+        # A batch following a route leaves its point for the next stage (rotation/routes.py).
+        Transition("move_on", "at_point", "in_transit", event="batch_moved_on"),
         Transition("start_return", "at_point", "returning"),
+        # Called home while on the road: said out loud, never a silent cancel (routes.py).
+        Transition("recall", "in_transit", "returning", event="batch_recalled"),
         Transition("close", "returning", "closed", event="batch_closed"),
         Transition("cancel", ("draft", "packed"), "cancelled"),
     ],

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, text
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from libsys.catalog.models import Item
@@ -92,3 +92,64 @@ class RotationBatchItem(db.Model):
 
     batch: Mapped[RotationBatch] = relationship(back_populates="lines")
     item: Mapped[Item] = relationship()
+
+
+class RotationRoute(db.Model):
+    """A route (lộ trình luân chuyển) of a library's batches: points in order, each stage
+    with its number of days; a cyclical route starts again at its first stage."""
+
+    __tablename__ = "rotation_route"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    library_id: Mapped[int] = mapped_column(ForeignKey("library.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    cyclical: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    library: Mapped[Library] = relationship()
+    stages: Mapped[list["RotationRouteStage"]] = relationship(
+        back_populates="route",
+        order_by="RotationRouteStage.position",
+        cascade="all, delete-orphan",
+    )
+
+
+class RotationRouteStage(db.Model):
+    """One stage of a route: a point, and how many days a batch stays there."""
+
+    __tablename__ = "rotation_route_stage"
+    # One point per position of a route.
+    __table_args__ = (UniqueConstraint("route_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    route_id: Mapped[int] = mapped_column(ForeignKey("rotation_route.id"))
+    # 1, 2, 3 ... in the order a batch visits the points.
+    position: Mapped[int]
+    point_id: Mapped[int] = mapped_column(ForeignKey("library.id"))
+    days: Mapped[int]
+
+    route: Mapped[RotationRoute] = relationship(back_populates="stages")
+    point: Mapped[Library] = relationship()
+
+
+class RotationBatchStop(db.Model):
+    """One point a batch following a route visits (its stages, in order): which stage, when
+    it arrived and when it left. The batch's point is the point of its last stop."""
+
+    __tablename__ = "rotation_batch_stop"
+    __table_args__ = (Index("ix_rotation_batch_stop_batch", "batch_id"),
+                      Index("ix_rotation_batch_stop_point", "point_id"))  # fmt: skip
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("rotation_batch.id"))
+    route_id: Mapped[int] = mapped_column(ForeignKey("rotation_route.id"))
+    position: Mapped[int]
+    point_id: Mapped[int] = mapped_column(ForeignKey("library.id"))
+    days: Mapped[int]
+    arrived_on: Mapped[date | None]
+    left_on: Mapped[date | None]
+
+    batch: Mapped[RotationBatch] = relationship()
+    route: Mapped[RotationRoute] = relationship()
+    point: Mapped[Library] = relationship()

@@ -46,11 +46,10 @@ def create_point(user, data: dict) -> Library:
             "admin_unit": data.get("admin_unit"),
             "address": data.get("address"),
             "phone": data.get("phone"),
+            "contact_name": data.get("contact_name"),
+            "population_served": data.get("population_served"),
         }
     )
-    point.contact_name = data.get("contact_name")
-    point.population_served = data.get("population_served")
-    db.session.flush()
     return point
 
 

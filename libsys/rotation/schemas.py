@@ -122,3 +122,26 @@ class PointLoanSchema(ApiSchema):
 
     item = _code("barcode of the copy", required=True)
     children = Flag(load_default=False, metadata={"description": "lent to a child"})
+
+
+class StageSchema(ApiSchema):
+    """One stage of a route: a point and its number of days."""
+
+    point = IdOrCode(required=True, metadata={"description": "the point's id or code"})
+    days = WholeNumber(minimum=1, required=True, metadata={"description": "days at the point"})
+
+
+class RouteSchema(ApiSchema):
+    """A route: points in order, each with its days; cyclical or not."""
+
+    library = _code("code of the owning library (default: the account's library)")
+    name = Text(max_length=200, required=True)
+    cyclical = Flag(load_default=False, metadata={"description": "start again at stage 1"})
+    active = Flag(load_default=True)
+    stages = fields.List(fields.Nested(StageSchema), required=True)
+
+
+class FollowRouteSchema(ApiSchema):
+    """The route a batch not yet sent is to follow."""
+
+    route = WholeNumber(minimum=1, required=True, metadata={"description": "the route's id"})

@@ -49,6 +49,8 @@ EVENT_KINDS = (
     "point_tally",
     "batch_received",
     "batch_closed",
+    "batch_moved_on",
+    "batch_recalled",
 )
 
 
