@@ -39,7 +39,8 @@ ROLES = {
     "cataloguer": {"catalog.view", "catalog.edit", "catalog.import", "stats.view"},
     "circulation": {"readers.view", "readers.edit", "catalog.view", "circulation.desk"},
     "rotation_officer": {"catalog.view", "rotation.manage", "readers.view", "stats.view"},
-    "point_keeper": {"rotation.point", "readers.view"},
+    # A keeper registers and looks up the readers of their own point only (readers_scope).
+    "point_keeper": {"rotation.point", "readers.view", "readers.edit"},
     "viewer": {"stats.view"},
 }
 

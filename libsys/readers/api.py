@@ -1,6 +1,6 @@
 """Readers in the JSON API."""
 
-from flask import jsonify, request, url_for
+from flask import g, jsonify, request, url_for
 
 from libsys.api import api_permission, bp
 from libsys.core.clock import local_today
@@ -10,6 +10,7 @@ from libsys.readers.services import (
     find_readers,
     get_reader,
     reader_categories,
+    readers_scope,
     register_reader,
     update_reader,
 )
@@ -75,7 +76,12 @@ def list_readers():
     """
     args = load_data(ReaderQuerySchema(), request.args.to_dict())
     limit = min(args["limit"] or 50, 200)
-    readers = find_readers(args.get("q") or "", limit=limit, offset=args["offset"] or 0)
+    readers = find_readers(
+        args.get("q") or "",
+        limit=limit,
+        offset=args["offset"] or 0,
+        scope=readers_scope(g.api_user),
+    )
     return jsonify({"readers": [reader_json(r) for r in readers]})
 
 
@@ -101,7 +107,7 @@ def create_reader():
           description: A field is missing or wrong (code VALIDATION_ERROR, with fields)
           content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}
     """
-    reader = register_reader(load_body(ReaderSchema()))
+    reader = register_reader(load_body(ReaderSchema()), scope=readers_scope(g.api_user))
     response = jsonify(reader_json(reader, full=True))
     response.status_code = 201
     response.headers["Location"] = url_for("api.show_reader", card_number=reader.card_number)
@@ -127,7 +133,8 @@ def show_reader(card_number):
           description: No reader has this card number (code UNKNOWN_READER)
           content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}
     """
-    return jsonify(reader_json(get_reader(card_number), full=True))
+    reader = get_reader(card_number, scope=readers_scope(g.api_user))
+    return jsonify(reader_json(reader, full=True))
 
 
 @bp.route("/readers/<card_number>", methods=["PATCH"])
@@ -154,7 +161,8 @@ def patch_reader(card_number):
         422: {description: A field is wrong, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
     values = load_body(ReaderSchema(), partial=True)
-    reader = update_reader(get_reader(card_number), values)
+    scope = readers_scope(g.api_user)
+    reader = update_reader(get_reader(card_number, scope=scope), values, scope=scope)
     return jsonify(reader_json(reader, full=True))
 
 

@@ -120,7 +120,9 @@ def next_card_number() -> str:
             return number
 
 
-def _apply(reader: Reader, values: dict, errors: dict, *, creating: bool) -> None:
+def _apply(
+    reader: Reader, values: dict, errors: dict, *, creating: bool, scope: int | None = None
+) -> None:
     """Set clean values (from ReaderSchema) on the reader; raise with every broken rule.
 
     Types, lengths and forms were checked by the schema (its complaints come in `errors`);
@@ -146,6 +148,8 @@ def _apply(reader: Reader, values: dict, errors: dict, *, creating: bool) -> Non
         reader.category = _by_code(ReaderCategory, given.get("category"), "category", errors)
     if "home_library" in given or creating:
         reader.home_library = _by_code(Library, given.get("home_library"), "home_library", errors)
+    if scope is not None and reader.home_library is not None and reader.home_library.id != scope:
+        errors.setdefault("home_library", _l("A point keeper registers readers at their point."))
     if "admin_unit" in given:
         reader.admin_unit = given["admin_unit"] and _by_code(
             AdminUnit, given["admin_unit"], "admin_unit", errors
@@ -193,12 +197,19 @@ def clean_reader_values(data: dict, *, creating: bool) -> tuple[dict, dict]:
         return exc.valid_data or {}, dict(validation_failed(exc).fields)
 
 
-def register_reader(data: dict) -> Reader:
-    """Register a reader and issue a card; nothing is written when a field is wrong."""
+def register_reader(data: dict, *, scope: int | None = None) -> Reader:
+    """Register a reader and issue a card; nothing is written when a field is wrong.
+
+    `scope` (readers_scope): a point keeper registers readers at their point only, which
+    is their home library when the form leaves it out.
+    """
+    if scope is not None and not data.get("home_library"):
+        point = db.session.get(Library, scope)
+        data = {**data, "home_library": point.code if point else None}
     values, errors = clean_reader_values(data, creating=True)
     reader = Reader(status="active")
     with db.session.no_autoflush:
-        _apply(reader, values, errors, creating=True)
+        _apply(reader, values, errors, creating=True, scope=scope)
     if not reader.card_number:
         reader.card_number = next_card_number()
     if values.get("password"):
@@ -220,11 +231,12 @@ def register_reader(data: dict) -> Reader:
     return reader
 
 
-def update_reader(reader: Reader, data: dict) -> Reader:
-    """Change the given fields of a reader (the rest stay as they are)."""
+def update_reader(reader: Reader, data: dict, *, scope: int | None = None) -> Reader:
+    """Change the given fields of a reader (the rest stay as they are); a point keeper
+    (`scope`) cannot move a reader to another library."""
     values, errors = clean_reader_values(data, creating=False)
     with db.session.no_autoflush:
-        _apply(reader, values, errors, creating=False)
+        _apply(reader, values, errors, creating=False, scope=scope)
         if "status" in values:
             status = values["status"]
             if status == "blocked":
@@ -270,9 +282,20 @@ def unblock_reader(reader: Reader) -> Reader:
     return reader
 
 
-def get_reader(card_number: str) -> Reader:
-    """The reader with this card number, or NotFound."""
+def readers_scope(user) -> int | None:
+    """The library whose readers this account is limited to: a point keeper (rotation.point)
+    sees and changes only the readers registered at their point; None: no limit."""
+    if user is not None and user.can("rotation.point"):
+        return user.library_id or 0  # no point: no reader (no library has id 0)
+    return None
+
+
+def get_reader(card_number: str, *, scope: int | None = None) -> Reader:
+    """The reader with this card number, or NotFound (also for a reader outside `scope`,
+    so a point keeper cannot even learn that the library's other readers exist)."""
     reader = reader_by_card(card_number)
+    if reader is not None and scope is not None and reader.home_library_id != scope:
+        reader = None
     if reader is None:
         raise NotFound(
             _l("No reader has card number %(card)s.", card=card_number), code="UNKNOWN_READER"
@@ -280,15 +303,20 @@ def get_reader(card_number: str) -> Reader:
     return reader
 
 
-def find_readers(query: str, *, limit: int = 50, offset: int = 0) -> list[Reader]:
-    """Readers by exact card number, or by name typed with or without diacritics."""
+def find_readers(
+    query: str, *, limit: int = 50, offset: int = 0, scope: int | None = None
+) -> list[Reader]:
+    """Readers by exact card number, or by name typed with or without diacritics (only
+    those registered at `scope`, for a point keeper)."""
     query = nfc(query or "").strip()
     statement = select(Reader)
+    if scope is not None:
+        statement = statement.where(Reader.home_library_id == scope)
     if not query:
         statement = statement.order_by(Reader.created_at.desc(), Reader.id.desc())
         return list(db.session.scalars(statement.limit(limit).offset(offset)))
     by_card = reader_by_card(query)
-    if by_card is not None:
+    if by_card is not None and (scope is None or by_card.home_library_id == scope):
         return [by_card]
     for word in fold(query).split():
         statement = statement.where(Reader.name_folded.contains(word))

@@ -3,6 +3,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from libsys.accounts.access import permission_required
@@ -17,6 +18,7 @@ from libsys.readers.services import (
     find_readers,
     get_reader,
     reader_categories,
+    readers_scope,
     register_reader,
     renew_card,
     set_reader_password,
@@ -34,9 +36,13 @@ READER_PANELS: list = []
 def _form_choices() -> dict:
     """Options for the reader form's lists, labels in the interface language."""
     locale = str(get_locale() or "vi")
-    libraries = db.session.scalars(
-        select(Library).where(Library.level != "point").order_by(Library.code)
-    )
+    scope = readers_scope(current_user)
+    if scope is not None:  # a point keeper registers readers at their point
+        libraries = db.session.scalars(select(Library).where(Library.id == scope))
+    else:
+        libraries = db.session.scalars(
+            select(Library).where(Library.level != "point").order_by(Library.code)
+        )
     communes = db.session.scalars(
         select(AdminUnit).where(AdminUnit.level == "commune").order_by(AdminUnit.name)
     )
@@ -54,7 +60,12 @@ def index():
     """Find readers by card number or name (with or without diacritics)."""
     query = request.args.get("q", "")
     page = max(request.args.get("page", 1, type=int), 1)
-    readers = find_readers(query, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    readers = find_readers(
+        query,
+        limit=PAGE_SIZE + 1,
+        offset=(page - 1) * PAGE_SIZE,
+        scope=readers_scope(current_user),
+    )
     if len(readers) == 1 and query and readers[0].card_number.lower() == query.strip().lower():
         return redirect(url_for("readers.show", card_number=readers[0].card_number))
     return render_template(
@@ -76,7 +87,9 @@ def new():
         values = request.form.to_dict()  # shown again as typed when a field is wrong
         form = ReaderForm()
         response, errors = save_form(
-            lambda: register_reader(form.reader_values(creating=True)),
+            lambda: register_reader(
+                form.reader_values(creating=True), scope=readers_scope(current_user)
+            ),
             lambda reader: url_for("readers.show", card_number=reader.card_number),
             lambda reader: _(
                 "Reader %(name)s registered with card %(card)s.",
@@ -95,7 +108,7 @@ def new():
 @permission_required("readers.view")
 def show(card_number):
     """A reader's card, with the panels other domains add (loans, holds)."""
-    reader = get_reader(card_number)
+    reader = get_reader(card_number, scope=readers_scope(current_user))
     panels = [panel(reader) for panel in READER_PANELS]
     return render_template(
         "readers/show.html",
@@ -110,13 +123,15 @@ def show(card_number):
 @permission_required("readers.edit")
 def edit(card_number):
     """Edit a reader."""
-    reader = get_reader(card_number)
+    reader = get_reader(card_number, scope=readers_scope(current_user))
     errors = {}
     if request.method == "POST":
         values = request.form.to_dict()
         form = ReaderForm()
         response, errors = save_form(
-            lambda: update_reader(reader, form.reader_values(creating=False)),
+            lambda: update_reader(
+                reader, form.reader_values(creating=False), scope=readers_scope(current_user)
+            ),
             lambda _result: url_for("readers.show", card_number=reader.card_number),
         )
         if response:
@@ -154,7 +169,7 @@ def _reader_values(reader) -> dict:
 
 
 def _action(card_number, action, success_message):
-    reader = get_reader(card_number)
+    reader = get_reader(card_number, scope=readers_scope(current_user))
     run_action(lambda: action(reader), success_message)
     return redirect(url_for("readers.show", card_number=reader.card_number))
 

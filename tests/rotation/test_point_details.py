@@ -10,8 +10,15 @@ def test_the_library_form_edits_a_points_contact_and_population(client, network)
     page = client.get("/staff/network/libraries/BDBG/edit").get_data(as_text=True)
     assert 'name="contact_name"' in page and 'name="population_served"' in page
     point = library("BDBG")
-    form = {"code": "BDBG", "name": point.name, "level": "point", "point_kind": "post_office",
-            "parent": "TVTD", "contact_name": "Lò Văn Minh", "population_served": "1.250"}  # fmt: skip
+    form = {
+        "code": "BDBG",
+        "name": point.name,
+        "level": "point",
+        "point_kind": "post_office",
+        "parent": "TVTD",
+        "contact_name": "Lò Văn Minh",
+        "population_served": "1.250",
+    }
     response = client.post("/staff/network/libraries/BDBG/edit", data=form)
     assert response.status_code == 302, response.get_data(as_text=True)[:1500]
     assert point.contact_name == "Lò Văn Minh" and point.population_served == 1250

@@ -23,7 +23,7 @@ def headers(user):
 
 
 def new_route(user, *, cyclical=False, days=(30, 20)):
-    stages = [{"point": point, "days": n} for point, n in zip(("BDBG", "BDNT"), days)]
+    stages = [{"point": point, "days": n} for point, n in zip(("BDBG", "BDNT"), days, strict=False)]
     return routes.save_route(
         user, {"library": "TVTD", "name": "Bản Giang - Nà Tăm", "cyclical": cyclical,
                "stages": stages}
