@@ -11,9 +11,10 @@ from libsys.circulation import demo as circulation_demo
 from libsys.core.clock import local_today
 from libsys.extensions import db
 from libsys.network.models import Library
+from libsys.rotation import demo as rotation_demo
 
-# The catalogue first: circulation lends its copies.
-DEMO_PARTS = (catalog_demo, circulation_demo)
+# The catalogue first: circulation lends its copies, rotation sends those left on the shelf.
+DEMO_PARTS = (catalog_demo, circulation_demo, rotation_demo)
 DEMO_READER_COUNT = 300
 
 

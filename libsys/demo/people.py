@@ -18,7 +18,7 @@ STAFF = (
     ("biensoan", "cataloguer", "TVLC", "Nguyễn Thị Mai"),
     ("thuthu", "circulation", "TVLC", "Tòng Văn Thắng"),
     ("thuthu.td", "circulation", "TVTD", "Phạm Thị Lan"),
-    ("luanchuyen", "rotation_officer", "TVLC", "Đặng Văn Dũng"),
+    ("luanchuyen", "rotation_officer", "TVTD", "Đặng Văn Dũng"),
     ("diem.bangiang", "point_keeper", "BDBG", "Lý Thị Sùng"),
     ("baocao", "viewer", None, "Phòng Văn hóa và Thông tin"),
 )

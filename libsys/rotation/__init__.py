@@ -18,8 +18,16 @@ DEFAULTS = {
 
 def init_app(app: Flask) -> None:
     """Rotation's settings, its API endpoints and `libsys rotation due`."""
-    from libsys.rotation import api, cli  # noqa: F401  (api: its endpoints join the API blueprint)
+    from libsys.rotation import api, cli, route_api  # noqa: F401  (their endpoints join the API)
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     app.cli.add_command(cli.rotation_group)
+    # The officer's pages and the point keeper's phone pages.
+    from libsys.rotation import point_views, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(point_views.bp)
+    from libsys.rotation import route_views  # routes and the daily pull list
+
+    app.register_blueprint(route_views.bp)
