@@ -43,6 +43,9 @@ ITEM_STATES = StateMachine(
         Transition("return_from_point", "at_rotation_point", "available"),
         Transition("damage_at_point", "at_rotation_point", "damaged"),
         Transition("lose_at_point", "at_rotation_point", "lost"),
+        # Lent at its point by the point's desk, and back in its batch when returned.
+        Transition("lend_at_point", "at_rotation_point", "on_loan"),
+        Transition("return_to_point", "on_loan", "at_rotation_point"),
     ],
 )
 

@@ -6,14 +6,18 @@ paper register), a periodic tally is one `point_tally` event with its counts.
 """
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from libsys.catalog.copies.services import get_item
+from libsys.catalog.states import ITEM_STATES
 from libsys.core.clock import local_today
 from libsys.errors import Conflict, ValidationFailed
 from libsys.extensions import db
+from libsys.network.models import Library
+from libsys.readers.services import get_reader, readers_scope
 from libsys.rotation.access import require_point_side
 from libsys.rotation.batches import BATCH_STATES, lines_by_barcode, locked_batch
-from libsys.rotation.models import RotationBatch
+from libsys.rotation.models import RotationBatch, RotationBatchItem
 from libsys.stats.events import record_event
 
 # A point serves readers while it holds the batch, and until it hands it back.
@@ -104,3 +108,58 @@ def record_point_loan(user, batch_id: int, barcode: str, *, children: bool = Fal
     return record_event(
         "point_loan", library=batch.point_id, item=item, batch=batch.id, children=children
     )
+
+
+# -- Loans at the point's desk (POST /api/v1/checkouts with the point as the library) --------
+
+
+def serving_line(item, point_id: int | None = None) -> RotationBatchItem | None:
+    """The copy's line in an open batch that its point is serving from (at_point or
+    returning), at `point_id` when given; None when the copy is not out at a point."""
+    statement = (
+        select(RotationBatchItem)
+        .join(RotationBatch)
+        .where(
+            RotationBatchItem.item_id == item.id,
+            RotationBatchItem.active.is_(True),
+            RotationBatch.state.in_(SERVING_STATES),
+        )
+    )
+    if point_id is not None:
+        statement = statement.where(RotationBatch.point_id == point_id)
+    return db.session.scalar(statement)
+
+
+def record_desk_point_loan(item, line: RotationBatchItem) -> int:
+    """A copy of a batch lent through the desk at its point: the `point_loan` event the
+    point's own loans write (no reader: the loan row knows them while it is open)."""
+    return record_event(
+        "point_loan", library=line.batch.point_id, item=item, batch=line.batch_id, via="desk"
+    )
+
+
+def return_to_batch(item) -> Library | None:
+    """A copy lent at its point comes back: it is the batch's again (`at_rotation_point`,
+    at the point), not on a shelf; returns the point, or None if it is in no batch."""
+    line = serving_line(item)
+    if line is None:
+        return None
+    point = line.batch.point
+
+    def place(copy) -> None:
+        copy.location_library_id = point.id
+
+    ITEM_STATES.trigger(item, "return_to_point", apply=place)
+    return point
+
+
+def keeper_at_desk(user, barcode: str, card_number: str | None = None) -> None:
+    """A point keeper at the loans API lends and takes back only the copies at their point,
+    to the readers registered there (the library's own desk staff are not limited)."""
+    if not user.can("rotation.point") or user.can("circulation.desk"):
+        return
+    item = get_item(barcode)
+    if item.location_library_id is None or item.location_library_id != user.library_id:
+        raise Conflict(_l("This copy is not at the point."), code="NOT_AT_POINT")
+    if card_number is not None:
+        get_reader(card_number, scope=readers_scope(user))

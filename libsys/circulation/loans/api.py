@@ -17,6 +17,7 @@ from libsys.circulation.schemas import (
 from libsys.core.schemas import load_body
 from libsys.db import MAX_INTEGER
 from libsys.errors import NotFound
+from libsys.rotation.at_point import keeper_at_desk
 
 # Request bodies are the schemas load_body checks; responses are described by hand.
 OPENAPI_SCHEMAS = {
@@ -80,7 +81,7 @@ def loan_json(loan, *, renewed: bool = False, repeated: bool = False) -> dict:
 
 
 @bp.route("/checkouts", methods=["POST"])
-@api_permission("circulation.desk")
+@api_permission(("circulation.desk", "rotation.point"))
 def create_checkout():
     """Lend a copy.
     ---
@@ -90,7 +91,9 @@ def create_checkout():
         Refusals carry a code: UNKNOWN_ITEM, UNKNOWN_READER (422), ALREADY_ON_LOAN,
         NOT_FOR_LOAN, LIMIT_REACHED, CARD_EXPIRED, READER_BLOCKED, HELD_FOR_ANOTHER,
         OVERDUE_BLOCKS, GUARDIAN_REQUIRED (409). With circulation.override, an
-        override_reason lifts an overridable refusal.
+        override_reason lifts an overridable refusal. A point keeper lends at their
+        rotation point (library: the point's code) the copies of the batches it holds, to
+        its own readers (NOT_AT_POINT otherwise).
       tags: [circulation]
       security: [{bearer: []}]
       requestBody:
@@ -105,6 +108,7 @@ def create_checkout():
     """
     body = load_body(CheckoutSchema())
     library = acting_library(body)
+    keeper_at_desk(g.api_user, body["item"], body["reader"])
     lent = checkout(
         body["item"],
         body["reader"],
@@ -116,7 +120,7 @@ def create_checkout():
 
 
 @bp.route("/checkins", methods=["POST"])
-@api_permission("circulation.desk")
+@api_permission(("circulation.desk", "rotation.point"))
 def create_checkin():
     """Take a copy back.
     ---
@@ -135,6 +139,7 @@ def create_checkin():
     """
     body = load_body(CheckinSchema())
     library = acting_library(body)
+    keeper_at_desk(g.api_user, body["item"])
     result = checkin(body["item"], library=library, user=g.api_user)
     return jsonify(
         {

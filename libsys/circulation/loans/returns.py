@@ -23,6 +23,7 @@ from libsys.db import plain_rows, update_now, utcnow
 from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.readers.models import Reader
+from libsys.rotation.at_point import return_to_batch
 
 _OPEN_LOAN_OF_ITEM = (
     select(Loan)
@@ -141,7 +142,14 @@ def checkin(item_barcode: str, *, library, user=None) -> CheckinResult:
         # A lost copy turned up at the returns desk: found (its lost loan is settled).
         declare_found(item, library=library, user=user, via="returns")
         result.found = True
-    place_copy(item, library, today, result, candidates)
+    point = None
+    if loan is not None and item.location_library_id is not None:
+        # Lent at its rotation point (the copy stayed located there): back in its batch.
+        point = return_to_batch(item)
+    if point is not None:
+        result.rotation_point, result.route_reason = point, "rotation"
+    else:
+        place_copy(item, library, today, result, candidates)
     write_placement_now(item)
     for hook in CHECKIN_HOOKS:
         hook(result, library)

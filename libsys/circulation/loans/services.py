@@ -30,6 +30,7 @@ from libsys.core.clock import local_day_of, local_today
 from libsys.db import insert_now, lock_row, plain_rows, utcnow
 from libsys.errors import NotFound
 from libsys.extensions import db
+from libsys.rotation.at_point import record_desk_point_loan, serving_line
 from libsys.stats.models import Event
 
 # The desk's statements are built once at import: on a scan, building a statement costs
@@ -127,7 +128,16 @@ def checkout(
             renew(loan, library=library, user=user, override_reason=override_reason, in_person=True)
             return LoanResult(loan, renewed=True)
         raise DeskRefusal(code="ALREADY_ON_LOAN", details={"item": item.barcode})
-    if not ITEM_STATES.can(item.status, "lend"):
+    lend, point_line = "lend", None
+    if item.status == "at_rotation_point" or library.level == "point":
+        # Rotation (issue 13): a copy out in a batch is lent only at its point, by the point,
+        # and a point lends only the copies of the batches it holds.
+        point_line = serving_line(item, library.id)
+        if point_line is None or item.location_library_id != library.id:
+            raise DeskRefusal(code="NOT_FOR_LOAN", overridable=False,
+                              details={"status": item.status})  # fmt: skip
+        lend = "lend_at_point"
+    if not ITEM_STATES.can(item.status, lend):
         raise DeskRefusal(code="NOT_FOR_LOAN", overridable=False, details={"status": item.status})
     policy = policy_for(library, reader.category_id, item)
     holds = plain_rows(_HOLDS_ON_ITEM_OR_TITLE, item_id=item.id, record_id=item.record_id)
@@ -177,6 +187,8 @@ def checkout(
         # First: the other reader waits again, so a copy this loan frees goes to them.
         _untrap_for_another(item, reader)
     _fill_hold(reader, item, library, holds)
+    if point_line is not None:
+        record_desk_point_loan(item, point_line)
     count_visit(reader, library, day=today)
     db.session.flush()
     return LoanResult(loan)
