@@ -121,3 +121,7 @@ def test_officer_builds_and_dispatches_then_the_keeper_receives(page, phone_page
     # Another point's keeper would see nothing; the officer's page shows the batch at the point.
     page.goto(batch_url)
     assert "Tại điểm" in page.inner_text("h1")
+    page.goto("/staff/rotation/")
+    assert "LC-TVTD-" in page.inner_text("main")
+    page.screenshot(path=str(SHOTS / "index.png"), full_page=True)
+    _no_wcag_violations(page)
