@@ -21,6 +21,7 @@ from libsys.rotation.overview import (
     copy_visits,
     overdue_batches,
     point_history,
+    whereabouts,
 )
 from libsys.rotation.points import create_point, point_json, visible_points
 from libsys.rotation.schemas import (
@@ -63,6 +64,11 @@ OPENAPI_SCHEMAS = {
             "planned_return": {"type": "string", "format": "date"},
             "copies": {"type": "array", "items": {"type": "object"}},
             "counts": _COUNTS,
+            "where": {
+                "type": "object",
+                "description": "home, to_point, at_point, to_home or cancelled; the place's "
+                "code; since when",
+            },
             "transitions": {"type": "array", "items": {"type": "string"}},
         },
     },
@@ -92,7 +98,9 @@ def batch_json(batch: RotationBatch, *, copies: bool = True) -> dict:
         "counts": batches.batch_counts(batch),
         "transitions": batches.BATCH_STATES.triggers_from(batch.state),
         "route": routes.batch_route_json(batch),
-    }
+        "where": {key: _day(value) if key == "since" else value
+                  for key, value in whereabouts(batch).items()},
+    }  # fmt: skip
     if copies:
         body["copies"] = [
             {

@@ -121,3 +121,28 @@ def copy_visits(item: Item) -> list[dict]:
                 }
             )
     return visits
+
+
+def whereabouts(batch: RotationBatch) -> dict:
+    """Where a batch is now, for the overview: {"where", "place", "since"}, `where` one of
+    home (being built or closed), to_point, at_point, to_home or cancelled; `place` the
+    code of the library or point it is at or going to."""
+    state = batch.state
+    if state in ("draft", "packed", "closed"):
+        since = batch.closed_on if state == "closed" else None
+        return {"where": "home", "place": batch.library.code, "since": since}
+    if state == "cancelled":
+        return {"where": "cancelled", "place": batch.library.code, "since": None}
+    if state == "in_transit":
+        # On a route, it left its last point on that stop's departure; else it left home.
+        left = db.session.scalar(
+            select(RotationBatchStop.left_on)
+            .where(RotationBatchStop.batch_id == batch.id, RotationBatchStop.left_on.is_not(None))
+            .order_by(RotationBatchStop.id.desc())
+            .limit(1)
+        )
+        return {"where": "to_point", "place": batch.point.code,
+                "since": left or batch.dispatched_on}  # fmt: skip
+    if state == "at_point":
+        return {"where": "at_point", "place": batch.point.code, "since": batch.received_on}
+    return {"where": "to_home", "place": batch.library.code, "since": batch.return_started_on}

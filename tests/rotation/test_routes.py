@@ -279,3 +279,22 @@ def test_route_pages_and_the_printable_pull_list(client, officer, keeper):
     assert batch.state == "in_transit" and batch.point.code == "BDNT"
     sign_in(client, keeper.username)
     assert client.get("/staff/rotation/pull-list").status_code == 403
+
+
+def test_where_every_batch_is(client, officer, keeper, other_keeper):
+    batch = batch_on_route(officer, new_route(officer), copies_of_one_title(3))
+
+    def where():
+        body = client.get(f"/api/v1/rotation/batches/{batch.id}", headers=headers(officer)).json
+        return body["where"]["where"], body["where"]["place"]
+
+    assert where() == ("to_point", "BDBG")
+    at_point.receive(keeper, batch.id)
+    assert where() == ("at_point", "BDBG")
+    routes.move_on(officer, batch.id)
+    assert where() == ("to_point", "BDNT")
+    at_point.receive(other_keeper, batch.id)
+    batches.start_return(other_keeper, batch.id)
+    assert where() == ("to_home", "TVTD")
+    listed = client.get("/api/v1/rotation/batches", headers=headers(officer)).json["batches"]
+    assert [(b["id"], b["where"]["where"]) for b in listed] == [(batch.id, "to_home")]
