@@ -159,3 +159,28 @@ def follow(batch_id):
         _("The batch follows the route."),
     )
     return _back(batch_id)
+
+
+def route_panel(batch: RotationBatch) -> dict:
+    """What the batch page shows of its route: stops, the next move, routes to follow."""
+    stop = routes.current_stop(batch)
+    following = routes.next_stage(stop) if stop is not None else None
+    unsent = batch.state in routes.UNSENT_STATES
+    return {
+        "route": stop.route if stop is not None else None,
+        "stops": routes.stops_of(batch) if stop is not None else [],
+        "stage_ends": routes.stage_ends(batch, stop) if stop is not None else None,
+        "next_point": following.point if following is not None else None,
+        "can_move_on": stop is not None and batch.state == "at_point" and following is not None,
+        "can_recall": batch.state == "in_transit",
+        "routes": [
+            route
+            for route in routes.visible_routes(current_user)
+            if unsent and route.active and route.library_id == batch.library_id
+        ],
+    }
+
+
+@bp.app_context_processor
+def _route_panel():
+    return {"route_panel": route_panel}

@@ -298,3 +298,25 @@ def test_where_every_batch_is(client, officer, keeper, other_keeper):
     assert where() == ("to_home", "TVTD")
     listed = client.get("/api/v1/rotation/batches", headers=headers(officer)).json["batches"]
     assert [(b["id"], b["where"]["where"]) for b in listed] == [(batch.id, "to_home")]
+
+
+def test_the_batch_page_shows_its_route(client, officer, keeper):
+    from tests.factories import sign_in
+
+    route = new_route(officer)
+    batch = batches.create_batch(
+        officer, library=library("TVTD"), point=library("BDNT"), planned_return=in_months(2)
+    )
+    sign_in(client, officer.username)
+    page = client.get(f"/staff/rotation/batches/{batch.id}").get_data(as_text=True)
+    assert f'<option value="{route.id}">' in page
+    assert "/staff/rotation/pull-list" in client.get("/staff/rotation/").get_data(as_text=True)
+    response = client.post(f"/staff/rotation/batches/{batch.id}/route", data={"route": route.id})
+    assert response.status_code == 302 and batch.point.code == "BDBG"
+    for item in copies_of_one_title(3):
+        batches.add_copy(officer, batch.id, item.barcode)
+    batches.pack(officer, batch.id)
+    batches.dispatch(officer, batch.id)
+    at_point.receive(keeper, batch.id)
+    page = client.get(f"/staff/rotation/batches/{batch.id}").get_data(as_text=True)
+    assert "route-move/move_on" in page and library("BDNT").name in page
