@@ -106,3 +106,21 @@ def _snapshot_item(values: dict, item) -> None:
     values["item_material_type"] = getattr(record, "material_type", None)
     ddc = getattr(record, "ddc", None) or ""
     values["item_class"] = ddc[:3] if ddc[:3].isdigit() else None
+
+
+ONLINE_ACTIONS = ("renewal", "hold")
+ONLINE_CHANNELS = ("opac", "api")
+
+
+def record_online_activity(reader, *, library, action: str, channel: str) -> int:
+    """An `online_activity` event: the reader acted online (a renewal or a hold).
+
+    The renewal's or hold's own event names the copy or title and so carries no pseudonym;
+    this one names neither and carries it, so a reader who only renews from home still
+    counts among the active readers without the log tying her to what she reads.
+    """
+    if action not in ONLINE_ACTIONS or channel not in ONLINE_CHANNELS:
+        raise ValueError(f"unknown online action {action!r} or channel {channel!r}")
+    return record_event(
+        "online_activity", library=library, reader=reader, action=action, channel=channel
+    )

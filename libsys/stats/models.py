@@ -42,6 +42,7 @@ EVENT_KINDS = (
     "record_created",
     "record_updated",
     "periodical_received",
+    "periodical_subscribed",
     "batch_dispatched",
     "batch_returned",
     "point_loan",
@@ -51,6 +52,10 @@ EVENT_KINDS = (
     "batch_closed",
     "batch_moved_on",
     "batch_recalled",
+    # An exhibition, book talk, contest, reading day or training (stats.activities).
+    "activity",
+    # A renewal or hold made online (OPAC or API): the reader's pseudonym, no copy, no title.
+    "online_activity",
 )
 
 

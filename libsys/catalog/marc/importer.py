@@ -453,8 +453,9 @@ class _Importer:
                     "item_store": store.code if store is not None else None,
                     "item_material_type": columns["material_type"],
                     "item_class": ddc[:3] if ddc[:3].isdigit() else None,
-                    # Copies migrated from another system are not this year's acquisitions.
-                    "details": {"imported": True},
+                    # Copies migrated from another system are not this year's acquisitions;
+                    # the date the 952 gives lets a report place them in their own year.
+                    "details": {"imported": True, "acquired_on": str(row["acquired_on"])},
                 }
             )
         _insert(Event, events)

@@ -96,12 +96,25 @@ def subscribe(
             Subscription.year == year_value,
         )
     )
-    if subscription is None:
+    new = subscription is None
+    if new:
         subscription = Subscription(periodical=periodical, library=library, year=year_value)
         db.session.add(subscription)
     subscription.copies = copies_value
     subscription.price = price_value
     db.session.flush()
+    if new:
+        # A title subscribed for a year is an acquisition of a periodical title (đầu báo):
+        # one event per title, library and year, whatever its copies become later.
+        record_event(
+            "periodical_subscribed",
+            library=library,
+            periodical_id=periodical.id,
+            periodical=periodical.name,
+            periodical_kind=periodical.kind,
+            year=year_value,
+            copies=copies_value,
+        )
     return subscription
 
 

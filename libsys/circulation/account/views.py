@@ -21,6 +21,7 @@ from libsys.errors import LibsysError
 from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.readers.services import change_reader_password
+from libsys.stats.events import record_online_activity
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 HISTORY_PAGE_SIZE = 50
@@ -125,6 +126,9 @@ def renew(loan_id):
     try:
         with db.session.begin_nested():
             renew_loan(loan)
+            record_online_activity(
+                current_user, library=loan.library, action="renewal", channel="opac"
+            )
         flash(
             _("Renewed: %(title)s, now due %(date)s.", title=loan.item.record.title,
               date=loan.due_date.strftime("%d/%m/%Y")),
@@ -158,6 +162,7 @@ def place_hold():
                 raise ValidationFailed(fields={"pickup_library": _("Choose a library.")})
             with db.session.begin_nested():
                 place(current_user, record=record, pickup_library=library)
+                record_online_activity(current_user, library=library, action="hold", channel="opac")
             flash(
                 _("Reserved: %(title)s. We will tell you when it waits at %(library)s.",
                   title=record.title, library=library.name),

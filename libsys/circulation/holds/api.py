@@ -21,6 +21,7 @@ from libsys.db import MAX_INTEGER
 from libsys.errors import NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
+from libsys.stats.events import record_online_activity
 
 
 def hold_json(hold) -> dict:
@@ -69,6 +70,7 @@ def create_hold():
         if record is None:
             raise ValidationFailed(fields={"record": _l("Unknown title.")})
     hold = place_hold(reader, record=record, item=item, pickup_library=pickup, user=g.api_user)
+    record_online_activity(reader, library=pickup, action="hold", channel="api")
     return jsonify(hold_json(hold)), 201
 
 

@@ -18,6 +18,7 @@ from libsys.core.schemas import load_body
 from libsys.db import MAX_INTEGER
 from libsys.errors import NotFound
 from libsys.rotation.at_point import keeper_at_desk
+from libsys.stats.events import record_online_activity
 
 # Request bodies are the schemas load_body checks; responses are described by hand.
 OPENAPI_SCHEMAS = {
@@ -181,4 +182,8 @@ def renew_loan(loan_id):
     loan = get_loan(loan_id)
     library = acting_library(body) if (body.get("library") or g.api_user.library) else None
     renew(loan, library=library, user=g.api_user, override_reason=override_reason)
+    if loan.reader is not None:  # renewed from afar: the reader counts as active
+        record_online_activity(
+            loan.reader, library=library or loan.library, action="renewal", channel="api"
+        )
     return jsonify(loan_json(loan, renewed=True))
