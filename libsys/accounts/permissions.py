@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 PERMISSIONS = {
     "network.view": _l("See the libraries of the network"),
     "network.manage": _l("Manage libraries, stores and administrative units"),
+    "network.population": _l("Enter the population served and the students of schools"),
     "users.manage": _l("Manage staff accounts"),
     "readers.view": _l("Look up readers"),
     "readers.edit": _l("Register and edit readers"),
@@ -19,6 +20,7 @@ PERMISSIONS = {
     "rotation.approve": _l("Approve a rotation stay longer than the usual limit"),
     "stats.view": _l("See statistics and reports"),
     "stats.plan": _l("Set plan targets"),
+    "stats.activities": _l("Record exhibitions, book talks and other activities"),
 }
 
 ROLES = {
@@ -34,10 +36,18 @@ ROLES = {
         "rotation.approve",
         "stats.view",
         "stats.plan",
+        "stats.activities",
+        "network.population",
         "users.manage",
     },
     "cataloguer": {"catalog.view", "catalog.edit", "catalog.import", "stats.view"},
-    "circulation": {"readers.view", "readers.edit", "catalog.view", "circulation.desk"},
+    "circulation": {
+        "readers.view",
+        "readers.edit",
+        "catalog.view",
+        "circulation.desk",
+        "stats.activities",
+    },
     "rotation_officer": {"catalog.view", "rotation.manage", "readers.view", "stats.view"},
     # A keeper registers and looks up the readers of their own point only (readers_scope).
     "point_keeper": {"rotation.point", "readers.view", "readers.edit"},

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from libsys.db import utcnow
@@ -100,3 +100,33 @@ class Store(db.Model):
     last_accession: Mapped[int] = mapped_column(default=0)
 
     library: Mapped[Library] = relationship(back_populates="stores")
+
+
+class Population(db.Model):
+    """Population served in one year: a unit's inhabitants and children, a school's students.
+
+    An administrative unit's row holds inhabitants and children (the per-capita indicators'
+    denominators); a school's row names the school as a `Library` (level "school", or a
+    rotation point of kind "school") and holds its students, so "share of students reached"
+    compares the school's own readers with its own roll. `AdminUnit.population` stays the
+    latest year's figure, kept in step by the services.
+    """
+
+    __tablename__ = "population"
+    __table_args__ = (
+        UniqueConstraint("admin_unit_id", "year"),
+        UniqueConstraint("library_id", "year"),
+        CheckConstraint("(admin_unit_id IS NULL) <> (library_id IS NULL)", name="one_owner"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int]
+    admin_unit_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"), index=True)
+    library_id: Mapped[int | None] = mapped_column(ForeignKey("library.id"), index=True)
+    population: Mapped[int | None]
+    children: Mapped[int | None]
+    students: Mapped[int | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    admin_unit: Mapped[AdminUnit | None] = relationship()
+    library: Mapped[Library | None] = relationship()

@@ -1,14 +1,17 @@
 """Staff pages for the network: libraries and rotation points, stores, administrative units."""
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from libsys.accounts.access import permission_required
+from libsys.core.clock import local_today
 from libsys.core.forms import save_form
-from libsys.errors import NotFound
+from libsys.errors import LibsysError, NotFound
 from libsys.extensions import db
+from libsys.network.forms import PopulationForm, PopulationImportForm, form_errors
 from libsys.network.models import (
     ADMIN_LEVELS,
     LIBRARY_LEVELS,
@@ -16,6 +19,13 @@ from libsys.network.models import (
     STORE_KINDS,
     AdminUnit,
     Store,
+)
+from libsys.network.population import (
+    import_population,
+    is_school,
+    owner_by_code,
+    population_rows,
+    save_population,
 )
 from libsys.network.services import (
     get_library,
@@ -255,3 +265,75 @@ def edit_unit(code):
         errors=errors,
         unit_options=_choices()["unit_options"],
     ), (422 if errors else 200)
+
+
+def _population_options() -> list[tuple[str, str]]:
+    """Units and schools whose population a manager may enter."""
+    schools = [lib for lib in list_libraries() if is_school(lib)]
+    return [(u.code, u.path()) for u in list_admin_units()] + [
+        (lib.code, f"{lib.code} · {lib.name}") for lib in schools
+    ]
+
+
+@bp.route("/population", methods=["GET", "POST"])
+@permission_required("network.view")
+def population():
+    """Population served per year (units) and students (schools); enter one year's figures."""
+    form = PopulationForm()
+    errors: dict = {}
+    if request.method == "POST":
+        if not current_user.can("network.population"):
+            abort(403)
+        if form.validate():
+            response, errors = save_form(
+                lambda: save_population(
+                    owner_by_code(form.code.data),
+                    form.year.data,
+                    population=form.population.data,
+                    children=form.children.data,
+                    students=form.students.data,
+                ),
+                lambda row: url_for("network.population", year=row.year),
+            )
+            if response:
+                return response
+        else:
+            errors = form_errors(form)
+    year = request.args.get("year", type=int)
+    return render_template(
+        "network/population.html",
+        rows=population_rows(year),
+        year=year,
+        values=request.form.to_dict() if request.method == "POST" else {"year": local_today().year},
+        errors=errors,
+        options=_population_options(),
+    ), (422 if errors else 200)
+
+
+@bp.route("/population/import", methods=["POST"])
+@permission_required("network.population")
+def import_population_sheet():
+    """Import population figures from an xlsx sheet; wrong rows are listed, the rest saved."""
+    form = PopulationImportForm()
+    errors: dict = {}
+    result = None
+    if form.validate():
+        try:
+            result = import_population(form.file.data.stream)
+        except LibsysError as exc:
+            errors = exc.fields
+        else:
+            flash(_("%(n)s rows imported.", n=result.imported), "success")
+            if not result.errors:
+                return redirect(url_for("network.population"))
+    else:
+        errors = form_errors(form)
+    return render_template(
+        "network/population.html",
+        rows=population_rows(),
+        year=None,
+        values={"year": local_today().year},
+        errors=errors,
+        options=_population_options(),
+        import_result=result,
+    ), (422 if errors else 200)  # rows refused: 200, so the others are committed

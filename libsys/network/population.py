@@ -1,0 +1,204 @@
+"""Population served, year by year: entered by a manager or imported from a spreadsheet.
+
+Per-capita indicators (copies, loans and visits per inhabitant; the share of inhabitants who
+are active readers; the share of students reached) divide by these figures, so a year keeps
+its own denominators when the census moves on.
+"""
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from libsys.core.forms import whole_number
+from libsys.errors import ValidationFailed
+from libsys.extensions import db
+from libsys.network.models import AdminUnit, Library, Population
+
+FIRST_YEAR, LAST_YEAR = 1990, 2100
+# Columns of the import sheet; "students" is optional and only for schools.
+IMPORT_COLUMNS = ("code", "year", "population", "children", "students")
+
+
+def is_school(library: Library) -> bool:
+    """A school library, or a rotation point kept in a school: it has students, not inhabitants."""
+    return library.level == "school" or (
+        library.level == "point" and library.point_kind == "school"
+    )
+
+
+def owner_by_code(code) -> AdminUnit | Library | None:
+    """The administrative unit with this code, else the school library with it, else None."""
+    code = str(code or "").strip().upper()
+    if not code:
+        return None
+    unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == code))
+    if unit is not None:
+        return unit
+    library = db.session.scalar(select(Library).where(Library.code == code))
+    return library if library is not None and is_school(library) else None
+
+
+def _count(value, name: str, errors: dict) -> int | None:
+    if value is None or str(value).strip() == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    number = whole_number(str(value).replace(".", "").replace(",", "").replace(" ", ""))
+    if number is None:
+        errors[name] = _l("Enter a whole number.")
+    return number
+
+
+def save_population(owner, year, *, population=None, children=None, students=None) -> Population:
+    """Record (or correct) one year's population of a unit, or students of a school."""
+    errors: dict = {}
+    if owner is None:
+        errors["code"] = _l("Unknown administrative unit or school.")
+    number = whole_number(year)
+    if number is None or not FIRST_YEAR <= number <= LAST_YEAR:
+        errors["year"] = _l("Write a year from %(first)s to %(last)s.", first=FIRST_YEAR,
+                            last=LAST_YEAR)  # fmt: skip
+    population = _count(population, "population", errors)
+    children = _count(children, "children", errors)
+    students = _count(students, "students", errors)
+    school = isinstance(owner, Library)
+    if school and population is None and children is None and students is None:
+        errors["students"] = _l("Write the number of students.")
+    if not school and owner is not None:
+        if students is not None:
+            errors["students"] = _l("Students are counted per school, not per unit.")
+        if population is None:
+            errors["population"] = _l("Write the population.")
+    if population is not None and children is not None and children > population:
+        errors["children"] = _l("Children cannot outnumber the population.")
+    if errors:
+        raise ValidationFailed(fields=errors)
+    owner_column = Population.library_id if school else Population.admin_unit_id
+    row = db.session.scalar(
+        select(Population).where(owner_column == owner.id, Population.year == number)
+    )
+    if row is None:
+        row = Population(year=number)
+        if school:
+            row.library = owner
+        else:
+            row.admin_unit = owner
+        db.session.add(row)
+    row.population, row.children, row.students = population, children, students
+    db.session.flush()
+    if not school:
+        _keep_latest(owner)
+    return row
+
+
+def _keep_latest(unit: AdminUnit) -> None:
+    """AdminUnit.population and children_population mirror the unit's latest year."""
+    latest = db.session.scalar(
+        select(Population)
+        .where(Population.admin_unit_id == unit.id)
+        .order_by(Population.year.desc())
+        .limit(1)
+    )
+    if latest is not None:
+        unit.population = latest.population
+        unit.children_population = latest.children
+
+
+def population_rows(year: int | None = None) -> list[Population]:
+    """The rows entered, for a year or all years, latest year first, units before schools."""
+    query = select(Population).order_by(
+        Population.year.desc(), Population.admin_unit_id.is_(None), Population.id
+    )
+    if year is not None:
+        query = query.where(Population.year == year)
+    return list(db.session.scalars(query))
+
+
+def population_served(unit: AdminUnit, year: int) -> tuple[int | None, int | None]:
+    """(inhabitants, children) of a unit in a year: that year's row, else the latest before
+    it, else the unit's own columns (entered before figures were kept per year)."""
+    row = db.session.scalar(
+        select(Population)
+        .where(Population.admin_unit_id == unit.id, Population.year <= year)
+        .order_by(Population.year.desc())
+        .limit(1)
+    )
+    if row is not None:
+        return row.population, row.children
+    return unit.population, unit.children_population
+
+
+def students_of(library: Library, year: int) -> int | None:
+    """A school's students in a year (the latest year entered up to it), or None."""
+    return db.session.scalar(
+        select(Population.students)
+        .where(Population.library_id == library.id, Population.year <= year)
+        .order_by(Population.year.desc())
+        .limit(1)
+    )
+
+
+@dataclass
+class PopulationImport:
+    """What an import did: rows saved, and each refused row's number and reasons."""
+
+    imported: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def import_population(stream) -> PopulationImport:
+    """Read an xlsx sheet (code, year, population, children[, students]) row by row.
+
+    The first row names the columns (in any order); a wrong row is reported with its number
+    and skipped, the others are saved, each in its own savepoint.
+    """
+    from openpyxl import load_workbook
+
+    result = PopulationImport()
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises several kinds for a file that is not xlsx
+        raise ValidationFailed(fields={"file": _l("This is not an xlsx spreadsheet.")}) from None
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(cell or "").strip().lower() for cell in next(rows, ())]
+    missing = [name for name in IMPORT_COLUMNS[:3] if name not in header]
+    if missing:
+        workbook.close()
+        raise ValidationFailed(
+            fields={
+                "file": _l(
+                    "The first row must name the columns: %(columns)s.",
+                    columns=", ".join(IMPORT_COLUMNS),
+                )
+            }  # fmt: skip
+        )
+    position = {name: header.index(name) for name in IMPORT_COLUMNS if name in header}
+    for number, cells in enumerate(rows, start=2):
+        if not any(cell not in (None, "") for cell in cells):
+            continue
+
+        def cell(name, cells=cells):
+            index = position.get(name)
+            return cells[index] if index is not None and index < len(cells) else None
+
+        year = cell("year")
+        if isinstance(year, float) and year.is_integer():
+            year = int(year)
+        try:
+            with db.session.begin_nested():
+                save_population(
+                    owner_by_code(cell("code")),
+                    year,
+                    population=cell("population"),
+                    children=cell("children"),
+                    students=cell("students"),
+                )
+        except ValidationFailed as exc:
+            reasons = "; ".join(f"{name}: {message}" for name, message in exc.fields.items())
+            result.errors.append((number, reasons))
+        else:
+            result.imported += 1
+    workbook.close()
+    return result

@@ -1,0 +1,122 @@
+"""Population served per year: entered on the page, imported from xlsx, read by indicators."""
+
+import io
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from libsys.errors import ValidationFailed
+from libsys.network.models import AdminUnit, Library, Population
+from libsys.network.population import (
+    import_population,
+    owner_by_code,
+    population_served,
+    save_population,
+    students_of,
+)
+from tests.factories import make_staff, sign_in
+
+
+def _unit(db, code):
+    return db.session.scalar(select(AdminUnit).where(AdminUnit.code == code))
+
+
+def _sheet(rows) -> io.BytesIO:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    stream.seek(0)
+    return stream
+
+
+def test_a_year_keeps_its_own_figures_and_the_unit_shows_the_latest(network, db):
+    unit = _unit(db, "03493")
+    assert population_served(unit, 2025) == (7_600, 2_500)  # before any row: the unit's own
+    save_population(unit, 2024, population=7_400, children=2_450)
+    save_population(unit, 2026, population="7.900", children=2_600)
+    assert population_served(unit, 2024) == (7_400, 2_450)
+    assert population_served(unit, 2025) == (7_400, 2_450)  # the latest year up to it
+    assert population_served(unit, 2026) == (7_900, 2_600)
+    assert (unit.population, unit.children_population) == (7_900, 2_600)
+    # Correcting a year changes that row, not a second one.
+    save_population(unit, 2024, population=7_450, children=2_450)
+    assert db.session.query(Population).filter_by(admin_unit_id=unit.id).count() == 2
+    assert (unit.population, unit.children_population) == (7_900, 2_600)
+
+
+def test_students_belong_to_schools_and_children_to_the_population(network, db):
+    school = owner_by_code("THCSBL")
+    assert isinstance(school, Library)
+    save_population(school, 2026, students=640)
+    assert students_of(school, 2026) == 640 and students_of(school, 2025) is None
+    assert owner_by_code("TVLC") is None  # not a school, and not a unit
+    with pytest.raises(ValidationFailed) as refused:
+        save_population(_unit(db, "106"), 2026, population=100, children=200, students=5)
+    assert set(refused.value.fields) == {"children", "students"}
+    with pytest.raises(ValidationFailed) as refused:
+        save_population(None, 1800, population="many")
+    assert set(refused.value.fields) == {"code", "year", "population"}
+
+
+def test_import_saves_the_good_rows_and_reports_the_others(network, db):
+    sheet = _sheet(
+        [
+            ("Code", "Year", "Population", "Children", "Students"),
+            ("03493", 2026, 7_800, 2_550, None),
+            ("99999", 2026, 1_000, 100, None),
+            ("106", "2026", "57.000", "19.500", None),
+            ("THCSBL", 2026, None, None, 655),
+            (None, None, None, None, None),
+            ("03496", 2026, 5_000, 6_000, None),
+        ]
+    )
+    result = import_population(sheet)
+    assert result.imported == 3
+    assert [number for number, _reason in result.errors] == [3, 7]
+    assert population_served(_unit(db, "106"), 2026) == (57_000, 19_500)
+    assert students_of(owner_by_code("THCSBL"), 2026) == 655
+    assert population_served(_unit(db, "03496"), 2026) == (5_200, 1_900)  # refused: unchanged
+
+
+def test_import_refuses_a_sheet_without_the_columns_or_not_xlsx(network, db):
+    with pytest.raises(ValidationFailed):
+        import_population(_sheet([("name", "people"), ("x", 1)]))
+    with pytest.raises(ValidationFailed):
+        import_population(io.BytesIO(b"code,year\n03493,2026\n"))
+
+
+def test_a_manager_enters_and_imports_on_the_page(client, network, db):
+    make_staff("manager", "TVTD", "ql")
+    sign_in(client, "ql")
+    page = client.get("/staff/network/population")
+    assert page.status_code == 200
+    response = client.post(
+        "/staff/network/population",
+        data={"code": "03490", "year": "2026", "population": "9.000", "children": "2700"},
+    )
+    assert response.status_code == 302
+    assert population_served(_unit(db, "03490"), 2026) == (9_000, 2_700)
+    wrong = client.post("/staff/network/population", data={"code": "03490", "year": "x"})
+    assert wrong.status_code == 422
+    sheet = _sheet([("code", "year", "population", "children"), ("03493", 2027, 8_000, 2_600),
+                    ("nope", 2027, 1, 1)])  # fmt: skip
+    imported = client.post(
+        "/staff/network/population/import",
+        data={"file": (sheet, "dan-so.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert imported.status_code == 200  # one row refused and listed; the other saved
+    assert "Row 3" in imported.get_data(as_text=True) or "Dòng 3" in imported.get_data(as_text=True)
+    assert population_served(_unit(db, "03493"), 2027) == (8_000, 2_600)
+
+
+def test_a_viewer_sees_the_figures_but_cannot_enter_them(client, network, db):
+    make_staff("viewer", None, "xem")
+    sign_in(client, "xem")
+    assert client.get("/staff/network/population").status_code == 200
+    refused = client.post("/staff/network/population", data={"code": "03490", "year": "2026"})
+    assert refused.status_code == 403
