@@ -71,10 +71,10 @@ def handover_minutes_pdf(batch: RotationBatch, kind: str = "dispatch") -> bytes:
         _("Call number"),
         _("Price (VND)"),
     ]
-    widths = [10 * mm, 26 * mm, 60 * mm, 36 * mm, 26 * mm, 22 * mm]
+    widths = [12 * mm, 26 * mm, 58 * mm, 36 * mm, 26 * mm, 22 * mm]
     if returning:
         columns.append(_("Condition"))
-        widths = [10 * mm, 24 * mm, 50 * mm, 30 * mm, 24 * mm, 20 * mm, 22 * mm]
+        widths = [12 * mm, 24 * mm, 48 * mm, 30 * mm, 24 * mm, 20 * mm, 22 * mm]
     rows = [[para(name, small_bold) for name in columns]]
     total = 0
     for number, line in enumerate(batch.lines, start=1):
