@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
         readers,
         rotation,
         search,
+        stats,
     )
 
     # Each domain registers its own blueprints, commands and hooks. The API comes last: its
@@ -59,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
         opac,
         circulation,
         rotation,
+        stats,
         api,
     ):
         domain.init_app(app)

@@ -12,9 +12,11 @@ from libsys.core.clock import local_today
 from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.rotation import demo as rotation_demo
+from libsys.stats import demo as stats_demo
+from libsys.stats.activities import demo as activities_demo
 
 # The catalogue first: circulation lends its copies, rotation sends those left on the shelf.
-DEMO_PARTS = (catalog_demo, circulation_demo, rotation_demo)
+DEMO_PARTS = (catalog_demo, circulation_demo, rotation_demo, stats_demo, activities_demo)
 DEMO_READER_COUNT = 300
 
 

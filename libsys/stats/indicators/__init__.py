@@ -1,0 +1,6 @@
+"""Indicators over the event log and the catalogue: one registry, `INDICATORS`."""
+
+from libsys.stats.indicators.base import Figures, Indicator
+from libsys.stats.indicators.registry import INDICATORS
+
+__all__ = ["INDICATORS", "Figures", "Indicator"]

@@ -1,0 +1,87 @@
+"""An indicator is a small object: a code, labels, a unit, a definition, a computation and
+the breakdowns it allows. Exports and the dashboard only iterate `INDICATORS`."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask_babel import force_locale
+from flask_babel.speaklater import LazyString
+
+from libsys.stats.periods import Period
+from libsys.stats.scope import Scope, scope_population
+
+# What a computation returns: the figure, and the figure per group of the breakdown.
+Figure = tuple[float | int | None, dict[str, float | int]]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator (chỉ tiêu): what it counts, in which unit, and how it may be split."""
+
+    code: str
+    label: LazyString
+    unit: LazyString
+    definition: LazyString
+    compute: Callable[["Figures", str | None], Figure]
+    breakdowns: tuple[str, ...] = ()
+    # ISO 2789 / ISO 11620 (TCVN 12843 / TCVN 11774) reference, where there is one.
+    standard: str = ""
+
+    def labels(self) -> dict[str, str]:
+        """The label in Vietnamese and in English."""
+        found = {}
+        for locale in ("vi", "en"):
+            with force_locale(locale):
+                found[locale] = str(self.label)
+        return found
+
+    def allows(self, breakdown: str | None) -> bool:
+        """Whether the indicator can be split by this breakdown (None: always)."""
+        return breakdown is None or breakdown in self.breakdowns
+
+
+@dataclass
+class Figures:
+    """The period and scope figures are computed for, with what was computed already
+    (document uses reuse loans, per-capita figures reuse counts and the population)."""
+
+    period: Period
+    scope: Scope
+    cache: dict = field(default_factory=dict)
+
+    def get(self, code: str, breakdown: str | None = None) -> Figure:
+        """Another indicator's figure for the same period and scope, computed once."""
+        from libsys.stats.indicators.registry import INDICATORS
+
+        key = (code, breakdown)
+        if key not in self.cache:
+            self.cache[key] = INDICATORS[code].compute(self, breakdown)
+            # The total came with the groups: indicators computed from it reuse it.
+            self.cache.setdefault((code, None), (self.cache[key][0], {}))
+        return self.cache[key]
+
+    def value(self, code: str):
+        """Another indicator's total for the same period and scope."""
+        return self.get(code)[0]
+
+    def population(self) -> int | None:
+        """The population the scope serves, in the period's year."""
+        if "population" not in self.cache:
+            self.cache["population"] = scope_population(self.scope, self.period.end.year)
+        return self.cache["population"]
+
+
+def ratio(numerator, denominator, *, scale: float = 1, digits: int = 2):
+    """numerator / denominator × scale, rounded; None when the denominator is 0 or unknown."""
+    if numerator is None or not denominator:
+        return None
+    return round(numerator * scale / denominator, digits)
+
+
+def merge_groups(*groups: dict) -> dict:
+    """Groups added up label by label."""
+    merged: dict = {}
+    for group in groups:
+        for label, value in group.items():
+            merged[label] = merged.get(label, 0) + value
+    return merged

@@ -1,0 +1,393 @@
+"""The indicators the plans and the ministry's tables ask for, in one registry.
+
+Definitions follow ISO 2789 (TCVN 12843:2019) and ISO 11620 (TCVN 11774:2016) where they
+name the figure; `../shared/domain.md` §4 lists where each comes from.
+"""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import distinct, func, select
+
+from libsys.extensions import db
+from libsys.network.models import Library
+from libsys.stats.indicators.base import Figures, Indicator, merge_groups, ratio
+from libsys.stats.indicators.holdings import HOLDINGS_BREAKDOWNS, copies_used, holdings
+from libsys.stats.indicators.queries import (
+    at_points,
+    children_visits,
+    detail_number,
+    event_figure,
+)
+from libsys.stats.models import Event
+
+PLACE = ("library", "level", "month")
+READER = ("reader_category", "age_group", "gender", "ethnicity", "commune")
+COPY = ("store", "class")
+# Events that carry a reader's pseudonym: a reader named by one was active that day.
+READER_KEY_KINDS = ("visit", "reader_registered", "card_renewed", "online_activity")
+
+COUNT = _l("count")
+VISITS = _l("visits")
+LOANS = _l("loans")
+USES = _l("uses")
+COPIES = _l("copies")
+TITLES = _l("titles")
+READERS = _l("readers")
+PERCENT = _l("%")
+PER_INHABITANT = _l("per inhabitant")
+TIMES = _l("times per copy")
+
+
+def _events(kinds, **options):
+    def compute(figures: Figures, breakdown):
+        return event_figure(kinds, figures.period, figures.scope, breakdown=breakdown, **options)
+
+    return compute
+
+
+def _holdings(titles: bool):
+    def compute(figures: Figures, breakdown):
+        return holdings(figures.period, figures.scope, titles=titles, breakdown=breakdown)
+
+    return compute
+
+
+def _per_inhabitant(code: str):
+    def compute(figures: Figures, breakdown):
+        return ratio(figures.value(code), figures.population()), {}
+
+    return compute
+
+
+def _document_uses(figures: Figures, breakdown):
+    loans, loan_groups = figures.get("loans", breakdown)
+    uses, use_groups = figures.get("inhouse_uses", breakdown)
+    return loans + uses, merge_groups(loan_groups, use_groups)
+
+
+def _turnover(figures: Figures, breakdown):
+    return ratio(figures.value("loans"), figures.value("holdings_copies")), {}
+
+
+def _stock_not_used(figures: Figures, breakdown):
+    held = figures.value("holdings_copies")
+    if not held:
+        return None, {}
+    unused = held - copies_used(figures.period, figures.scope)
+    return ratio(unused, held, scale=100, digits=1), {}
+
+
+def _active_share(figures: Figures, breakdown):
+    return ratio(figures.value("active_readers"), figures.population(), scale=100, digits=2), {}
+
+
+def _children_share(figures: Figures, breakdown):
+    children, _ = event_figure(("visit",), figures.period, figures.scope, measure=children_visits())
+    return ratio(children, figures.value("visits"), scale=100, digits=1), {}
+
+
+def _visits_growth(figures: Figures, breakdown):
+    before = Figures(figures.period.same_period_last_year(), figures.scope)
+    last = before.value("visits")
+    if not last:
+        return None, {}
+    return round((figures.value("visits") - last) * 100 / last, 1), {}
+
+
+def _points_served(figures: Figures, breakdown):
+    period, scope = figures.period, figures.scope
+    sent = (
+        select(Event.details["point"].as_string())
+        .where(Event.kind == "batch_dispatched", Event.day >= period.start, Event.day <= period.end)
+        .distinct()
+    )
+    served = (
+        select(Library.code)
+        .distinct()
+        .join(Event, Event.library_id == Library.id)
+        .where(
+            Event.kind.in_(("point_loan", "point_tally", "point_visit", "batch_received")),
+            Event.day >= period.start,
+            Event.day <= period.end,
+            Library.level == "point",
+        )
+    )
+    if scope.library_ids is not None:
+        ids = sorted(scope.library_ids)
+        sent = sent.where(Event.library_id.in_(ids))
+        served = served.where(Event.library_id.in_(ids))
+    codes = set(db.session.scalars(sent)) | set(db.session.scalars(served))
+    codes.discard(None)
+    return len(codes), {}
+
+
+def _point_visits(figures: Figures, breakdown):
+    period, scope = figures.period, figures.scope
+    tallied = event_figure(
+        ("point_tally",), period, scope, measure=detail_number("visits"), breakdown=breakdown
+    )
+    recorded = event_figure(("point_visit",), period, scope, breakdown=breakdown)
+    desk = event_figure(("visit",), period, scope, where=(at_points(),), breakdown=breakdown)
+    total = tallied[0] + recorded[0] + desk[0]
+    return total, merge_groups(tallied[1], recorded[1], desk[1])
+
+
+def _exhibitions():
+    return {
+        "where": (Event.details["activity_kind"].as_string() == "exhibition",),
+        "measure": "events",
+    }
+
+
+INDICATOR_LIST = (
+    Indicator(
+        "visits",
+        _l("Visits"),
+        VISITS,
+        _l(
+            "People coming to the library to read, borrow or use its services (lượt bạn đọc): "
+            "a reader counts once a day at a library however many loans they make; walk-ins "
+            "are counted by tally. Visits at rotation points are point_visits."
+        ),
+        _events(("visit",)),
+        PLACE + READER,
+        "ISO 2789 6.2.9",
+    ),
+    Indicator(
+        "loans",
+        _l("Loans made"),
+        LOANS,
+        _l("Copies lent at the desks (initial loans; renewals are not counted again)."),
+        _events(("checkout",), measure="events"),
+        PLACE + READER + COPY,
+        "ISO 2789 6.2.3",
+    ),
+    Indicator(
+        "inhouse_uses",
+        _l("In-library uses"),
+        USES,
+        _l("Copies read in the library and not lent, as recorded at the desk."),
+        _events(("inhouse_use",)),
+        PLACE + COPY,
+        "ISO 2789 6.2.6",
+    ),
+    Indicator(
+        "document_uses",
+        _l("Document uses"),
+        USES,
+        _l("Loans plus in-library uses (lượt tài liệu luân chuyển)."),
+        _document_uses,
+        PLACE + COPY,
+    ),
+    Indicator(
+        "new_cards",
+        _l("New reader cards"),
+        READERS,
+        _l("Reader cards issued in the period, counted on their issue date."),
+        _events(("reader_registered",), measure="events"),
+        PLACE + READER,
+    ),
+    Indicator(
+        "active_readers",
+        _l("Active readers"),
+        READERS,
+        _l(
+            "Distinct readers who visited, registered, renewed their card or used an online "
+            "service in the period (counted by pseudonym, without identity)."
+        ),
+        _events(READER_KEY_KINDS, measure="readers", where=(Event.reader_key.is_not(None),)),
+        PLACE + READER,
+        "ISO 2789 6.2.2",
+    ),
+    Indicator(
+        "acquired_copies",
+        _l("Copies acquired"),
+        COPIES,
+        _l("Copies added to the collection in the period (purchase, gift, exchange)."),
+        _events(("item_acquired",), measure="events"),
+        PLACE + COPY,
+        "ISO 2789 6.1.4",
+    ),
+    Indicator(
+        "acquired_titles",
+        _l("Titles acquired"),
+        TITLES,
+        _l("Distinct titles among the copies acquired in the period."),
+        _events(("item_acquired",), measure="titles"),
+        PLACE + COPY,
+    ),
+    Indicator(
+        "periodical_titles",
+        _l("Periodical titles received"),
+        TITLES,
+        _l("Distinct newspaper and magazine titles of which an issue was received."),
+        _events(
+            ("periodical_received",),
+            aggregate=func.count(distinct(Event.details["periodical_id"].as_integer())),
+        ),
+        ("library", "level"),
+        "ISO 2789 6.1.3",
+    ),
+    Indicator(
+        "holdings_copies",
+        _l("Copies held"),
+        COPIES,
+        _l(
+            "Copies in the collection at the end of the period: acquired by then and not "
+            "withdrawn by then (a lost copy counts until it is written off)."
+        ),
+        _holdings(False),
+        HOLDINGS_BREAKDOWNS,
+        "ISO 2789 6.1.2",
+    ),
+    Indicator(
+        "holdings_titles",
+        _l("Titles held"),
+        TITLES,
+        _l("Distinct titles among the copies held at the end of the period."),
+        _holdings(True),
+        HOLDINGS_BREAKDOWNS,
+    ),
+    Indicator(
+        "copies_per_inhabitant",
+        _l("Copies per inhabitant"),
+        PER_INHABITANT,
+        _l("Copies held at the end of the period divided by the population served."),
+        _per_inhabitant("holdings_copies"),
+        standard="ISO 11620 B.1.1.4",
+    ),
+    Indicator(
+        "loans_per_inhabitant",
+        _l("Loans per inhabitant"),
+        PER_INHABITANT,
+        _l("Loans in the period divided by the population served."),
+        _per_inhabitant("loans"),
+        standard="ISO 11620 B.1.1.3",
+    ),
+    Indicator(
+        "visits_per_inhabitant",
+        _l("Visits per inhabitant"),
+        PER_INHABITANT,
+        _l("Visits in the period divided by the population served."),
+        _per_inhabitant("visits"),
+        standard="ISO 11620 B.2.2.1",
+    ),
+    Indicator(
+        "document_uses_per_inhabitant",
+        _l("Document uses per inhabitant"),
+        PER_INHABITANT,
+        _l("Loans and in-library uses divided by the population served (publications read)."),
+        _per_inhabitant("document_uses"),
+    ),
+    Indicator(
+        "collection_turnover",
+        _l("Collection turnover"),
+        TIMES,
+        _l("Loans in the period divided by the copies held at its end."),
+        _turnover,
+        standard="ISO 11620 B.2.1.1",
+    ),
+    Indicator(
+        "stock_not_used",
+        _l("Share of stock not used"),
+        PERCENT,
+        _l(
+            "Copies held at the end of the period that were neither lent, renewed, used in "
+            "the library nor lent at a point during it, as a share of the copies held."
+        ),
+        _stock_not_used,
+        standard="ISO 11620 B.2.1.3",
+    ),
+    Indicator(
+        "active_readers_share",
+        _l("Share of the population who are active readers"),
+        PERCENT,
+        _l("Active readers divided by the population served."),
+        _active_share,
+        standard="ISO 11620 B.2.2.3",
+    ),
+    Indicator(
+        "children_share",
+        _l("Children's share of visits"),
+        PERCENT,
+        _l("Visits by children (cards of a children's category and children's tallies)."),
+        _children_share,
+    ),
+    Indicator(
+        "visits_growth",
+        _l("Growth of visits"),
+        PERCENT,
+        _l("Visits compared with the same days a year earlier, as a percentage change."),
+        _visits_growth,
+    ),
+    Indicator(
+        "rotation_points_served",
+        _l("Rotation points served"),
+        COUNT,
+        _l(
+            "Rotation points that received a batch in the period or recorded loans, visits "
+            "or a tally from one."
+        ),
+        _points_served,
+    ),
+    Indicator(
+        "rotation_batches",
+        _l("Rotation batches dispatched"),
+        COUNT,
+        _l("Batches of copies sent to rotation points in the period."),
+        _events(
+            ("batch_dispatched",),
+            aggregate=func.count(distinct(Event.details["batch"].as_integer())),
+        ),
+        PLACE,
+    ),
+    Indicator(
+        "rotated_copies",
+        _l("Copies rotated"),
+        COPIES,
+        _l("Copies sent to rotation points in the period (a copy sent twice counts twice)."),
+        _events(("batch_dispatched",), measure="events"),
+        PLACE + COPY,
+    ),
+    Indicator(
+        "point_visits",
+        _l("Visits at rotation points"),
+        VISITS,
+        _l("Visits the point keepers tallied or recorded, and visits counted at a point's desk."),
+        _point_visits,
+        PLACE,
+    ),
+    Indicator(
+        "point_uses",
+        _l("Uses at rotation points"),
+        USES,
+        _l("Copies lent at rotation points plus the uses their keepers tallied."),
+        _events(("point_loan", "point_tally")),
+        PLACE,
+    ),
+    Indicator(
+        "point_lost_copies",
+        _l("Copies lost at rotation points"),
+        COPIES,
+        _l("Copies missing when a rotation batch was closed in the period."),
+        _events(("batch_closed",), measure=detail_number("counts", "missing")),
+        PLACE,
+    ),
+    Indicator(
+        "exhibitions",
+        _l("Exhibitions"),
+        COUNT,
+        _l("Themed exhibitions (trưng bày) held in the period."),
+        _events(("activity",), **_exhibitions()),
+        PLACE,
+    ),
+    Indicator(
+        "activity_participants",
+        _l("Participants in activities"),
+        COUNT,
+        _l("People taking part in exhibitions, book talks, contests, reading days and trainings."),
+        _events(("activity",), measure=detail_number("participants")),
+        PLACE,
+    ),
+)
+
+INDICATORS: dict[str, Indicator] = {indicator.code: indicator for indicator in INDICATOR_LIST}
