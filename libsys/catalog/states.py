@@ -49,6 +49,16 @@ ITEM_STATES = StateMachine(
     ],
 )
 
+
+def placed_at(library_id: int | None):
+    """The change a move applies to put the copy at a library (None: at home)."""
+
+    def place(copy) -> None:
+        copy.location_library_id = library_id
+
+    return place
+
+
 # The trigger that brings a copy to a status a person chose (the copy editor, losses).
 TRIGGER_TO_REACH = {
     "available": "declare_found",

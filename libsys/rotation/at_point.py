@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from libsys.catalog.copies.services import get_item
-from libsys.catalog.states import ITEM_STATES
+from libsys.catalog.states import ITEM_STATES, placed_at
 from libsys.core.clock import local_today
 from libsys.errors import Conflict, ValidationFailed
 from libsys.extensions import db
@@ -145,11 +145,7 @@ def return_to_batch(item) -> Library | None:
     if line is None:
         return None
     point = line.batch.point
-
-    def place(copy) -> None:
-        copy.location_library_id = point.id
-
-    ITEM_STATES.trigger(item, "return_to_point", apply=place)
+    ITEM_STATES.trigger(item, "return_to_point", apply=placed_at(point.id))
     return point
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from libsys.catalog.copies.services import get_item
 from libsys.catalog.models import Item
-from libsys.catalog.states import ITEM_STATES
+from libsys.catalog.states import ITEM_STATES, placed_at
 from libsys.core.clock import local_today
 from libsys.core.states import StateMachine, Transition
 from libsys.db import lock_row
@@ -77,11 +77,7 @@ def move_copy(item: Item, trigger: str, batch: RotationBatch) -> None:
     """Move a copy with its batch (ITEM_STATES' rotation moves): at the point while out,
     home at the close."""
     location = batch.point_id if trigger == "dispatch_to_point" else None
-
-    def place(copy: Item) -> None:
-        copy.location_library_id = location
-
-    ITEM_STATES.trigger(item, trigger, apply=place)
+    ITEM_STATES.trigger(item, trigger, apply=placed_at(location))
 
 
 def add_months(day: date, months: int) -> date:

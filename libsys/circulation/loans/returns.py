@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from libsys.catalog.copies.services import write_placement_now
 from libsys.catalog.models import Item
-from libsys.catalog.states import ITEM_STATES
+from libsys.catalog.states import ITEM_STATES, placed_at
 from libsys.circulation.holds.models import ACTIVE_HOLD_STATUSES, Hold
 from libsys.circulation.holds.states import HOLD_STATES
 from libsys.circulation.loans.models import Loan
@@ -188,7 +188,7 @@ def place_copy(item, library, today: date, result: CheckinResult, candidates=Non
             result.route_reason = "hold"
         return
     if item.library_id != library.id:
-        ITEM_STATES.trigger(item, "send", apply=_placed_at(library.id))
+        ITEM_STATES.trigger(item, "send", apply=placed_at(library.id))
         result.route_to = item.library.code
         result.route_reason = "home"
         return
@@ -196,15 +196,6 @@ def place_copy(item, library, today: date, result: CheckinResult, candidates=Non
     if ITEM_STATES.can(item.status, "shelve"):
         ITEM_STATES.trigger(item, "shelve")
     item.location_library_id = None
-
-
-def _placed_at(library_id):
-    """A change that puts the copy at a library (None: at home)."""
-
-    def place(copy: Item) -> None:
-        copy.location_library_id = library_id
-
-    return place
 
 
 def _trap(hold: Hold, item, library, today: date) -> None:
@@ -221,7 +212,7 @@ def _trap(hold: Hold, item, library, today: date) -> None:
 
             HOLD_STATES.trigger(hold, "shelve", apply=shelve)
         away = None if item.library_id == library.id else library.id
-        ITEM_STATES.trigger(item, "shelve_for_hold", apply=_placed_at(away))
+        ITEM_STATES.trigger(item, "shelve_for_hold", apply=placed_at(away))
     else:
         HOLD_STATES.trigger(hold, "send")
-        ITEM_STATES.trigger(item, "send", apply=_placed_at(library.id))
+        ITEM_STATES.trigger(item, "send", apply=placed_at(library.id))

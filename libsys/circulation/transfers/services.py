@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from libsys.catalog.models import ITEM_STATUS_LABELS, Item, Record
-from libsys.catalog.states import ITEM_STATES
+from libsys.catalog.states import ITEM_STATES, placed_at
 from libsys.circulation.holds.models import ACTIVE_HOLD_STATUSES, Hold
 from libsys.circulation.holds.states import HOLD_STATES
 from libsys.circulation.lookups import find_copy
@@ -64,15 +64,6 @@ def library_by_code(code: str) -> Library:
     if library is None:
         raise ValidationFailed(fields={"to_library": _l("Choose a library.")})
     return library
-
-
-def _placed_at(library_id):
-    """A change that puts the copy at a library (None: at home)."""
-
-    def place(copy: Item) -> None:
-        copy.location_library_id = library_id
-
-    return place
 
 
 def current_library_id(item: Item) -> int:
@@ -153,7 +144,7 @@ def _hold_in_transit_to(item: Item, library_id: int) -> int | None:
 def send_transfer(transfer: Transfer, *, user_id: int | None = None) -> Transfer:
     """The copy leaves: in transit to the destination (event transfer_sent)."""
     _mark_sent(transfer, user_id=user_id)
-    ITEM_STATES.trigger(transfer.item, "send", apply=_placed_at(transfer.to_library_id))
+    ITEM_STATES.trigger(transfer.item, "send", apply=placed_at(transfer.to_library_id))
     db.session.flush()
     return transfer
 
@@ -183,9 +174,9 @@ def receive_transfer(transfer: Transfer, *, user_id: int | None = None) -> Trans
     hold = _trapped_hold(item)
     if hold is not None and hold.pickup_library_id == transfer.to_library_id:
         # The returns desk already shelved it for the reader.
-        ITEM_STATES.trigger(item, "shelve_for_hold", apply=_placed_at(here))
+        ITEM_STATES.trigger(item, "shelve_for_hold", apply=placed_at(here))
     else:
-        ITEM_STATES.trigger(item, "shelve", apply=_placed_at(here))
+        ITEM_STATES.trigger(item, "shelve", apply=placed_at(here))
         hold = _trap_for_hold(transfer)
 
     def received(changed: Transfer) -> None:
