@@ -120,3 +120,18 @@ def test_reindex_check_builds_a_missing_index(app, db, network, whoosh):
     assert result.exit_code == 0, result.output
     assert "building it" in result.output and "indexed 1 records" in result.output
     assert [r.title for r in search(q="nhat ky trong tu").records] == ["Nhật ký trong tù"]
+
+
+def test_the_index_names_its_formats_where_every_version_finds_them():
+    """The schema pickled in an index's table of contents names the fast formats by the
+    module they first lived in, so indexes written before the codec had its own module open,
+    and so do the ones written now with the code before it."""
+    import pickle
+
+    from libsys.search.backends.whoosh_backend import make_schema
+
+    pickled = pickle.dumps(make_schema())
+    assert b"libsys.search.backends.whoosh_backend" in pickled
+    assert b"whoosh_codec" not in pickled
+    schema = pickle.loads(pickled)
+    assert type(schema["title_f"].format).__name__ == "FastPositions"

@@ -70,6 +70,12 @@ class FastExistence(formats.Existence):
 _CHUNK_LENGTH = struct.Struct("<Q")
 
 
+# An index's table of contents pickles its schema, whose fields name these two formats by
+# module: they keep the path they had when the first indexes were written, so an index written
+# before or after this module was split from whoosh_backend opens with either version.
+FastPositions.__module__ = FastExistence.__module__ = "libsys.search.backends.whoosh_backend"
+
+
 class FastPostingPool(PostingPool):
     """Whoosh's posting pool with cheap bookkeeping and sorted runs written in big chunks.
 
