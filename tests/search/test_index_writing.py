@@ -129,9 +129,11 @@ def test_the_index_names_its_formats_where_every_version_finds_them():
     import pickle
 
     from libsys.search.backends.whoosh_backend import make_schema
+    from libsys.search.backends.whoosh_codec import FastCodec
 
-    pickled = pickle.dumps(make_schema())
-    assert b"libsys.search.backends.whoosh_backend" in pickled
-    assert b"whoosh_codec" not in pickled
-    schema = pickle.loads(pickled)
+    for written in (make_schema(), FastCodec()):  # the schema, and each segment's codec
+        pickled = pickle.dumps(written)
+        assert b"libsys.search.backends.whoosh_backend" in pickled
+        assert b"whoosh_codec" not in pickled
+    schema = pickle.loads(pickle.dumps(make_schema()))
     assert type(schema["title_f"].format).__name__ == "FastPositions"

@@ -31,10 +31,16 @@ from libsys.search.backends import (
     order_facet,
 )
 from libsys.search.backends.whoosh_arrays import FacetValues, IndexView, SegmentData
-from libsys.search.backends.whoosh_codec import (
+
+# Every Fast* class is found here too: indexes pickle them under this module's name.
+from libsys.search.backends.whoosh_codec import (  # noqa: F401
     WRITER_MB,
+    FastCodec,
     FastExistence,
+    FastFieldWriter,
     FastPositions,
+    FastPostingPool,
+    FastPostingsWriter,
     fast_writer,
 )
 from libsys.search.documents import facet_blob

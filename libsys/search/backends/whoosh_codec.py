@@ -70,12 +70,6 @@ class FastExistence(formats.Existence):
 _CHUNK_LENGTH = struct.Struct("<Q")
 
 
-# An index's table of contents pickles its schema, whose fields name these two formats by
-# module: they keep the path they had when the first indexes were written, so an index written
-# before or after this module was split from whoosh_backend opens with either version.
-FastPositions.__module__ = FastExistence.__module__ = "libsys.search.backends.whoosh_backend"
-
-
 class FastPostingPool(PostingPool):
     """Whoosh's posting pool with cheap bookkeeping and sorted runs written in big chunks.
 
@@ -233,3 +227,12 @@ def fast_writer(ix, **options):
         writer._tempstorage, writer.newsegment, limitmb=options.get("limitmb", WRITER_MB)
     )
     return writer
+
+
+# An index's table of contents pickles its schema (whose fields name the formats) and each
+# segment's codec, by module: these classes keep the path they had when the first indexes
+# were written, so an index written before or after this module was split from
+# whoosh_backend opens with either version.
+for _class in (FastPositions, FastExistence, FastPostingPool, FastFieldWriter,
+               FastPostingsWriter, FastCodec):  # fmt: skip
+    _class.__module__ = "libsys.search.backends.whoosh_backend"
