@@ -19,5 +19,6 @@ from libsys.readers import models as readers_models  # noqa: F401
 from libsys.rotation import models as rotation_models  # noqa: F401
 from libsys.search import models as search_models  # noqa: F401
 from libsys.stats import models as stats_models  # noqa: F401
+from libsys.stats import months as stats_months  # noqa: F401
 from libsys.stats import plans as stats_plans  # noqa: F401
 from libsys.stats.activities import models as activities_models  # noqa: F401

@@ -4,8 +4,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Statistics' API endpoints (indicators, activities) and the activities' pages."""
-    from libsys.stats import api  # noqa: F401  (its endpoints join the API)
+    """Statistics' API endpoints (indicators, activities), the activities' pages and
+    `libsys stats`."""
+    from libsys.stats import api, cli  # noqa: F401  (its endpoints join the API)
+
+    app.cli.add_command(cli.stats_group)
 
     # Activities (exhibitions, book talks...): their staff page and API endpoints.
     from libsys.stats.activities import api as activities_api  # noqa: F401

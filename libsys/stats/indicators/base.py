@@ -26,6 +26,9 @@ class Indicator:
     breakdowns: tuple[str, ...] = ()
     # ISO 2789 / ISO 11620 (TCVN 12843 / TCVN 11774) reference, where there is one.
     standard: str = ""
+    # A sum over events: a closed month's figure is frozen in stat_month and months add up
+    # (distinct counts, ratios and holdings are not, and are always computed).
+    additive: bool = False
 
     def labels(self) -> dict[str, str]:
         """The label in Vietnamese and in English."""
@@ -48,14 +51,23 @@ class Figures:
     period: Period
     scope: Scope
     cache: dict = field(default_factory=dict)
+    # Groups keyed (library id, group): what the monthly snapshots store.
+    per_library: bool = False
+    # Count everything from the event log, never from the frozen months.
+    live: bool = False
 
     def get(self, code: str, breakdown: str | None = None) -> Figure:
         """Another indicator's figure for the same period and scope, computed once."""
         from libsys.stats.indicators.registry import INDICATORS
+        from libsys.stats.months import combined_figure
 
         key = (code, breakdown)
         if key not in self.cache:
-            self.cache[key] = INDICATORS[code].compute(self, breakdown)
+            indicator = INDICATORS[code]
+            if indicator.additive and not self.live:
+                self.cache[key] = combined_figure(self, indicator, breakdown)
+            else:
+                self.cache[key] = indicator.compute(self, breakdown)
             # The total came with the groups: indicators computed from it reuse it.
             self.cache.setdefault((code, None), (self.cache[key][0], {}))
         return self.cache[key]

@@ -67,7 +67,9 @@ def _group_columns(breakdown: str):
     return [SNAPSHOT_COLUMNS[breakdown]], False
 
 
-def _label(breakdown: str, row) -> str:
+def _label(breakdown: str | None, row) -> str:
+    if breakdown is None:
+        return ""
     if breakdown == "month":
         return f"{int(row[0]):04d}-{int(row[1]):02d}"
     return UNKNOWN if row[0] is None or row[0] == "" else str(row[0])
@@ -82,12 +84,14 @@ def event_figure(
     aggregate=None,
     where=(),
     breakdown: str | None = None,
+    per_library: bool = False,
 ):
     """A figure over the events of `kinds` in the period and scope: (total, {group: value}).
 
     `measure` names one of MEASURES or is a SQL expression summed per group (a number in the
     details); `aggregate`, when given, is the whole aggregate (a distinct count in the
-    details). `kinds` None counts every kind. The groups are empty when no breakdown is asked.
+    details). `kinds` None counts every kind. The groups are empty when no breakdown is
+    asked; `per_library` keys them (library id, group) for the monthly snapshots.
     """
     if aggregate is not None:
         value = aggregate
@@ -96,18 +100,19 @@ def event_figure(
     else:
         value = func.coalesce(func.sum(measure), 0)
     total = db.session.scalar(_filtered(select(value), kinds, period, scope, where))
-    groups: dict[str, float] = {}
-    if breakdown:
-        columns, join_library = _group_columns(breakdown)
-        statement = select(*columns, value)
-        if join_library:
-            statement = statement.select_from(Event).outerjoin(
-                Library, Library.id == Event.library_id
-            )
-        statement = _filtered(statement, kinds, period, scope, where).group_by(*columns)
-        for row in db.session.execute(statement):
-            label = _label(breakdown, row)
-            groups[label] = groups.get(label, 0) + int(row[-1] or 0)
+    groups: dict = {}
+    if not breakdown and not per_library:
+        return int(total or 0), groups
+    columns, join_library = _group_columns(breakdown) if breakdown else ([], False)
+    if per_library:
+        columns = [Event.library_id, *columns]
+    statement = select(*columns, value)
+    if join_library:
+        statement = statement.select_from(Event).outerjoin(Library, Library.id == Event.library_id)
+    statement = _filtered(statement, kinds, period, scope, where).group_by(*columns)
+    for row in db.session.execute(statement):
+        label = (row[0], _label(breakdown, row[1:])) if per_library else _label(breakdown, row)
+        groups[label] = groups.get(label, 0) + int(row[-1] or 0)
     return int(total or 0), groups
 
 

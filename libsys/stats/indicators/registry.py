@@ -4,6 +4,8 @@ Definitions follow ISO 2789 (TCVN 12843:2019) and ISO 11620 (TCVN 11774:2016) wh
 name the figure; `../shared/domain.md` §4 lists where each comes from.
 """
 
+from dataclasses import replace
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import distinct, func, select
 
@@ -39,7 +41,14 @@ TIMES = _l("times per copy")
 
 def _events(kinds, **options):
     def compute(figures: Figures, breakdown):
-        return event_figure(kinds, figures.period, figures.scope, breakdown=breakdown, **options)
+        return event_figure(
+            kinds,
+            figures.period,
+            figures.scope,
+            breakdown=breakdown,
+            per_library=figures.per_library,
+            **options,
+        )
 
     return compute
 
@@ -122,11 +131,11 @@ def _points_served(figures: Figures, breakdown):
 
 def _point_visits(figures: Figures, breakdown):
     period, scope = figures.period, figures.scope
-    tallied = event_figure(
-        ("point_tally",), period, scope, measure=detail_number("visits"), breakdown=breakdown
-    )
-    recorded = event_figure(("point_visit",), period, scope, breakdown=breakdown)
-    desk = event_figure(("visit",), period, scope, where=(at_points(),), breakdown=breakdown)
+    split = {"breakdown": breakdown, "per_library": figures.per_library}
+    tallies = detail_number("visits")
+    tallied = event_figure(("point_tally",), period, scope, measure=tallies, **split)
+    recorded = event_figure(("point_visit",), period, scope, **split)
+    desk = event_figure(("visit",), period, scope, where=(at_points(),), **split)
     total = tallied[0] + recorded[0] + desk[0]
     return total, merge_groups(tallied[1], recorded[1], desk[1])
 
@@ -390,4 +399,12 @@ INDICATOR_LIST = (
     ),
 )
 
+# Sums over events: closed months are read from their frozen snapshot (stats.months).
+ADDITIVE = {
+    "visits", "loans", "inhouse_uses", "new_cards", "acquired_copies", "rotated_copies",
+    "point_visits", "point_uses", "point_lost_copies", "exhibitions", "activity_participants",
+}  # fmt: skip
+INDICATOR_LIST = tuple(
+    replace(indicator, additive=indicator.code in ADDITIVE) for indicator in INDICATOR_LIST
+)
 INDICATORS: dict[str, Indicator] = {indicator.code: indicator for indicator in INDICATOR_LIST}
