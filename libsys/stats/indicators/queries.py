@@ -112,7 +112,8 @@ def event_figure(
     statement = _filtered(statement, kinds, period, scope, where).group_by(*columns)
     for row in db.session.execute(statement):
         label = (row[0], _label(breakdown, row[1:])) if per_library else _label(breakdown, row)
-        groups[label] = groups.get(label, 0) + int(row[-1] or 0)
+        if row[-1]:  # a group of nothing (a sum of zeros) is left out, as frozen months do
+            groups[label] = groups.get(label, 0) + int(row[-1])
     return int(total or 0), groups
 
 

@@ -90,8 +90,7 @@ def _active_share(figures: Figures, breakdown):
 
 
 def _children_share(figures: Figures, breakdown):
-    children, _ = event_figure(("visit",), figures.period, figures.scope, measure=children_visits())
-    return ratio(children, figures.value("visits"), scale=100, digits=1), {}
+    return ratio(figures.value("children_visits"), figures.value("visits"), scale=100, digits=1), {}
 
 
 def _visits_growth(figures: Figures, breakdown):
@@ -315,10 +314,18 @@ INDICATOR_LIST = (
         standard="ISO 11620 B.2.2.3",
     ),
     Indicator(
+        "children_visits",
+        _l("Children's visits"),
+        VISITS,
+        _l("Visits by children (cards of a children's category and children's tallies)."),
+        _events(("visit",), measure=children_visits()),
+        PLACE,
+    ),
+    Indicator(
         "children_share",
         _l("Children's share of visits"),
         PERCENT,
-        _l("Visits by children (cards of a children's category and children's tallies)."),
+        _l("Children's visits as a share of all visits."),
         _children_share,
     ),
     Indicator(
@@ -401,8 +408,9 @@ INDICATOR_LIST = (
 
 # Sums over events: closed months are read from their frozen snapshot (stats.months).
 ADDITIVE = {
-    "visits", "loans", "inhouse_uses", "new_cards", "acquired_copies", "rotated_copies",
-    "point_visits", "point_uses", "point_lost_copies", "exhibitions", "activity_participants",
+    "visits", "children_visits", "loans", "inhouse_uses", "new_cards", "acquired_copies",
+    "rotated_copies", "point_visits", "point_uses", "point_lost_copies", "exhibitions",
+    "activity_participants",
 }  # fmt: skip
 INDICATOR_LIST = tuple(
     replace(indicator, additive=indicator.code in ADDITIVE) for indicator in INDICATOR_LIST
