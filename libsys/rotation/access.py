@@ -9,7 +9,9 @@ keeper cannot even learn that another point's batch exists.
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
+from libsys.db import MAX_INTEGER
 from libsys.errors import NotFound, PermissionDenied
+from libsys.extensions import db
 from libsys.rotation.models import RotationBatch
 
 
@@ -45,6 +47,26 @@ def visible_batches(user):
     if user.can("rotation.point") and user.library_id is not None:
         return statement.where(RotationBatch.point_id == user.library_id)
     return statement.where(False)
+
+
+def stored_id(value) -> int | None:
+    """A row id from a path or a body, or None when it cannot be one (a column holds 2**31-1)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        if not (value.isascii() and value.isdigit()):
+            return None
+        value = int(value)
+    if isinstance(value, int) and 0 < value <= MAX_INTEGER:
+        return value
+    return None
+
+
+def find_batch(batch_id) -> RotationBatch | None:
+    """The batch with this number, or None (a number too large for the column is no batch)."""
+    batch_id = stored_id(batch_id)
+    return None if batch_id is None else db.session.get(RotationBatch, batch_id)
 
 
 def require_seen(user, batch: RotationBatch | None) -> RotationBatch:

@@ -9,10 +9,9 @@ from libsys.core.clock import local_today
 from libsys.core.pdf import pdf_response
 from libsys.core.schemas import load_body
 from libsys.errors import NotFound, ValidationFailed
-from libsys.extensions import db
 from libsys.network.services import get_library
 from libsys.rotation import at_point, batches, routes
-from libsys.rotation.access import can_see, require_seen
+from libsys.rotation.access import can_see, find_batch, require_seen
 from libsys.rotation.minutes import MINUTES_KINDS, handover_minutes_pdf
 from libsys.rotation.models import RotationBatch
 from libsys.rotation.overview import (
@@ -117,7 +116,7 @@ def batch_json(batch: RotationBatch, *, copies: bool = True) -> dict:
 
 
 def _seen_batch(batch_id: int) -> RotationBatch:
-    return require_seen(g.api_user, db.session.get(RotationBatch, batch_id))
+    return require_seen(g.api_user, find_batch(batch_id))
 
 
 @bp.route("/rotation/points", methods=["GET"])
@@ -283,13 +282,16 @@ def add_batch_item(batch_id):
         content: {application/json: {schema: {$ref: '#/components/schemas/BatchItemInput'}}}
       responses:
         201:
-          description: The copy is in the batch; `warnings` lists what to consider
+          description: >
+            The copy is in the batch; `warnings` lists what to consider; `already_in_batch`
+            says it was scanned before (nothing changed)
         409: {description: Refused (on loan, in another batch, reference only...), with reasons}
     """
     barcode = load_body(BatchItemSchema())["item"]
     added = batches.add_copy(g.api_user, batch_id, barcode)
     body = batch_json(added.line.batch)
     body["warnings"] = added.warnings
+    body["already_in_batch"] = added.already
     return jsonify(body), 201
 
 

@@ -16,7 +16,7 @@ from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.readers.services import get_reader, readers_scope
 from libsys.rotation.access import require_point_side
-from libsys.rotation.batches import BATCH_STATES, lines_by_barcode, locked_batch
+from libsys.rotation.batches import BATCH_STATES, lines_by_barcode, locked_batch, scanned_copy
 from libsys.rotation.models import RotationBatch, RotationBatchItem
 from libsys.stats.events import record_event
 
@@ -101,7 +101,7 @@ def record_point_loan(user, batch_id: int, barcode: str, *, children: bool = Fal
     batch = locked_batch(user, batch_id)
     require_point_side(user, batch)
     _require_serving(batch)
-    item = get_item(barcode)
+    item = scanned_copy(barcode)
     line = next((line for line in batch.lines if line.item_id == item.id), None)
     if line is None or line.received is False:
         raise Conflict(_l("This copy is not at the point."), code="NOT_AT_POINT")
@@ -154,7 +154,7 @@ def keeper_at_desk(user, barcode: str, card_number: str | None = None) -> None:
     to the readers registered there (the library's own desk staff are not limited)."""
     if not user.can("rotation.point") or user.can("circulation.desk"):
         return
-    item = get_item(barcode)
+    item = get_item(barcode)  # the desk's own look-up, which this check comes before
     if item.location_library_id is None or item.location_library_id != user.library_id:
         raise Conflict(_l("This copy is not at the point."), code="NOT_AT_POINT")
     if card_number is not None:

@@ -24,7 +24,7 @@ from libsys.db import lock_row
 from libsys.errors import Conflict, NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
-from libsys.rotation.access import require_manager, require_point_side
+from libsys.rotation.access import require_manager, require_point_side, stored_id
 from libsys.rotation.models import PRIORITY_GROUPS, RotationBatch, RotationBatchItem
 from libsys.stats.events import record_event
 
@@ -97,8 +97,8 @@ def _checks() -> dict:
 def receiving_library(value) -> Library:
     """A point (or school or commune library) by id or code, or a 422 on `point`."""
     point = None
-    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-        point = db.session.get(Library, int(value))
+    if stored_id(value) is not None:
+        point = db.session.get(Library, stored_id(value))
     if point is None and isinstance(value, str):
         point = db.session.scalar(select(Library).where(Library.code == value.strip()))
     if point is None or point.level not in RECEIVING_LEVELS:
@@ -169,7 +169,8 @@ def create_batch(
 
 def locked_batch(user, batch_id: int) -> RotationBatch:
     """The batch read afresh and locked for a check-then-write (NotFound if unseen)."""
-    batch = lock_row(RotationBatch, batch_id)
+    batch_id = stored_id(batch_id)
+    batch = None if batch_id is None else lock_row(RotationBatch, batch_id)
     if batch is None:
         raise NotFound(_l("No rotation batch has this number."), code="UNKNOWN_BATCH")
     return batch
@@ -184,6 +185,19 @@ class AddedCopy:
 
     line: RotationBatchItem
     warnings: list[dict] = field(default_factory=list)
+    already: bool = False  # scanned a second time: it was in this batch already
+
+
+def scanned_copy(barcode) -> Item:
+    """A copy by its scanned barcode, typed in small letters too (as receipt and close read
+    them), or NotFound."""
+    try:
+        return get_item(barcode)
+    except NotFound:
+        upper = str(barcode or "").strip().upper()
+        if upper == str(barcode or "").strip():
+            raise
+        return get_item(upper)
 
 
 def _require_draft(batch: RotationBatch) -> None:
@@ -259,10 +273,10 @@ def add_copy(user, batch_id: int, barcode: str) -> AddedCopy:
     batch = locked_batch(user, batch_id)
     require_manager(user, batch)
     _require_draft(batch)
-    item = lock_row(Item, get_item(barcode).id)
+    item = lock_row(Item, scanned_copy(barcode).id)
     line = open_line_of(item)
     if line is not None and line.batch_id == batch.id:
-        return AddedCopy(line)  # a second scan of the same copy changes nothing
+        return AddedCopy(line, already=True)  # a second scan of the same copy changes nothing
     refusals, warnings = refusals_for(batch, item)
     if refusals:
         raise Conflict(
@@ -281,7 +295,7 @@ def remove_copy(user, batch_id: int, barcode: str) -> None:
     batch = locked_batch(user, batch_id)
     require_manager(user, batch)
     _require_draft(batch)
-    item = get_item(barcode)
+    item = scanned_copy(barcode)
     line = next((line for line in batch.lines if line.item_id == item.id), None)
     if line is None:
         raise NotFound(_l("This copy is not in the batch."), code="NOT_IN_BATCH")

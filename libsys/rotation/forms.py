@@ -8,7 +8,7 @@ services', which every caller shares with the API.
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, Regexp
 
 from libsys.readers.forms import DayField
 from libsys.rotation.schemas import PERIOD_MESSAGE
@@ -37,7 +37,8 @@ class NewBatchForm(PageForm):
         validate_choice=False, validators=[InputRequired(_l("Choose a rotation point."))]
     )
     planned_dispatch = DayField()
-    planned_return = DayField(validators=[InputRequired(_l("Write the planned return date."))])
+    # DataRequired, not InputRequired: a blank typed as spaces reads as no date at all.
+    planned_return = DayField(validators=[DataRequired(_l("Write the planned return date."))])
     approve_long_stay = BooleanField(false_values=UNTICKED)
     note = StringField(validators=[Optional()])
 

@@ -15,9 +15,8 @@ from libsys.core.clock import local_today
 from libsys.core.forms import run_action, save_form
 from libsys.core.pdf import pdf_response
 from libsys.errors import NotFound
-from libsys.extensions import db
 from libsys.rotation import at_point, batches
-from libsys.rotation.access import require_seen
+from libsys.rotation.access import find_batch, require_seen
 from libsys.rotation.forms import (
     PointLoanForm,
     ReceiveForm,
@@ -36,7 +35,7 @@ CURRENT_STATES = ("in_transit", "at_point", "returning")
 
 
 def _seen(batch_id: int) -> RotationBatch:
-    return require_seen(current_user, db.session.get(RotationBatch, batch_id))
+    return require_seen(current_user, find_batch(batch_id))
 
 
 def _back_to(batch_id: int):
@@ -95,7 +94,7 @@ def receive(batch_id):
         lambda: at_point.receive(current_user, batch_id, None if everything else scanned)
     )
     if done:
-        counts = batches.batch_counts(db.session.get(RotationBatch, batch_id))
+        counts = batches.batch_counts(find_batch(batch_id))
         flash(
             _(
                 "Receipt recorded: %(received)s copies arrived, %(missing)s missing.",

@@ -5,12 +5,10 @@ from flask import g, jsonify, request
 from libsys.api import api_permission, bp
 from libsys.core.clock import local_today
 from libsys.core.schemas import load_body
-from libsys.extensions import db
 from libsys.network.services import get_library
 from libsys.rotation import routes
-from libsys.rotation.access import require_seen
+from libsys.rotation.access import find_batch, require_seen
 from libsys.rotation.api import EITHER, batch_json
-from libsys.rotation.models import RotationBatch
 from libsys.rotation.pull_list import pull_list, pull_list_json
 from libsys.rotation.schemas import FollowRouteSchema, RouteSchema
 
@@ -140,7 +138,7 @@ def follow_route(batch_id):
           content: {application/json: {schema: {$ref: '#/components/schemas/RotationBatch'}}}
         409: {description: The batch has already left}
     """
-    require_seen(g.api_user, db.session.get(RotationBatch, batch_id))
+    require_seen(g.api_user, find_batch(batch_id))
     data = load_body(FollowRouteSchema())
     return jsonify(batch_json(routes.follow_route(g.api_user, batch_id, data["route"])))
 
@@ -160,7 +158,7 @@ def batch_stops(batch_id):
         200: {description: '{"batch", "route", "stops": [...]}'}
         404: {description: No such batch (or not this account's)}
     """
-    batch = require_seen(g.api_user, db.session.get(RotationBatch, batch_id))
+    batch = require_seen(g.api_user, find_batch(batch_id))
     return jsonify(
         {
             "batch": batch.id,

@@ -10,10 +10,9 @@ from libsys.accounts.access import permission_required
 from libsys.core.clock import local_today
 from libsys.core.forms import local_next, run_action, save_form
 from libsys.errors import NotFound
-from libsys.extensions import db
 from libsys.network.services import get_library
 from libsys.rotation import routes
-from libsys.rotation.access import require_seen
+from libsys.rotation.access import find_batch, require_seen
 from libsys.rotation.models import RotationBatch
 from libsys.rotation.points import visible_points
 from libsys.rotation.pull_list import ACTIONS, pull_list
@@ -127,7 +126,7 @@ def _back(batch_id: int):
 
 
 def _seen(batch_id: int) -> RotationBatch:
-    return require_seen(current_user, db.session.get(RotationBatch, batch_id))
+    return require_seen(current_user, find_batch(batch_id))
 
 
 ROUTE_MOVES = {

@@ -37,7 +37,7 @@ from libsys.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.network.services import get_library
-from libsys.rotation.access import require_manager
+from libsys.rotation.access import require_manager, stored_id
 from libsys.rotation.batches import BATCH_STATES, locked_batch, receiving_library
 from libsys.rotation.models import (
     RotationBatch,
@@ -74,7 +74,8 @@ def visible_routes(user) -> list[RotationRoute]:
 
 def get_route(user, route_id) -> RotationRoute:
     """A route this account may see, or NotFound."""
-    route = db.session.get(RotationRoute, route_id) if str(route_id).isdigit() else None
+    route_id = stored_id(route_id)
+    route = None if route_id is None else db.session.get(RotationRoute, route_id)
     if route is None or not _can_manage(user, route.library_id):
         raise NotFound(_l("No rotation route has this number."), code="UNKNOWN_ROUTE")
     return route

@@ -8,7 +8,13 @@ from libsys.network.models import POINT_KINDS
 from libsys.rotation.models import PRIORITY_GROUPS
 
 BARCODES_MESSAGE = _l("Give a list of barcodes.")
+RETURN_MESSAGE = _l("Write the planned return date.")
 PERIOD_MESSAGE = _l("Write the period as yyyy-mm (a month) or yyyy (a year).")
+
+
+def _given(value, message) -> None:
+    if value is None:
+        raise ValidationError(message)
 
 
 def _code(description: str, *, required: bool = False) -> Text:
@@ -58,7 +64,12 @@ class BatchSchema(ApiSchema):
 
     library = _code("code of the owning library (default: the account's library)")
     point = IdOrCode(required=True, metadata={"description": "the point's id or code"})
-    planned_return = Day(required=True, allow_none=False)
+    # A blank date reads as None, which the validator (run on what was read) refuses.
+    planned_return = Day(
+        required=True,
+        allow_none=False,
+        validate=lambda day: _given(day, RETURN_MESSAGE),
+    )
     planned_dispatch = Day()
     priority_groups = fields.List(
         Text(max_length=30, required=True),

@@ -16,7 +16,7 @@ from libsys.errors import Conflict, LibsysError, NotFound
 from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.rotation import at_point, batches
-from libsys.rotation.access import can_see, require_seen
+from libsys.rotation.access import can_see, find_batch, require_seen
 from libsys.rotation.forms import (
     CloseForm,
     NewBatchForm,
@@ -92,7 +92,7 @@ def _is_overdue(batch: RotationBatch) -> bool:
 
 
 def _seen(batch_id: int) -> RotationBatch:
-    return require_seen(current_user, db.session.get(RotationBatch, batch_id))
+    return require_seen(current_user, find_batch(batch_id))
 
 
 def _owning_libraries() -> list[Library]:
@@ -234,7 +234,14 @@ def add_item(batch_id):
         return _back_to(batch_id)
     item = added.line.item
     message = _("Added: %(barcode)s, %(title)s.", barcode=item.barcode, title=item.record.title)
-    if added.warnings:
+    if added.already:
+        message = _(
+            "Already in this batch: %(barcode)s, %(title)s. Nothing changed.",
+            barcode=item.barcode,
+            title=item.record.title,
+        )
+        flash(message, "info")
+    elif added.warnings:
         warning = " ".join(w["message"] for w in added.warnings)
         flash(message + " " + _("Warning:") + " " + warning, "warning")
     else:
@@ -284,7 +291,7 @@ def close(batch_id):
         )
 
     if run_action(check_in):
-        counts = batches.batch_counts(db.session.get(RotationBatch, batch_id))
+        counts = batches.batch_counts(find_batch(batch_id))
         flash(
             _(
                 "Batch closed: %(returned)s returned, %(damaged)s damaged, %(missing)s missing.",
