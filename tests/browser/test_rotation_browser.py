@@ -125,3 +125,28 @@ def test_officer_builds_and_dispatches_then_the_keeper_receives(page, phone_page
     assert "LC-TVTD-" in page.inner_text("main")
     page.screenshot(path=str(SHOTS / "index.png"), full_page=True)
     _no_wcag_violations(page)
+
+
+def test_a_refused_tally_takes_the_keeper_to_the_wrong_number(phone_page):
+    """On a phone the tally is far below the top: after a refusal the wrong field has the
+    focus (and so is scrolled to), and the month field keeps a keyboard with a "-"."""
+    phone = phone_page
+    _sign_in(phone, "diem.bangiang")
+    phone.get_by_role("link", name="Điểm luân chuyển của tôi").click()
+    phone.wait_for_url("**/staff/point/")
+    phone.locator("main a[href*='/staff/point/batches/']").first.click()
+    phone.wait_for_url("**/staff/point/batches/*")
+    period = phone.get_by_label("Tháng (yyyy-mm)")
+    assert period.get_attribute("inputmode") in (None, "text")
+    # What an old phone without number fields would send.
+    phone.evaluate("document.querySelectorAll('form').forEach(f => f.noValidate = true)")
+    phone.get_by_label("Lượt bạn đọc", exact=True).fill("-3")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Ghi thống kê").click()
+    assert phone.evaluate("document.activeElement.id") == "f-visits"
+    error = phone.locator("#e-visits")
+    assert "Nhập một số nguyên từ 0 trở lên." in error.inner_text()
+    box = error.bounding_box()
+    assert box is not None and 0 <= box["y"] < 740
+    phone.screenshot(path=str(SHOTS / "keeper-tally-refused.png"))
+    _no_wcag_violations(phone)

@@ -7,7 +7,7 @@ from libsys.accounts.services import create_token
 from libsys.extensions import db
 from libsys.rotation import at_point, batches
 from libsys.stats.models import Event
-from tests.factories import make_reader, make_staff
+from tests.factories import make_reader, make_staff, sign_in
 from tests.rotation.conftest import copies_of_one_title, in_months, library
 
 
@@ -81,3 +81,21 @@ def test_what_a_keeper_may_not_lend(client, officer, keeper):
     body = {"item": copies[2].barcode, "reader": local.card_number, "library": "BDBG"}
     response = client.post("/api/v1/checkouts", json=body, headers=_headers(admin))
     assert response.status_code == 409 and response.json["error"]["code"] == "NOT_FOR_LOAN"
+
+
+def test_the_home_desk_says_where_a_copy_out_in_a_batch_is(client, officer, keeper):
+    copies = copies_of_one_title(3)
+    _batch_at_point(officer, keeper, copies)
+    townsman = make_reader(full_name="Nguyễn Văn Phố", home_library="TVTD")
+    desk = make_staff("circulation", "TVTD", username="quay-td")
+    body = {"item": copies[0].barcode, "reader": townsman.card_number, "library": "TVTD"}
+    response = client.post("/api/v1/checkouts", json=body, headers=_headers(desk))
+    assert response.status_code == 409 and response.json["error"]["code"] == "NOT_FOR_LOAN"
+    assert library("BDBG").name in response.json["error"]["message"]
+    # The checkout screen shows the same words, not "reading room only, lost or in repair".
+    sign_in(client, desk.username)
+    client.post("/staff/desk/", data={"scan": townsman.card_number})
+    client.post("/staff/desk/", data={"scan": copies[0].barcode})
+    page = client.get("/staff/desk/").get_data(as_text=True)
+    assert f"Bản này đang ở điểm luân chuyển {library('BDBG').name}" in page
+    assert copies[0].status == "at_rotation_point"

@@ -8,6 +8,7 @@ move through their state tables (LOAN_STATES, HOLD_STATES, ITEM_STATES) only.
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -134,7 +135,12 @@ def checkout(
         # and a point lends only the copies of the batches it holds.
         point_line = serving_line(item, library.id)
         if point_line is None or item.location_library_id != library.id:
-            raise DeskRefusal(code="NOT_FOR_LOAN", overridable=False,
+            # Say where the copy is: the generic "not for loan" reads like a lost copy.
+            where = item.location_library if item.status == "at_rotation_point" else None
+            message = None if where is None else _l(
+                "This copy is out at rotation point %(point)s: only the point lends it.",
+                point=where.name)  # fmt: skip
+            raise DeskRefusal(message, code="NOT_FOR_LOAN", overridable=False,
                               details={"status": item.status})  # fmt: skip
         lend = "lend_at_point"
     if not ITEM_STATES.can(item.status, lend):

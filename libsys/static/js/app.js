@@ -1,6 +1,9 @@
 // Small progressive enhancements; every page works without JavaScript.
 document.addEventListener("DOMContentLoaded", () => {
-  // Focus the first field marked autofocus-scan (desk screens) after each load.
+  // After a refused form, focus (and so scroll to) its first wrong field: on a phone the
+  // message may be far below the top. Otherwise focus the scan field (desk screens).
+  const wrong = document.querySelector('form [aria-invalid="true"]');
   const scan = document.querySelector("[data-scan]");
-  if (scan) scan.focus();
+  if (wrong) wrong.focus();
+  else if (scan) scan.focus();
 });
