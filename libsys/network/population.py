@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from libsys.core.forms import whole_number
+from libsys.db import lock_row
 from libsys.errors import ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import AdminUnit, Library, Population
@@ -75,6 +76,9 @@ def save_population(owner, year, *, population=None, children=None, students=Non
     if errors:
         raise ValidationFailed(fields=errors)
     owner_column = Population.library_id if school else Population.admin_unit_id
+    # Two managers saving the same year at once take turns on the owner's row, so the second
+    # corrects the first's row instead of adding a second one.
+    lock_row(type(owner), owner.id)
     row = db.session.scalar(
         select(Population).where(owner_column == owner.id, Population.year == number)
     )

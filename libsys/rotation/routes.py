@@ -101,6 +101,9 @@ def save_route(user, data: dict, route: RotationRoute | None = None) -> Rotation
         if library.level == "point":
             errors["library"] = _l("A rotation point owns no batches.")
     else:
+        # Two edits of one route at once take turns: the second sees the first's stages
+        # (the unique index on a route's positions would refuse a stage added twice).
+        route = lock_row(RotationRoute, route.id)
         library = route.library
     name = (data.get("name") or "").strip()
     if not name:

@@ -6,7 +6,8 @@ from flask.cli import with_appcontext
 
 from libsys.errors import LibsysError
 from libsys.extensions import db
-from libsys.stats.months import freeze_closed_months, freeze_month, is_closed, month_changes
+from libsys.stats.freezing import freeze_closed_months, freeze_month, month_changes
+from libsys.stats.months import is_closed
 from libsys.stats.periods import parse_period
 
 

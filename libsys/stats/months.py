@@ -10,7 +10,7 @@ shows what would change (an event appended late, a correction) before anyone re-
 from calendar import monthrange
 from datetime import date, datetime
 
-from sqlalchemy import Float, ForeignKey, Index, String, UniqueConstraint, delete, func, select
+from sqlalchemy import Float, ForeignKey, Index, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from libsys.core.clock import local_today
@@ -18,7 +18,6 @@ from libsys.db import utcnow
 from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.stats.periods import Period
-from libsys.stats.scope import network_scope
 
 # Breakdowns read from the per-library rows themselves (stored under breakdown "").
 PLACE_BREAKDOWNS = (None, "library", "level", "month")
@@ -66,108 +65,17 @@ def is_closed(year: int, month: int) -> bool:
     return month_period(year, month).end < local_today()
 
 
-def _stored_breakdowns(indicator) -> list[str | None]:
-    return [None, *(b for b in indicator.breakdowns if b not in PLACE_BREAKDOWNS)]
-
-
-def compute_month(year: int, month: int) -> dict[tuple, float]:
-    """Every additive figure of a month from the event log, keyed (indicator, library id,
-    breakdown, group), as freezing would store it."""
-    from libsys.stats.indicators import INDICATORS, Figures
-
-    figures = Figures(month_period(year, month), network_scope(), per_library=True, live=True)
-    rows: dict[tuple, float] = {}
-    for code, indicator in INDICATORS.items():
-        if not indicator.additive:
-            continue
-        for breakdown in _stored_breakdowns(indicator):
-            _total, groups = figures.get(code, breakdown)
-            for (library_id, label), value in groups.items():
-                if value:
-                    rows[(code, library_id, breakdown or "", label)] = value
-    return rows
-
-
 def frozen_months() -> set[tuple[int, int]]:
     """The (year, month) pairs frozen so far."""
     return {tuple(row) for row in db.session.execute(select(FrozenMonth.year, FrozenMonth.month))}
 
 
-def freeze_month(year: int, month: int, *, again: bool = False) -> int:
-    """Freeze a closed month's figures (`again` replaces a frozen month's); returns the rows
-    stored, or 0 when it was frozen already or is not closed."""
-    if not is_closed(year, month):
-        return 0
-    done = (year, month) in frozen_months()
-    if done and not again:
-        return 0
-    rows = compute_month(year, month)
-    db.session.execute(delete(StatMonth).where(StatMonth.year == year, StatMonth.month == month))
-    db.session.add_all(
-        StatMonth(year=year, month=month, indicator=code, library_id=library_id,
-                  breakdown=breakdown, group_label=label, value=value)
-        for (code, library_id, breakdown, label), value in rows.items()
-    )  # fmt: skip
-    if done:
-        db.session.execute(
-            FrozenMonth.__table__.update()
-            .where(FrozenMonth.year == year, FrozenMonth.month == month)
-            .values(frozen_at=utcnow())
-        )
-    else:
-        db.session.add(FrozenMonth(year=year, month=month))
-    db.session.flush()
-    return len(rows)
-
-
-def freeze_closed_months(period: Period | None = None) -> list[tuple[int, int]]:
-    """Freeze every closed month not frozen yet (within `period`, else since the first
-    event); returns the months frozen now."""
-    from libsys.stats.models import Event
-
-    if period is None:
-        first = db.session.scalar(select(func.min(Event.day)))
-        if first is None:
-            return []
-        period = Period(first, local_today(), "")
-    done = frozen_months()
-    frozen = []
-    for year, month in period.months():
-        if (year, month) not in done and is_closed(year, month):
-            freeze_month(year, month)
-            frozen.append((year, month))
-    return frozen
-
-
-def _number(value):
+def stored_number(value):
     """A stored figure as it was counted: whole numbers stay whole."""
     return int(value) if float(value).is_integer() else value
 
 
-def month_changes(year: int, month: int) -> list[dict]:
-    """What recomputing a frozen month would change: each figure whose frozen value differs
-    from the event log's today (indicator, library, breakdown, group, frozen, now)."""
-    stored = {
-        (row.indicator, row.library_id, row.breakdown, row.group_label): _number(row.value)
-        for row in db.session.scalars(
-            select(StatMonth).where(StatMonth.year == year, StatMonth.month == month)
-        )
-    }
-    fresh = compute_month(year, month)
-    codes = {row.id: row.code for row in db.session.execute(select(Library.id, Library.code))}
-    changes = []
-    for key in sorted(set(stored) | set(fresh), key=str):
-        before, now = stored.get(key, 0), fresh.get(key, 0)
-        if before != now:
-            code, library_id, breakdown, label = key
-            changes.append({
-                "indicator": code, "library": codes.get(library_id), "breakdown": breakdown,
-                "group": label, "frozen": before, "now": now,
-            })  # fmt: skip
-    return changes
-
-
-def _ranges(period: Period, frozen: set) -> tuple[list[tuple[int, int]], list[Period]]:
+def split_period(period: Period, frozen: set) -> tuple[list[tuple[int, int]], list[Period]]:
     """The period's frozen whole months, and the day ranges to count live (merged)."""
     whole, live = [], []
     for year, month in period.months():
@@ -182,7 +90,7 @@ def _ranges(period: Period, frozen: set) -> tuple[list[tuple[int, int]], list[Pe
     return whole, live
 
 
-def _frozen_part(code: str, months, scope, breakdown: str | None) -> tuple[float, dict]:
+def frozen_part(code: str, months, scope, breakdown: str | None) -> tuple[float, dict]:
     """The sum of the frozen rows for a scope: (total, {group: value})."""
     if not months:
         return 0, {}
@@ -207,7 +115,7 @@ def _frozen_part(code: str, months, scope, breakdown: str | None) -> tuple[float
         }
     total, groups = 0, {}
     for year, month, library_id, row_breakdown, label, value in rows:
-        value = _number(value)
+        value = stored_number(value)
         if row_breakdown == "":
             total += value
             if breakdown == "month":
@@ -217,22 +125,4 @@ def _frozen_part(code: str, months, scope, breakdown: str | None) -> tuple[float
             else:
                 continue
         groups[label] = groups.get(label, 0) + value
-    return total, groups
-
-
-def combined_figure(figures, indicator, breakdown):
-    """An additive indicator over a period: its frozen months plus the rest counted live."""
-    from libsys.stats.indicators import Figures
-    from libsys.stats.indicators.base import merge_groups
-
-    if figures.per_library:
-        return indicator.compute(figures, breakdown)
-    whole, live = _ranges(figures.period, frozen_months())
-    total, groups = _frozen_part(indicator.code, whole, figures.scope, breakdown)
-    for span in live:
-        part_total, part_groups = Figures(span, figures.scope, live=True).get(
-            indicator.code, breakdown
-        )
-        total += part_total
-        groups = merge_groups(groups, part_groups)
     return total, groups

@@ -120,3 +120,37 @@ def test_a_viewer_sees_the_figures_but_cannot_enter_them(client, network, db):
     assert client.get("/staff/network/population").status_code == 200
     refused = client.post("/staff/network/population", data={"code": "03490", "year": "2026"})
     assert refused.status_code == 403
+
+
+def test_ten_saves_of_one_year_at_once_keep_one_row(app, committed_db):
+    """Two managers saving the same unit and year at the same moment: one row, no error."""
+    import threading
+
+    from libsys.demo.network import load_network, load_reader_categories
+
+    db = committed_db
+    load_reader_categories()
+    load_network()
+    db.session.commit()
+    barrier, errors = threading.Barrier(10), []
+
+    def save(number):
+        with app.app_context():
+            try:
+                barrier.wait(timeout=30)
+                save_population(_unit(db, "03493"), 2026, population=8_000 + number)
+                db.session.commit()
+            except Exception as exc:  # noqa: BLE001  (reported by the assertion below)
+                db.session.rollback()
+                errors.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    rows = db.session.scalars(select(Population).where(Population.year == 2026)).all()
+    assert len(rows) == 1 and 8_000 <= rows[0].population < 8_010

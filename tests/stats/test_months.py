@@ -6,7 +6,7 @@ import pytest
 
 from libsys.core.clock import local_today
 from libsys.stats.events import record_event
-from libsys.stats.months import freeze_closed_months, freeze_month, month_changes
+from libsys.stats.freezing import freeze_closed_months, freeze_month, month_changes
 from libsys.stats.periods import parse_period
 from libsys.stats.scope import library_scope, network_scope
 from libsys.stats.services import indicator_values

@@ -2,13 +2,10 @@
 the breakdowns it allows. Exports and the dashboard only iterate `INDICATORS`."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask_babel import force_locale
 from flask_babel.speaklater import LazyString
-
-from libsys.stats.periods import Period
-from libsys.stats.scope import Scope, scope_population
 
 # What a computation returns: the figure, and the figure per group of the breakdown.
 Figure = tuple[float | int | None, dict[str, float | int]]
@@ -22,7 +19,7 @@ class Indicator:
     label: LazyString
     unit: LazyString
     definition: LazyString
-    compute: Callable[["Figures", str | None], Figure]
+    compute: Callable[..., Figure]  # (figures, breakdown) -> Figure
     breakdowns: tuple[str, ...] = ()
     # ISO 2789 / ISO 11620 (TCVN 12843 / TCVN 11774) reference, where there is one.
     standard: str = ""
@@ -41,46 +38,6 @@ class Indicator:
     def allows(self, breakdown: str | None) -> bool:
         """Whether the indicator can be split by this breakdown (None: always)."""
         return breakdown is None or breakdown in self.breakdowns
-
-
-@dataclass
-class Figures:
-    """The period and scope figures are computed for, with what was computed already
-    (document uses reuse loans, per-capita figures reuse counts and the population)."""
-
-    period: Period
-    scope: Scope
-    cache: dict = field(default_factory=dict)
-    # Groups keyed (library id, group): what the monthly snapshots store.
-    per_library: bool = False
-    # Count everything from the event log, never from the frozen months.
-    live: bool = False
-
-    def get(self, code: str, breakdown: str | None = None) -> Figure:
-        """Another indicator's figure for the same period and scope, computed once."""
-        from libsys.stats.indicators.registry import INDICATORS
-        from libsys.stats.months import combined_figure
-
-        key = (code, breakdown)
-        if key not in self.cache:
-            indicator = INDICATORS[code]
-            if indicator.additive and not self.live:
-                self.cache[key] = combined_figure(self, indicator, breakdown)
-            else:
-                self.cache[key] = indicator.compute(self, breakdown)
-            # The total came with the groups: indicators computed from it reuse it.
-            self.cache.setdefault((code, None), (self.cache[key][0], {}))
-        return self.cache[key]
-
-    def value(self, code: str):
-        """Another indicator's total for the same period and scope."""
-        return self.get(code)[0]
-
-    def population(self) -> int | None:
-        """The population the scope serves, in the period's year."""
-        if "population" not in self.cache:
-            self.cache["population"] = scope_population(self.scope, self.period.end.year)
-        return self.cache["population"]
 
 
 def ratio(numerator, denominator, *, scale: float = 1, digits: int = 2):

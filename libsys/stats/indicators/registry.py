@@ -11,7 +11,7 @@ from sqlalchemy import distinct, func, select
 
 from libsys.extensions import db
 from libsys.network.models import Library
-from libsys.stats.indicators.base import Figures, Indicator, merge_groups, ratio
+from libsys.stats.indicators.base import Indicator, merge_groups, ratio
 from libsys.stats.indicators.holdings import HOLDINGS_BREAKDOWNS, copies_used, holdings
 from libsys.stats.indicators.queries import (
     at_points,
@@ -40,7 +40,7 @@ TIMES = _l("times per copy")
 
 
 def _events(kinds, **options):
-    def compute(figures: Figures, breakdown):
+    def compute(figures, breakdown):
         return event_figure(
             kinds,
             figures.period,
@@ -54,30 +54,30 @@ def _events(kinds, **options):
 
 
 def _holdings(titles: bool):
-    def compute(figures: Figures, breakdown):
+    def compute(figures, breakdown):
         return holdings(figures.period, figures.scope, titles=titles, breakdown=breakdown)
 
     return compute
 
 
 def _per_inhabitant(code: str):
-    def compute(figures: Figures, breakdown):
+    def compute(figures, breakdown):
         return ratio(figures.value(code), figures.population()), {}
 
     return compute
 
 
-def _document_uses(figures: Figures, breakdown):
+def _document_uses(figures, breakdown):
     loans, loan_groups = figures.get("loans", breakdown)
     uses, use_groups = figures.get("inhouse_uses", breakdown)
     return loans + uses, merge_groups(loan_groups, use_groups)
 
 
-def _turnover(figures: Figures, breakdown):
+def _turnover(figures, breakdown):
     return ratio(figures.value("loans"), figures.value("holdings_copies")), {}
 
 
-def _stock_not_used(figures: Figures, breakdown):
+def _stock_not_used(figures, breakdown):
     held = figures.value("holdings_copies")
     if not held:
         return None, {}
@@ -85,23 +85,23 @@ def _stock_not_used(figures: Figures, breakdown):
     return ratio(unused, held, scale=100, digits=1), {}
 
 
-def _active_share(figures: Figures, breakdown):
+def _active_share(figures, breakdown):
     return ratio(figures.value("active_readers"), figures.population(), scale=100, digits=2), {}
 
 
-def _children_share(figures: Figures, breakdown):
+def _children_share(figures, breakdown):
     return ratio(figures.value("children_visits"), figures.value("visits"), scale=100, digits=1), {}
 
 
-def _visits_growth(figures: Figures, breakdown):
-    before = Figures(figures.period.same_period_last_year(), figures.scope)
+def _visits_growth(figures, breakdown):
+    before = figures.for_period(figures.period.same_period_last_year())
     last = before.value("visits")
     if not last:
         return None, {}
     return round((figures.value("visits") - last) * 100 / last, 1), {}
 
 
-def _points_served(figures: Figures, breakdown):
+def _points_served(figures, breakdown):
     period, scope = figures.period, figures.scope
     sent = (
         select(Event.details["point"].as_string())
@@ -128,7 +128,7 @@ def _points_served(figures: Figures, breakdown):
     return len(codes), {}
 
 
-def _point_visits(figures: Figures, breakdown):
+def _point_visits(figures, breakdown):
     period, scope = figures.period, figures.scope
     split = {"breakdown": breakdown, "per_library": figures.per_library}
     tallies = detail_number("visits")
