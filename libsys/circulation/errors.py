@@ -20,6 +20,11 @@ REFUSAL_MESSAGES = {
         "Another reader is waiting for this title: it cannot be renewed."
     ),
     "OVERDUE_BLOCKS": _l("The reader has overdue loans: return them before borrowing more."),
+    "LOAN_OVERDUE": _l("This loan is overdue: it cannot be renewed, the copy must come back."),
+    "OVERDUES_BLOCK_RENEWAL": _l(
+        "The reader has overdue loans: nothing is renewed until they are returned."
+    ),
+    "RENEWED_TODAY": _l("Lent or renewed today already: renewing again would add nothing."),
     "GUARDIAN_REQUIRED": _l("A child's card needs a parent or guardian on record."),
     "HOLDS_NOT_ALLOWED": _l("Holds are not allowed for this reader or copy."),
     "ALREADY_HELD": _l("The reader already has a hold on this title."),
@@ -46,6 +51,8 @@ OVERRIDABLE = frozenset(
         "NO_RENEWALS_LEFT",
         "RENEWAL_BLOCKED_BY_HOLD",
         "OVERDUE_BLOCKS",
+        "LOAN_OVERDUE",
+        "OVERDUES_BLOCK_RENEWAL",
         "GUARDIAN_REQUIRED",
         "HOLDS_NOT_ALLOWED",
     }

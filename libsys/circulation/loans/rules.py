@@ -52,6 +52,28 @@ def reader_blocks(reader, today: date | None = None, library=None) -> list[str]:
     return codes
 
 
+def overdue_renewal_refusal(loan, policy, today: date) -> str | None:
+    """What the policy on renewing while overdue (Koha's OverduesBlockRenewing) says here.
+
+    "block": any overdue loan of the reader stops every renewal (OVERDUES_BLOCK_RENEWAL);
+    "block_item": only the overdue loan itself is not renewed (LOAN_OVERDUE); "allow": none.
+    Renewing an overdue loan would otherwise lift the block that stops new loans.
+    """
+    rule = policy.overdue_renewal
+    if rule == "allow":
+        return None
+    if loan.due_date < today:
+        return "LOAN_OVERDUE"
+    if rule != "block" or loan.reader_id is None:
+        return None
+    other_overdue = db.session.scalar(
+        select(Loan.id)
+        .where(Loan.reader_id == loan.reader_id, Loan.returned_at.is_(None), Loan.due_date < today)
+        .limit(1)
+    )
+    return "OVERDUES_BLOCK_RENEWAL" if other_overdue is not None else None
+
+
 def hold_waiting_for(item, *, exclude_reader_id=None) -> Hold | None:
     """A hold of another reader that this copy could fill: on the copy, or on its title."""
     query = (

@@ -307,15 +307,18 @@ def renew_all(
 ) -> list[tuple]:
     """Renew every open loan of a reader: (loan, None) when renewed, (loan, refusal) if not.
 
-    Loans lent or renewed today are left as they are: renewing them would spend a renewal
-    for a day or two (a reader at the desk who borrowed minutes ago).
+    Every loan is in the answer: one not renewed comes with the refusal that says why.
+    Loans lent or renewed today are left as they are (RENEWED_TODAY): renewing them would
+    spend a renewal for a day or two (a reader at the desk who borrowed minutes ago).
     """
     results = []
     today = local_today()
     for loan in reader_loans(reader):
         if loan.status != "on_loan":
+            results.append((loan, DeskRefusal(code="NOT_ON_LOAN", overridable=False)))
             continue
         if _lent_or_renewed_on(loan, today):
+            results.append((loan, DeskRefusal(code="RENEWED_TODAY", overridable=False)))
             continue
         try:
             with db.session.begin_nested():

@@ -44,7 +44,13 @@ def _may_override() -> bool:
 
 
 def _refusal_line(barcode: str, exc: LibsysError, reader_card: str | None = None) -> dict:
+    """A refused scan: the copy's title and the reason come first, the code after."""
     line = {"barcode": barcode, "code": exc.code, "message": str(exc.message)}
+    copy = copy_by_barcode(barcode) if exc.code != "UNKNOWN_ITEM" else None
+    if copy is not None:
+        line["barcode"], line["title"] = copy.barcode, copy.record.title
+    # A copy on loan to someone else: the desk offers to take it back, then lend it here.
+    line["return_then_lend"] = exc.code == "ALREADY_ON_LOAN" and copy is not None
     if isinstance(exc, DeskRefusal):
         line["overridable"] = bool(
             exc.overridable and exc.details.get("overridable", True) and _may_override()
@@ -231,9 +237,42 @@ def renew_everything():
     results = renew_all(reader, library=desk_library(), user=current_user, in_person=True)
     renewed = sum(1 for _loan, refusal in results if refusal is None)
     flash(_("%(n)s loans renewed.", n=renewed), "success" if renewed else "info")
-    for loan, refusal in results:
-        if refusal is not None:
-            flash(f"{loan.item.barcode} — {refusal.code}: {refusal.message}", "error")
+    state = _state("desk")
+    # Every loan not renewed, with the reason: the list stays on the screen until the next
+    # "renew all" or the next reader (a flash would go at the next scan).
+    state["not_renewed"] = [
+        {"barcode": loan.item.barcode, "title": loan.item.record.title,
+         "due_date": loan.due_date.isoformat(), "code": refusal.code,
+         "message": str(refusal.message)}
+        for loan, refusal in results if refusal is not None
+    ][:MAX_LINES]  # fmt: skip
+    _save("desk", state)
+    return redirect(url_for("circulation.desk"), 303)
+
+
+@bp.route("/return-and-lend", methods=["POST"])
+@permission_required("circulation.desk")
+def return_and_lend():
+    """Koha's check-in and issue: take a copy back from the reader who has it, then lend it
+    to the reader at the desk. Two service calls in that order: the return stays done when
+    the loan is then refused, and the line says so."""
+    state = _state("desk")
+    barcode = request.form.get("barcode", "").strip()[:MAX_SCAN]
+    if not state.get("reader") or not barcode:
+        return redirect(url_for("circulation.desk"), 303)
+    try:
+        with db.session.begin_nested():
+            returned = checkin(barcode, library=desk_library(), user=current_user)
+    except LibsysError as exc:
+        line = _refusal_line(barcode, exc)
+    else:
+        line = _checkout_line(returned.item.barcode, state["reader"])
+        line["returned_first"] = True
+    state["lines"] = [
+        old for old in state["lines"] if not (old.get("code") and old["barcode"] == line["barcode"])
+    ]
+    state["lines"].insert(0, line)
+    _save("desk", state)
     return redirect(url_for("circulation.desk"), 303)
 
 

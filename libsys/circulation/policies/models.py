@@ -36,6 +36,9 @@ class CirculationPolicy(db.Model):
     grace_days: Mapped[int | None]
     fine_cap: Mapped[int | None]  # VND
     overdue_blocks: Mapped[bool | None]
+    # Renewing while overdue (Koha's OverduesBlockRenewing): allow, block (any overdue loan
+    # stops every renewal) or block_item (only the overdue loan itself is not renewed).
+    overdue_renewal: Mapped[str | None] = mapped_column(String(10))
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -39,6 +39,13 @@ BUILT_IN_DEFAULTS = {
     "grace_days": 0,
     "fine_cap": None,
     "overdue_blocks": True,
+    "overdue_renewal": "block",
+}
+# Renewing while overdue (Koha's OverduesBlockRenewing).
+OVERDUE_RENEWAL_CHOICES = {
+    "allow": _l("Allow: overdue loans are renewed too"),
+    "block": _l("Block: a reader with an overdue loan renews nothing"),
+    "block_item": _l("Block only the overdue copy: the other loans are renewed"),
 }
 # A year of closed days in a row means a misconfigured calendar; stop looking.
 MAX_CALENDAR_SEARCH = 366
@@ -59,6 +66,7 @@ class EffectivePolicy:
     grace_days: int
     fine_cap: int | None
     overdue_blocks: bool
+    overdue_renewal: str
     rule_ids: tuple = ()
 
 
@@ -197,6 +205,7 @@ def shelf_expiry_for(policy, library, start: date) -> date:
 
 POLICY_KEYS = ("library_id", "reader_category_id", "item_type", "store_id")
 BOOLEAN_VALUES = ("overdue_blocks",)
+CHOICE_VALUES = {"overdue_renewal": OVERDUE_RENEWAL_CHOICES}
 # The largest value each number may take: beyond it is a slip of the keyboard, not a rule.
 MAX_DAYS, MAX_COUNT, MAX_MONEY = 3650, 1000, 100_000_000
 VALUE_LIMITS = {
@@ -259,6 +268,8 @@ def policy_values(rule: CirculationPolicy) -> dict:
         value = getattr(rule, name)
         if name in BOOLEAN_VALUES:
             values[name] = "" if value is None else ("1" if value else "0")
+        elif name in CHOICE_VALUES:
+            values[name] = value or ""
         else:
             values[name] = "" if value is None else str(value)
     values["notes"] = rule.notes or ""
@@ -277,6 +288,10 @@ def save_policy(values: dict, rule: CirculationPolicy | None = None) -> Circulat
         raw = (values.get(name) or "").strip()
         if name in BOOLEAN_VALUES:
             parsed[name] = None if raw == "" else raw in ("1", "true", "on", "yes")
+        elif name in CHOICE_VALUES:
+            parsed[name] = raw or None
+            if raw and raw not in CHOICE_VALUES[name]:
+                errors[name] = _l("Choose one of the listed values, or leave empty.")
         elif raw == "":
             parsed[name] = None
         else:

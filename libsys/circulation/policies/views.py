@@ -29,6 +29,9 @@ def _policy_choices() -> dict:
         ],
         "store_options": policy_service.store_options(),
         "value_fields": policy_service.POLICY_VALUES,
+        "overdue_renewal_options": [
+            (value, str(label)) for value, label in policy_service.OVERDUE_RENEWAL_CHOICES.items()
+        ],
     }
 
 

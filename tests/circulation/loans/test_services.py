@@ -517,8 +517,10 @@ def test_renew_all_reports_each_loan(tvlc):
     results = dict((loan.id, refusal) for loan, refusal in renew_all(reader, library=tvlc))
     assert results[free.id] is None and free.renewals == 1
     assert results[held.id].code == "RENEWAL_BLOCKED_BY_HOLD" and held.renewals == 0
-    assert today.id not in results and today.renewals == 0  # lent minutes ago: left alone
-    assert free.id not in dict(renew_all(reader, library=tvlc))  # renewed today already
+    # Lent minutes ago: left alone, and listed with the reason.
+    assert results[today.id].code == "RENEWED_TODAY" and today.renewals == 0
+    again = dict((loan.id, refusal) for loan, refusal in renew_all(reader, library=tvlc))
+    assert again[free.id].code == "RENEWED_TODAY" and free.renewals == 1
 
 
 def test_hold_queue_order_is_by_time_placed(tvlc):
