@@ -22,3 +22,4 @@ from libsys.stats import models as stats_models  # noqa: F401
 from libsys.stats import months as stats_months  # noqa: F401
 from libsys.stats import plans as stats_plans  # noqa: F401
 from libsys.stats.activities import models as activities_models  # noqa: F401
+from libsys.stats.exports import models as exports_models  # noqa: F401

@@ -32,6 +32,7 @@ from werkzeug.utils import import_string
 # objects) and runs in an app context of its own.
 TASKS = {
     "catalog.import_marc": "libsys.catalog.marc.import_jobs:run_import",
+    "stats.export": "libsys.stats.exports.jobs:run_export",
 }
 # Run once by every worker as it starts, before it takes any task (and every few minutes
 # after): they pick up the jobs a stopped worker left behind.

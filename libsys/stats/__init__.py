@@ -15,3 +15,8 @@ def init_app(app: Flask) -> None:
     from libsys.stats.activities import views as activities_views
 
     app.register_blueprint(activities_views.bp)
+
+    # Exports (monthly statistics, 6-month and annual reports) as background jobs.
+    from libsys.stats.exports import views as exports_views
+
+    app.register_blueprint(exports_views.bp)
