@@ -9,6 +9,7 @@ from sqlalchemy import text
 from libsys.accounts.access import staff_required
 from libsys.core.clock import local_today
 from libsys.extensions import db
+from libsys.stats.scope import scope_for
 from libsys.stats.today import today_numbers
 
 bp = Blueprint("core", __name__)
@@ -47,11 +48,31 @@ def set_language(code):
     return redirect(target if target.startswith("/") else "/")
 
 
+# Roles whose home is the statistics dashboard (the year against the plans' targets).
+DASHBOARD_HOME_ROLES = ("viewer", "manager")
+
+
 @bp.route("/staff")
 @staff_required
 def staff_home():
-    """The staff home: today's numbers for the librarian's library and shortcuts."""
-    numbers = today_numbers(current_user.library_id)
+    """The staff home: the statistics dashboard for a report viewer or a manager, today's
+    numbers and shortcuts for everyone else."""
+    dashboard = current_app.view_functions.get("stats.dashboard")
+    if (
+        dashboard is not None
+        and current_user.role in DASHBOARD_HOME_ROLES
+        and current_user.can("stats.view")
+    ):
+        return dashboard()
+    return today()
+
+
+@bp.route("/staff/today")
+@staff_required
+def today():
+    """Today's numbers for the account's library (with its rotation points) or the whole
+    network, and shortcuts to the work its role may do."""
+    numbers = today_numbers(scope_for(current_user).library_ids)
     return render_template(
         "core/staff_home.html",
         numbers=numbers,

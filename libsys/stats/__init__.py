@@ -4,11 +4,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Statistics' API endpoints (indicators, activities), the activities' pages and
-    `libsys stats`."""
+    """Statistics' API endpoints (indicators, activities), the dashboard, the activities'
+    pages and `libsys stats`."""
     from libsys.stats import api, cli  # noqa: F401  (its endpoints join the API)
+    from libsys.stats import views as dashboard_views
 
     app.cli.add_command(cli.stats_group)
+    app.register_blueprint(dashboard_views.bp)
 
     # Activities (exhibitions, book talks...): their staff page and API endpoints.
     from libsys.stats.activities import api as activities_api  # noqa: F401
