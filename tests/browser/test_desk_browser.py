@@ -213,3 +213,81 @@ def test_override_renew_all_and_hold_on_return_by_keyboard(page, live_server):
     page.keyboard.press("Alt+1")
     page.wait_for_selector(f"[data-count=children]:text-is('{children + 1}')")
     assert _focused_is_scan(page)
+
+
+def _hold_with_pickup(app, barcode, pickup_code) -> str:
+    """A reader queues for the title of a copy, to collect at another library; their name."""
+    from libsys.catalog.models import Item
+    from libsys.circulation.holds.services import place_hold
+    from libsys.core.clock import local_today
+    from libsys.extensions import db
+    from libsys.network.models import Library
+    from libsys.readers.services import register_reader
+
+    with app.app_context():
+        item = db.session.scalar(select(Item).where(Item.barcode == barcode))
+        waiting = register_reader(
+            {
+                "full_name": "Giàng Thị Súa",
+                "date_of_birth": "1992-04-05",
+                "gender": "female",
+                "ethnicity": "05",
+                "category": "official",
+                "home_library": "TVTD",
+                "card_expires": (local_today() + timedelta(days=700)).isoformat(),
+            }
+        )
+        pickup = db.session.scalar(select(Library).where(Library.code == pickup_code))
+        place_hold(waiting, record=item.record, pickup_library=pickup)
+        db.session.commit()
+        return waiting.full_name
+
+
+def _no_wcag_violations(page):
+    import pytest
+
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+    results = axe_module.Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+    assert not results.response["violations"], results.generate_report()
+
+
+def test_a_hold_met_at_returns_stays_on_its_line_by_keyboard(page, live_server):
+    """A copy on the shelf that a reader elsewhere waits for is on the holds-to-pull list;
+    scanned at returns it is sent on, and its line keeps the reader, the pickup library and
+    the slip once the banner has gone; it waits on the list of copies to send."""
+    app = live_server["app"]
+    _card, copies, _reference = _desk_fixtures(app, prefix="PULL", name="Đèo Văn Khang")
+    waiting = _hold_with_pickup(app, copies[0], "TVTD")
+    _sign_in(page, "thuthu")
+
+    page.goto("/staff/holds/to-pull")
+    row = page.locator(f".pull-line:has-text('{copies[0]}')")
+    assert "Thư viện huyện Tam Đường" in row.inner_text()
+    _no_wcag_violations(page)
+
+    page.goto("/staff/desk/returns")
+    assert _focused_is_scan(page)
+    page.keyboard.type(copies[0])
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".desk-notice.hold")
+    assert "Thư viện huyện Tam Đường" in page.inner_text(".desk-notice.hold")
+    page.keyboard.type(copies[1])
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f".desk-line.ok:has-text('{copies[1]}')")
+    assert page.query_selector(".desk-notice.hold") is None  # the banner went at this scan
+    held = page.locator(f".desk-line.ok:has-text('{copies[0]}')")
+    assert waiting in held.inner_text() and "Thư viện huyện Tam Đường" in held.inner_text()
+    slip = held.get_by_role("link", name="Phiếu giữ sách")
+    assert slip.is_visible()
+    # The slip link is reached from the keyboard.
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Phiếu giữ sách":
+            break
+    assert "/slip" in page.evaluate("document.activeElement.getAttribute('href') || ''")
+    _no_wcag_violations(page)
+
+    page.goto("/staff/transfers/")
+    assert copies[0] in page.inner_text("#pull-h + .table-wrap")
+    assert copies[0] not in page.inner_text("section[aria-labelledby=incoming-h]")

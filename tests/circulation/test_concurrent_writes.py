@@ -227,3 +227,32 @@ def _other_reader(db) -> str:
     card = make_reader(full_name="Bạn đọc Hai", card_expires=expires).card_number
     db.session.commit()
     return card
+
+
+def test_a_loan_filling_a_hold_while_another_copy_is_trapped_for_it(app, committed_db):
+    """The reader borrows one copy of the title they wait for while the returns desk scans
+    another: whichever comes first, the hold is filled once and the other copy is free."""
+    from libsys.catalog.models import Item
+
+    db = committed_db
+    card, barcodes, (record_id,), headers = _setup(db, copies=3)
+    _lend(app, _other_reader(db), barcodes[0], headers)
+    placed = app.test_client().post(
+        "/api/v1/holds",
+        json={"record": record_id, "reader": card, "pickup_library": "TVLC"},
+        headers=headers,
+    )
+    assert placed.status_code == 201, placed.get_json()
+
+    answers = _burst(app, [
+        ("post", "/api/v1/checkouts", {"item": barcodes[1], "reader": card}, headers),
+        ("post", "/api/v1/checkins", {"item": barcodes[2]}, headers),
+    ])  # fmt: skip
+
+    assert sorted(status for status, _body in answers) == [200, 201], answers
+    db.session.expire_all()
+    hold = db.session.scalar(select(Hold))
+    assert hold.status == "fulfilled"
+    statuses = dict(db.session.execute(select(Item.barcode, Item.status)).all())
+    assert statuses[barcodes[1]] == "on_loan" and statuses[barcodes[2]] == "available"
+    assert _events(db, "hold_filled") == 1

@@ -19,6 +19,7 @@ from libsys.circulation.holds.staff import (
     reservable_copies,
     title_queue,
 )
+from libsys.circulation.holds.to_pull import holds_to_pull
 from libsys.circulation.loans.rules import MAX_SCAN
 from libsys.core.clock import local_today
 from libsys.core.forms import error_text, local_next
@@ -152,5 +153,19 @@ def shelf():
         lines=lines,
         expired=sum(1 for line in lines if line.expired),
         today=today,
+        libraries=library_options() if current_user.library_id is None else [],
+    )
+
+
+@bp.route("/to-pull", methods=["GET"])
+@permission_required("circulation.desk")
+def to_pull():
+    """Holds to pull, to print: the copies on this library's shelves that waiting holds need."""
+    library = working_library()
+    return render_template(
+        "circulation/holds/to_pull.html",
+        library=library,
+        lines=holds_to_pull(library) if library is not None else [],
+        today=local_today(),
         libraries=library_options() if current_user.library_id is None else [],
     )

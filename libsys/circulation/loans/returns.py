@@ -19,7 +19,7 @@ from libsys.circulation.lookups import find_copy
 from libsys.circulation.losses.services import declare_found
 from libsys.circulation.policies.services import policy_for, shelf_expiry_for
 from libsys.core.clock import local_today
-from libsys.db import plain_rows, update_now, utcnow
+from libsys.db import lock_row, plain_rows, update_now, utcnow
 from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.readers.models import Reader
@@ -75,6 +75,7 @@ class CheckinResult:
     route_reason: str | None = None  # "hold", "home", "rotation" or what a hook says
     rotation_point: Library | None = None  # the point whose rotation batch holds this copy
     found: bool = False  # the copy was lost and turned up at this return
+    status_before: str | None = None  # the copy's status when scanned
     notes: list = field(default_factory=list)
 
     def hold_slip(self) -> dict | None:
@@ -108,7 +109,7 @@ def checkin(item_barcode: str, *, library, user=None) -> CheckinResult:
     # copy at once, the first closes the loan and the others find it closed.
     item = find_copy(item_barcode, lock=True)
     today = local_today()
-    result = CheckinResult(item=item)
+    result = CheckinResult(item=item, status_before=item.status)
     loan = open_loan_for(item, lock=True)
     # Read before writing: the holds this copy may fill do not depend on closing the loan.
     candidates = _holds_a_copy_may_fill(item)
@@ -178,8 +179,7 @@ def place_copy(item, library, today: date, result: CheckinResult, candidates=Non
         return
     if candidates is None:
         candidates = _holds_a_copy_may_fill(item)
-    trapped = next((h for h in candidates if h.item_id == item.id and h.status != "waiting"), None)
-    hold = trapped or next((h for h in candidates if h.status == "waiting"), None)
+    hold = _hold_to_trap(item, candidates)
     if hold is not None:
         _trap(hold, item, library, today)
         result.hold = hold
@@ -188,7 +188,9 @@ def place_copy(item, library, today: date, result: CheckinResult, candidates=Non
             result.route_reason = "hold"
         return
     if item.library_id != library.id:
-        ITEM_STATES.trigger(item, "send", apply=placed_at(library.id))
+        # In transit means on the way to its destination: the copy's place is where it goes
+        # (until it leaves, it waits on this library's list of copies to send).
+        ITEM_STATES.trigger(item, "send", apply=placed_at(item.library_id))
         result.route_to = item.library.code
         result.route_reason = "home"
         return
@@ -196,6 +198,22 @@ def place_copy(item, library, today: date, result: CheckinResult, candidates=Non
     if ITEM_STATES.can(item.status, "shelve"):
         ITEM_STATES.trigger(item, "shelve")
     item.location_library_id = None
+
+
+def _hold_to_trap(item, candidates) -> Hold | None:
+    """The hold this copy goes to: the one it is set aside for, else the first waiting.
+
+    Each is locked (after the copy, the lock order) and looked at again: a loan filling
+    it at the same moment, or another copy trapped for it, passes it by.
+    """
+    trapped = [h for h in candidates if h.item_id == item.id and h.status != "waiting"]
+    waiting = [h for h in candidates if h.status == "waiting"]
+    for hold in trapped + waiting:
+        was = hold.status
+        if lock_row(Hold, hold.id) is None or hold.status != was:
+            continue
+        return hold
+    return None
 
 
 def _trap(hold: Hold, item, library, today: date) -> None:
@@ -215,4 +233,4 @@ def _trap(hold: Hold, item, library, today: date) -> None:
         ITEM_STATES.trigger(item, "shelve_for_hold", apply=placed_at(away))
     else:
         HOLD_STATES.trigger(hold, "send")
-        ITEM_STATES.trigger(item, "send", apply=placed_at(library.id))
+        ITEM_STATES.trigger(item, "send", apply=placed_at(hold.pickup_library_id))

@@ -109,15 +109,48 @@ def checkout_refusals(item, reader, policy, today: date, loans, holds) -> list[s
         policy.max_loans_per_type is not None and same_type >= policy.max_loans_per_type
     ):
         codes.append("LIMIT_REACHED")
-    # A copy trapped for another reader, or a copy-level hold of another reader on it.
-    if any(
-        hold.item_id == item.id
-        and hold.reader_id != reader.id
-        and (hold.status != "waiting" or hold.copy_level)
-        for hold in holds
+    # A copy trapped for another reader, or another reader waits first for what it fills.
+    if (
+        any(
+            hold.item_id == item.id and hold.reader_id != reader.id and hold.status != "waiting"
+            for hold in holds
+        )
+        or waiting_hold_ahead(item, reader, holds) is not None
     ):
         codes.append("HELD_FOR_ANOTHER")
     return codes
+
+
+def waiting_hold_ahead(item, reader, holds):
+    """The waiting hold of another reader this copy should fill before this reader's turn.
+
+    `holds` are the active holds on the copy or its title (rows). A copy-level hold on this
+    copy comes first, then the title's holds in the order placed; a reader whose own hold
+    comes first borrows freely (and the loan fills it). None when nobody else is ahead.
+    """
+    fillable = [
+        hold
+        for hold in holds
+        if (hold.item_id == item.id if hold.copy_level else hold.record_id == item.record_id)
+    ]
+    if any(h.reader_id == reader.id and h.status != "waiting" for h in fillable):
+        return None  # their turn came already (a copy waits for them): this one fills it
+    fillable = [hold for hold in fillable if hold.status == "waiting"]
+    if not fillable:
+        return None
+    first = min(fillable, key=lambda h: (not h.copy_level, h.placed_at, h.id))
+    return None if first.reader_id == reader.id else first
+
+
+def queue_place(hold, holds) -> int:
+    """The hold's place among its title's waiting holds (1 for the first), from `holds`."""
+    return 1 + sum(
+        1
+        for other in holds
+        if other.status == "waiting"
+        and other.record_id == hold.record_id
+        and (other.placed_at, other.id) < (hold.placed_at, hold.id)
+    )
 
 
 def may_override(user) -> bool:
@@ -127,12 +160,15 @@ def may_override(user) -> bool:
     )
 
 
-def settle_refusals(codes, *, user, override_reason, library, reader, item) -> None:
-    """Raise the first refusal unless every one is overridable and the user overrides."""
+def settle_refusals(codes, *, user, override_reason, library, reader, item, messages=None) -> None:
+    """Raise the first refusal unless every one is overridable and the user overrides.
+
+    `messages`: a message of its own for a code (what the desk can say more precisely).
+    """
     if not codes:
         return
     reason = (override_reason or "").strip()
-    first = DeskRefusal(code=codes[0])
+    first = DeskRefusal((messages or {}).get(codes[0]), code=codes[0])
     if (
         not reason
         or not may_override(user)

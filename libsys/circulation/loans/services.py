@@ -22,7 +22,12 @@ from libsys.circulation.holds.models import ACTIVE_HOLD_STATUSES, Hold
 from libsys.circulation.holds.services import release_copy
 from libsys.circulation.holds.states import HOLD_STATES, wait_again
 from libsys.circulation.loans.models import Loan
-from libsys.circulation.loans.rules import checkout_refusals, settle_refusals
+from libsys.circulation.loans.rules import (
+    checkout_refusals,
+    queue_place,
+    settle_refusals,
+    waiting_hold_ahead,
+)
 from libsys.circulation.loans.states import LOAN_STATES, loan_event
 from libsys.circulation.lookups import find_copy, find_reader
 from libsys.circulation.policies.services import due_date_for, policy_for
@@ -31,6 +36,7 @@ from libsys.core.clock import local_day_of, local_today
 from libsys.db import insert_now, lock_row, plain_rows, utcnow
 from libsys.errors import NotFound
 from libsys.extensions import db
+from libsys.network.models import Library
 from libsys.rotation.at_point import record_desk_point_loan, serving_line
 from libsys.stats.models import Event
 
@@ -62,7 +68,7 @@ _OPEN_LOANS_OF_ITEM_OR_READER = union(
 # Active holds of any reader on the copy or its title (held-for-another, the hold filled).
 _HOLDS_ON_ITEM_OR_TITLE = select(
     Hold.id, Hold.reader_id, Hold.record_id, Hold.item_id, Hold.copy_level, Hold.status,
-    Hold.placed_at,
+    Hold.placed_at, Hold.pickup_library_id,
 ).where(
     Hold.status.in_(ACTIVE_HOLD_STATUSES),
     (Hold.item_id == bindparam("item_id")) | (Hold.record_id == bindparam("record_id")),
@@ -147,13 +153,19 @@ def checkout(
         raise DeskRefusal(code="NOT_FOR_LOAN", overridable=False, details={"status": item.status})
     policy = policy_for(library, reader.category_id, item)
     holds = plain_rows(_HOLDS_ON_ITEM_OR_TITLE, item_id=item.id, record_id=item.record_id)
+    if holds:
+        # The decision reads the holds: lock the copy (before any hold, as a return does)
+        # and read them again, so a return trapping this copy meanwhile is seen.
+        lock_row(Item, item.id)
+        holds = plain_rows(_HOLDS_ON_ITEM_OR_TITLE, item_id=item.id, record_id=item.record_id)
     loans = [(row.due_date, row.item_type) for row in open_rows if row.reader_id == reader.id]
     codes = checkout_refusals(item, reader, policy, today, loans, holds)
     # Decide before writing: a refusal leaves nothing behind (the caller's savepoint takes
     # back the override events if the copy turns out lent meanwhile).
     settle_refusals(
-        codes, user=user, override_reason=override_reason, library=library, reader=reader, item=item
-    )
+        codes, user=user, override_reason=override_reason, library=library, reader=reader,
+        item=item, messages=_held_for_another_message(item, reader, holds),
+    )  # fmt: skip
     if reader.card_expires < today:
         # Overridden expired card: lend for the normal period from today.
         due = due_date_for(policy, library, None, today)
@@ -200,6 +212,22 @@ def checkout(
     return LoanResult(loan)
 
 
+def _held_for_another_message(item, reader, holds) -> dict:
+    """HELD_FOR_ANOTHER said precisely when another reader waits first for this title:
+    their place in the queue and where they collect it (not their name)."""
+    ahead = waiting_hold_ahead(item, reader, holds)
+    if ahead is None:
+        return {}
+    pickup = db.session.get(Library, ahead.pickup_library_id)
+    message = _l(
+        "Another reader waits for this title (number %(position)s in the queue, to collect at "
+        "%(library)s): this copy should fill that hold.",
+        position=queue_place(ahead, holds),
+        library=pickup.name if pickup is not None else "",
+    )
+    return {"HELD_FOR_ANOTHER": message}
+
+
 def _fill_hold(reader, item, library, holds) -> None:
     """The reader's hold that this loan satisfies becomes fulfilled (the copy's own first).
 
@@ -214,7 +242,11 @@ def _fill_hold(reader, item, library, holds) -> None:
     if not own:
         return
     filled = min(own, key=lambda h: (h.item_id != item.id, h.placed_at, h.id))
-    hold = db.session.get(Hold, filled.id)
+    # Locked after the copy (checkout locked it): a return trapping another copy for this
+    # hold at the same moment waits, then finds it fulfilled.
+    hold = lock_row(Hold, filled.id)
+    if hold is None or hold.status not in ACTIVE_HOLD_STATUSES:
+        return
     # The copy set aside for this hold (another one) goes to the next reader.
     set_aside = hold.item if hold.item_id is not None and hold.item_id != item.id else None
     was = hold.status

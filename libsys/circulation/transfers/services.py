@@ -3,6 +3,11 @@
 A transfer is requested, sent (the copy is in transit), then received at the destination,
 where the copy is available or goes to the hold shelf when a reader there waits for it.
 It can be cancelled only before it is sent: a copy already on the road must arrive.
+
+A copy the returns desk routes to another library (a reader's pickup library, its home) is
+requested there and then: it waits on the sending library's list of copies to send and is
+*sent* when the carrier takes it, not when the desk routes it. The copy itself is in
+transit from the scan, its place the destination ("in transit to ...").
 """
 
 from flask_babel import lazy_gettext as _l
@@ -94,9 +99,14 @@ def request_transfer(
     reason: str | None = None,
     user_id: int | None = None,
     hold_id: int | None = None,
+    from_library: Library | None = None,
 ) -> Transfer:
-    """Ask for a copy to be sent to another library; it appears on the sender's pull list."""
-    from_library_id = current_library_id(item)
+    """Ask for a copy to be sent to another library; it appears on the sender's pull list.
+
+    `from_library`: where the copy waits to leave, when not where the copy stands (the
+    returns desk routed it, and an in-transit copy's place is its destination).
+    """
+    from_library_id = from_library.id if from_library is not None else current_library_id(item)
     if to_library.id == from_library_id:
         raise ValidationFailed(
             fields={
@@ -243,9 +253,17 @@ def follow_copy_on_checkin(result, library) -> None:
     the old one (`_follow_the_desk`). One lookup of the copy's open transfer serves both.
     """
     transfer = open_transfer(result.item)
+    if transfer is not None and transfer.status == "requested" and _arrived(transfer, library):
+        # Routed at returns and scanned at its destination: it left, though nobody marked it.
+        _mark_sent(transfer)
     if transfer is not None and _receive_here(transfer, result, library):
         transfer = None
     _follow_the_desk(transfer, result, library)
+
+
+def _arrived(transfer: Transfer, library) -> bool:
+    """A transfer still on its sender's list, whose copy is scanned at its destination."""
+    return transfer.to_library_id == library.id and transfer.from_library_id != library.id
 
 
 def _receive_here(transfer: Transfer, result, library) -> bool:
@@ -317,26 +335,51 @@ def _follow_the_desk(transfer: Transfer | None, result, library) -> None:
     if result.route_reason in ("home", "hold") and result.route_to:
         destination = hold.pickup_library if hold is not None else item.library
     if transfer is not None:
-        if destination is None and transfer.status == "requested":
-            return  # still on the pull list here
+        if (
+            destination is None
+            and transfer.status == "requested"
+            and result.status_before != "in_transit"
+        ):
+            return  # still on the pull list here (a copy the desk routed is kept here now)
         if destination is not None and transfer.to_library_id == destination.id:
-            if transfer.status == "requested":
-                send_transfer(transfer)
+            # Already on its way there, or on this library's list to send: it stays so.
             if hold is not None:
                 transfer.hold_id = hold.id
             return
         close_transfer(transfer)
     if destination is None:
         return
-    # The desk placed the copy (in transit, here until it leaves): the transfer is sent now.
-    transfer = request_transfer(item, destination, hold_id=hold.id if hold is not None else None)
-    _mark_sent(transfer, reason=result.route_reason)
+    # The desk routed the copy (in transit to the destination): it waits on this library's
+    # list of copies to send until the carrier takes it (send_transfer).
+    request_transfer(
+        item,
+        destination,
+        hold_id=hold.id if hold is not None else None,
+        from_library=library,
+    )
 
 
 def _trapped_hold(item: Item):
     return db.session.scalar(
         select(Hold).where(Hold.item_id == item.id, Hold.status == "on_shelf").limit(1)
     )
+
+
+def routed_at_returns(transfer: Transfer) -> bool:
+    """A transfer still to send whose copy the returns desk routed (it is in transit)."""
+    return transfer.status == "requested" and transfer.item.status == "in_transit"
+
+
+def cancel_by_hand(transfer: Transfer) -> Transfer:
+    """Cancel a transfer from the transfers page: not one the returns desk routed, whose
+    copy must travel (for a reader's hold, or home)."""
+    if routed_at_returns(transfer):
+        raise Conflict(
+            _l("Copy %(barcode)s was routed at returns and must travel: mark it sent when the "
+               "carrier takes it.", barcode=transfer.item.barcode),
+            code="TRANSFER_ROUTED",
+        )  # fmt: skip
+    return cancel_transfer(transfer)
 
 
 def cancel_transfer(transfer: Transfer) -> Transfer:
@@ -355,6 +398,14 @@ def receive_by_barcode(barcode: str, library_id: int | None, *, user_id=None) ->
             _l("Copy %(barcode)s is not on its way to this library.", barcode=item.barcode),
             code="NO_TRANSFER",
         )
+    if (
+        transfer.status == "requested"
+        and routed_at_returns(transfer)
+        and _arrived(
+            transfer, db.session.get(Library, library_id) if library_id else transfer.to_library
+        )
+    ):
+        _mark_sent(transfer, user_id=user_id)  # it left, though nobody marked it
     if transfer.status == "requested":
         raise Conflict(
             _l("Copy %(barcode)s was never marked as sent: the sender must send it first.",

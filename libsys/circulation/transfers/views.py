@@ -8,7 +8,7 @@ from libsys.accounts.access import permission_required
 from libsys.circulation.acting import library_code_arg, library_options, working_library
 from libsys.circulation.lookups import find_copy
 from libsys.circulation.transfers.services import (
-    cancel_transfer,
+    cancel_by_hand,
     get_transfer,
     incoming,
     library_by_code,
@@ -137,7 +137,7 @@ def cancel(transfer_id):
 
     def cancel_it():
         _check_may_act(transfer.from_library_id, transfer.to_library_id)
-        cancel_transfer(transfer)
+        cancel_by_hand(transfer)
 
     run_action(cancel_it, _("The transfer was cancelled."))
     return _back(transfer.from_library)

@@ -436,7 +436,7 @@ def test_a_reader_who_borrows_another_copy_frees_the_one_on_the_hold_shelf(tvlc)
 
 
 def test_a_freed_copy_of_another_library_travels_home_under_a_transfer(tvlc):
-    from libsys.circulation.transfers.services import incoming
+    from libsys.circulation.transfers.services import pull_list
 
     record = make_record()
     visiting, other = make_item(record, library_code="TVTD"), make_item(record)
@@ -447,7 +447,8 @@ def test_a_freed_copy_of_another_library_travels_home_under_a_transfer(tvlc):
     assert visiting.status == "on_hold_shelf"
     checkout(other.barcode, reader.card_number, library=tvlc)
     assert hold.status == "fulfilled" and visiting.status == "in_transit"
-    assert [t.item for t in incoming(library("TVTD").id)] == [visiting]
+    # Off the hold shelf and home: on this library's list of copies to send.
+    assert [t.item for t in pull_list(tvlc.id)] == [visiting]
 
 
 def test_checkin_traps_for_the_first_hold_in_queue(tvlc, today):

@@ -102,10 +102,14 @@ def test_copy_routed_for_a_hold_goes_on_the_hold_shelf_on_arrival(tvlc, today):
     hold = place_hold(waiting, record=item.record, pickup_library=tvtd)
     result = checkin(item.barcode, library=tvlc)
     assert result.route_to == "TVTD" and hold.status == "in_transit"
-    # The return itself sent the copy: it is on TVTD's incoming list, for the hold.
-    (transfer,) = incoming(tvtd.id)
-    assert (transfer.item, transfer.hold_id, transfer.from_library_id) == (item, hold.id, tvlc.id)
-    assert transfer.status == "in_transit" and transfer.sent_at is not None
+    # The return routed the copy: it waits on TVLC's list to send, in transit to TVTD ...
+    (transfer,) = pull_list(tvlc.id)
+    assert (transfer.item, transfer.hold_id, transfer.to_library_id) == (item, hold.id, tvtd.id)
+    assert transfer.status == "requested" and incoming(tvtd.id) == []
+    assert (item.status, item.location_library_id) == ("in_transit", tvtd.id)
+    # ... and is sent when the carrier takes it: then TVTD sees it coming.
+    send_transfer(transfer)
+    assert incoming(tvtd.id) == [transfer] and transfer.sent_at is not None
     receive_by_barcode(item.barcode, tvtd.id)
     assert item.status == "on_hold_shelf" and transfer.status == "received"
     assert hold.status == "on_shelf" and hold.shelf_expires_on > today
@@ -121,8 +125,11 @@ def _returned_away_from_home(tvlc):
 
 def test_a_copy_returned_at_another_library_travels_home_under_a_transfer(tvlc):
     tvtd, item = library("TVTD"), _returned_away_from_home(tvlc)
-    (transfer,) = incoming(tvtd.id)
-    assert (transfer.item, transfer.from_library_id, transfer.hold_id) == (item, tvlc.id, None)
+    (transfer,) = pull_list(tvlc.id)
+    assert (transfer.item, transfer.to_library_id, transfer.hold_id) == (item, tvtd.id, None)
+    assert events("transfer_sent") == []  # not sent until it leaves
+    send_transfer(transfer)
+    assert incoming(tvtd.id) == [transfer]
     sent = db.session.scalars(select(Event).where(Event.kind == "transfer_sent")).all()
     assert [e.library_id for e in sent] == [tvlc.id]
     # Scanned at its home library's returns desk: received, back on the shelf.
@@ -198,8 +205,9 @@ def test_a_copy_whose_hold_ends_on_the_road_goes_home_from_the_pickup_library(tv
     cancel_hold(hold)
     result = checkin(item.barcode, library=tvtd)  # it arrives all the same
     assert result.route_to == "TVLC" and item.status == "in_transit"
-    (home,) = incoming(tvlc.id)
-    assert home.item == item and home.from_library_id == tvtd.id and incoming(tvtd.id) == []
+    (home,) = pull_list(tvtd.id)  # the trip to TVTD is over; home from there
+    assert home.item == item and home.to_library_id == tvlc.id and incoming(tvtd.id) == []
+    assert pull_list(tvlc.id) == []
 
 
 def test_a_copy_on_the_road_for_a_reader_who_took_another_copy_goes_home(tvlc):
@@ -212,16 +220,17 @@ def test_a_copy_on_the_road_for_a_reader_who_took_another_copy_goes_home(tvlc):
     checkout(other.barcode, reader.card_number, library=tvtd)
     assert hold.status == "fulfilled"
     assert checkin(travelling.barcode, library=tvtd).route_to == "TVLC"
-    assert [t.item for t in incoming(tvlc.id)] == [travelling]
+    assert [t.item for t in pull_list(tvtd.id)] == [travelling]
 
 
 def test_a_copy_kept_for_a_hold_before_it_leaves_closes_its_transfer(tvlc):
-    tvtd, item = library("TVTD"), _returned_away_from_home(tvlc)
-    (transfer,) = incoming(tvtd.id)
+    item = _returned_away_from_home(tvlc)
+    (transfer,) = pull_list(tvlc.id)
     hold = place_hold(adult(), record=item.record, pickup_library=tvlc)
     checkin(item.barcode, library=tvlc)  # scanned again before the van: a reader here waits
     assert hold.status == "on_shelf" and item.status == "on_hold_shelf"
-    assert transfer.status == "cancelled" and incoming(tvtd.id) == []
+    assert transfer.status == "cancelled" and pull_list(tvlc.id) == []
+    assert incoming(library("TVTD").id) == []
     with pytest.raises(Conflict):  # TVTD can no longer "receive" a copy that stayed here
         receive_transfer(transfer)
 
