@@ -53,7 +53,7 @@ def monthly_chart(title, desc, month_labels, this_year, last_year, legend) -> Ma
     `month_labels` name the months drawn; `this_year` and `last_year` are lists of values in
     the same order; `legend` is (this year's name, last year's name).
     """
-    width, height, left, bottom, top = 640, 260, 56, 40, 28
+    width, height, left, bottom, top = 400, 230, 48, 34, 30
     plot_w, plot_h = width - left - 8, height - top - bottom
     values = [v or 0 for v in list(this_year) + list(last_year)]
     axis_top = _nice_top(max(values, default=0))
@@ -61,8 +61,8 @@ def monthly_chart(title, desc, month_labels, this_year, last_year, legend) -> Ma
     # Legend along the top.
     parts.append(f'<rect class="bar-now" x="{left}" y="6" width="12" height="12"/>')
     parts.append(f'<text x="{left + 18}" y="17">{escape(legend[0])}</text>')
-    parts.append(f'<rect class="bar-before" x="{left + 180}" y="6" width="12" height="12"/>')
-    parts.append(f'<text x="{left + 198}" y="17">{escape(legend[1])}</text>')
+    parts.append(f'<rect class="bar-before" x="{left + 110}" y="6" width="12" height="12"/>')
+    parts.append(f'<text x="{left + 128}" y="17">{escape(legend[1])}</text>')
     # Grid lines at 0, half and the top.
     for share in (0, 0.5, 1):
         y = top + plot_h - share * plot_h
@@ -72,7 +72,7 @@ def monthly_chart(title, desc, month_labels, this_year, last_year, legend) -> Ma
             f"{escape(format_figure(axis_top * share))}</text>"
         )
     slot = plot_w / max(len(month_labels), 1)
-    bar = min(slot * 0.38, 22)
+    bar = min(slot * 0.4, 22)
     for index, label in enumerate(month_labels):
         x = left + index * slot + slot / 2
         for offset, value, css in ((-bar, this_year[index], "bar-now"),
@@ -83,7 +83,7 @@ def monthly_chart(title, desc, month_labels, this_year, last_year, legend) -> Ma
                 f'width="{bar:.1f}" height="{h:.1f}"/>'
             )
         parts.append(
-            f'<text class="axis" x="{x:.1f}" y="{height - bottom + 18}" '
+            f'<text class="axis" x="{x:.1f}" y="{height - bottom + 20}" '
             f'text-anchor="middle">{escape(label)}</text>'
         )
     parts.append("</svg>")
@@ -96,14 +96,14 @@ def comparison_chart(title, desc, rows, legend) -> Markup:
 
     `rows` are (label, this year's value, last year's value).
     """
-    width, row_h, bar_h = 480, 64, 16
+    width, row_h, bar_h = 420, 66, 16
     height = 28 + row_h * len(rows)
     _ident, parts = _head(title, desc, width, height, "chart-compare")
     parts.append('<rect class="bar-now" x="0" y="6" width="12" height="12"/>')
     parts.append(f'<text x="18" y="17">{escape(legend[0])}</text>')
     parts.append('<rect class="bar-before" x="200" y="6" width="12" height="12"/>')
     parts.append(f'<text x="218" y="17">{escape(legend[1])}</text>')
-    room = width - 90
+    room = width - 80
     for index, (label, now, before) in enumerate(rows):
         y = 28 + index * row_h
         top = max(now or 0, before or 0) or 1

@@ -3,7 +3,7 @@ by year, library and level, charts drawn on the server and a form to export the 
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,6 +16,7 @@ from libsys.extensions import db
 from libsys.network.models import LIBRARY_LEVELS, Library
 from libsys.stats.charts import comparison_chart, format_figure, monthly_chart
 from libsys.stats.dashboard import FIRST_YEAR, dashboard
+from libsys.stats.exports.views import FORMAT_LABELS
 from libsys.stats.scope import scope_for
 
 bp = Blueprint("stats", __name__, url_prefix="/staff/stats")
@@ -25,7 +26,6 @@ STATUS_LABELS = {
     "behind": _l("Behind"),
     "far_behind": _l("Far behind"),
 }
-EXPORT_FORMATS = (("xlsx", _l("Excel (xlsx)")), ("csv", _l("CSV")), ("pdf", _l("PDF")))
 
 
 @bp.app_template_filter("figure")
@@ -116,8 +116,7 @@ def show_dashboard():
         "first_year": FIRST_YEAR,
         "today": today,
         "status_labels": STATUS_LABELS,
-        "export_formats": EXPORT_FORMATS,
-        "can_export": "stats_exports.start" in current_app.view_functions,
+        "export_formats": list(FORMAT_LABELS.items()),
     }
     try:
         year = _year(request.args.get("year"), today)

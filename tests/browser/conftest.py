@@ -60,6 +60,8 @@ def live_server(tmp_path_factory):
             "SEARCH_INDEX_DIR": str(data_dir / "search-index"),
             "UPLOAD_DIR": str(data_dir / "uploads"),
             "SEARCH_BACKEND": "whoosh",
+            # No worker runs beside the live server: a job runs in the request asking for it.
+            "JOBS_IMMEDIATE": True,
         }
     )
     with app.app_context():

@@ -1,11 +1,13 @@
 """The statistics dashboard: the home of the report viewer and the manager, the year against
 the plans' targets, scoped to the account, and the same numbers as the API."""
 
+import io
 import re
 from datetime import date
 from html import unescape
 
 import pytest
+from openpyxl import load_workbook
 
 from libsys.core.clock import local_today
 from libsys.stats.charts import format_figure
@@ -193,3 +195,20 @@ def test_the_numbers_on_the_page_equal_the_api(client, history):
                       headers=headers).json  # fmt: skip
     assert rows["visits"][5] == format_figure(last[0]["value"]) == "10"
     assert rows["visits"][3] == "10–20" and rows["visits"][4] == "120% (Đúng tiến độ)"
+
+
+def test_the_dashboard_exports_the_month_it_offers(client, history):
+    make_staff("manager", "TVTD", "ql.td5")
+    sign_in(client, "ql.td5")
+    html = client.get(f"{URL}?year=2025").get_data(as_text=True)
+    form = html[html.index('action="/staff/stats/exports"') :]
+    form = form[: form.index("</form>")]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    periods = re.findall(r'<option value="([^"]+)"', form[: form.index('name="format"')])
+    assert fields["library"] == "TVTD" and periods == ["2025", "2025-H1"]
+    data = {**fields, "period": "2025-H1", "format": "xlsx"}
+    done = client.post("/staff/stats/exports", data=data, follow_redirects=True)
+    assert done.status_code == 200
+    link = re.search(r'href="(/staff/stats/exports/\d+/file)"', done.get_data(as_text=True))
+    workbook = load_workbook(io.BytesIO(client.get(link[1]).data))
+    assert workbook.worksheets[0].max_row > 3
