@@ -230,29 +230,35 @@ def _other_reader(db) -> str:
 
 
 def test_a_loan_filling_a_hold_while_another_copy_is_trapped_for_it(app, committed_db):
-    """The reader borrows one copy of the title they wait for while the returns desk scans
-    another: whichever comes first, the hold is filled once and the other copy is free."""
+    """The reader borrows one copy of each title they wait for while the returns desk scans
+    another: whichever comes first, each hold is filled once and the other copy is free."""
     from libsys.catalog.models import Item
 
     db = committed_db
-    card, barcodes, (record_id,), headers = _setup(db, copies=3)
-    _lend(app, _other_reader(db), barcodes[0], headers)
-    placed = app.test_client().post(
-        "/api/v1/holds",
-        json={"record": record_id, "reader": card, "pickup_library": "TVLC"},
-        headers=headers,
+    titles = 5
+    card, barcodes, record_ids, headers = _setup(
+        db, copies=2 * titles, titles=titles, policy={"holds_allowed": titles}
     )
-    assert placed.status_code == 201, placed.get_json()
+    for record_id in record_ids:
+        placed = app.test_client().post(
+            "/api/v1/holds",
+            json={"record": record_id, "reader": card, "pickup_library": "TVLC"},
+            headers=headers,
+        )
+        assert placed.status_code == 201, placed.get_json()
+    # Copy n and copy n + titles are of the same title: lend one, scan the other.
+    lent, scanned = barcodes[:titles], barcodes[titles:]
+    calls = []
+    for lend_this, scan_this in zip(lent, scanned, strict=True):
+        calls.append(("post", "/api/v1/checkouts", {"item": lend_this, "reader": card}, headers))
+        calls.append(("post", "/api/v1/checkins", {"item": scan_this}, headers))
 
-    answers = _burst(app, [
-        ("post", "/api/v1/checkouts", {"item": barcodes[1], "reader": card}, headers),
-        ("post", "/api/v1/checkins", {"item": barcodes[2]}, headers),
-    ])  # fmt: skip
+    answers = _burst(app, calls)
 
-    assert sorted(status for status, _body in answers) == [200, 201], answers
+    assert sorted(status for status, _body in answers) == [200] * titles + [201] * titles, answers
     db.session.expire_all()
-    hold = db.session.scalar(select(Hold))
-    assert hold.status == "fulfilled"
+    assert {hold.status for hold in db.session.scalars(select(Hold))} == {"fulfilled"}
     statuses = dict(db.session.execute(select(Item.barcode, Item.status)).all())
-    assert statuses[barcodes[1]] == "on_loan" and statuses[barcodes[2]] == "available"
-    assert _events(db, "hold_filled") == 1
+    assert [statuses[b] for b in lent] == ["on_loan"] * titles
+    assert [statuses[b] for b in scanned] == ["available"] * titles
+    assert _events(db, "hold_filled") == titles
