@@ -18,7 +18,7 @@ from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from libsys.accounts.access import permission_required
@@ -204,22 +204,23 @@ def labels_pdf(
 
 
 def items_by_barcodes(barcodes: list[str]) -> list[Item]:
-    """Copies in the order typed or scanned; unknown barcodes are refused by name."""
+    """Copies in the order typed or scanned, barcodes in any case; unknown barcodes are
+    refused by name."""
     wanted = list(dict.fromkeys(b.strip() for b in barcodes if b.strip()))
     found = {
-        item.barcode: item
+        item.barcode.upper(): item
         for item in db.session.scalars(
             select(Item)
-            .where(Item.barcode.in_(wanted))
+            .where(func.upper(Item.barcode).in_([b.upper() for b in wanted]))
             .options(joinedload(Item.record), joinedload(Item.library))
         )
     }
-    unknown = [b for b in wanted if b not in found]
+    unknown = [b for b in wanted if b.upper() not in found]
     if unknown:
         raise ValidationFailed(
             fields={"barcodes": _l("Unknown barcodes: %(list)s", list=", ".join(unknown[:20]))}
         )
-    return [found[b] for b in wanted]
+    return list({found[b.upper()].id: found[b.upper()] for b in wanted}.values())
 
 
 def items_of_batch(batch_id: int) -> list[Item]:

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from libsys.db import utcnow
@@ -174,3 +174,14 @@ class Item(db.Model):
     location_library: Mapped[Library | None] = relationship(foreign_keys=[location_library_id])
     store: Mapped[Store | None] = relationship()
     batch: Mapped[AcquisitionBatch | None] = relationship(back_populates="items")
+
+
+# Barcodes are matched without regard to case (a scanner or a hand may type small letters):
+# upper(barcode) = upper(:typed) looks a copy up through this index.
+Index("ix_item_barcode_upper", func.upper(Item.barcode))
+
+
+def barcode_matches(value):
+    """Where the copy's barcode is `value` (a string or a bind parameter) in any case; the
+    lookup goes through ix_item_barcode_upper."""
+    return func.upper(Item.barcode) == func.upper(value)

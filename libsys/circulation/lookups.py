@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
-from libsys.catalog.models import Item, Record
+from libsys.catalog.models import Item, Record, barcode_matches
 from libsys.circulation.errors import DeskRefusal
 from libsys.errors import ValidationFailed
 from libsys.extensions import db
@@ -21,14 +21,18 @@ from libsys.readers.services import reader_by_card
 # The title's columns the rules, the event snapshot and the desk's messages use (a record's
 # MARC and notes can run to kilobytes; anything else loads when something asks for it).
 _TITLE_AT_DESK = (Record.title, Record.subtitle, Record.material_type, Record.ddc)
-_ITEM_BY_BARCODE = (
-    select(Item)
-    .options(joinedload(Item.store), joinedload(Item.record).load_only(*_TITLE_AT_DESK))
-    .where(Item.barcode == bindparam("barcode"))
+_ITEM = select(Item).options(
+    joinedload(Item.store), joinedload(Item.record).load_only(*_TITLE_AT_DESK)
 )
+_ITEM_BY_BARCODE = _ITEM.where(Item.barcode == bindparam("barcode"))
+# A barcode as typed matches first (the unique index); else in any case (upper(barcode)).
+_ITEM_BY_BARCODE_ANY_CASE = _ITEM.where(barcode_matches(bindparam("barcode"))).limit(1)
 # Row locks for check-then-write (see libsys.db.lock_row): the copy's row while a return
 # decides what happens to the copy, the reader's row while a checkout checks the limit.
 _ITEM_BY_BARCODE_LOCKED = _ITEM_BY_BARCODE.with_for_update(
+    of=Item, key_share=True
+).execution_options(populate_existing=True)
+_ITEM_BY_BARCODE_ANY_CASE_LOCKED = _ITEM_BY_BARCODE_ANY_CASE.with_for_update(
     of=Item, key_share=True
 ).execution_options(populate_existing=True)
 _READERS = select(Reader).options(joinedload(Reader.category), joinedload(Reader.admin_unit))
@@ -39,9 +43,10 @@ _READER_BY_CARD_LOCKED = _READER_BY_CARD.with_for_update(
 
 
 def copy_by_barcode(barcode: str, *, lock: bool = False) -> Item | None:
-    """The copy with a barcode as typed, else in capitals (None: no copy).
+    """The copy with a barcode as typed, else in any case (None: no copy).
 
-    Barcodes are printed and kept in capitals; one typed in small letters is found too.
+    Barcodes are printed and kept in capitals; one typed in small letters is found too,
+    and so is a copy whose barcode was saved in small letters.
     The copy comes with its store and title (the desk's rules and the event snapshot need
     them); `lock` holds its row until the commit.
     """
@@ -50,8 +55,9 @@ def copy_by_barcode(barcode: str, *, lock: bool = False) -> Item | None:
         return None
     statement = _ITEM_BY_BARCODE_LOCKED if lock else _ITEM_BY_BARCODE
     found = db.session.scalar(statement, {"barcode": barcode})
-    if found is None and barcode != barcode.upper():
-        found = db.session.scalar(statement, {"barcode": barcode.upper()})
+    if found is None:
+        any_case = _ITEM_BY_BARCODE_ANY_CASE_LOCKED if lock else _ITEM_BY_BARCODE_ANY_CASE
+        found = db.session.scalar(any_case, {"barcode": barcode})
     return found
 
 

@@ -8,7 +8,13 @@ from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from libsys.catalog.models import ACQUISITION_SOURCES, ITEM_STATUSES, Item, Record
+from libsys.catalog.models import (
+    ACQUISITION_SOURCES,
+    ITEM_STATUSES,
+    Item,
+    Record,
+    barcode_matches,
+)
 from libsys.catalog.services import LEADING_ARTICLES, mark_changed
 from libsys.catalog.states import ITEM_STATES, TRIGGER_TO_REACH
 from libsys.circulation.loans.models import Loan
@@ -148,7 +154,7 @@ def build_call_number(record: Record) -> str:
 
 def _barcode_for(library: Library, number: str) -> str:
     """The accession number as barcode, prefixed with the library when another holds it."""
-    if not db.session.scalar(select(Item.id).where(Item.barcode == number)):
+    if not db.session.scalar(select(Item.id).where(barcode_matches(number)).limit(1)):
         return number
     return f"{library.code}-{number}"
 
@@ -208,11 +214,12 @@ def add_item(
         )
     if barcode is None:
         barcode = _barcode_for(library, accession_number)
-    elif db.session.scalar(select(Item.id).where(Item.barcode == barcode)):
+    elif taken := db.session.scalar(select(Item.barcode).where(barcode_matches(barcode)).limit(1)):
+        # In any case: "vn.000123" and "VN.000123" would scan as one copy.
         raise Conflict(
             _l("Barcode %(barcode)s is already on another copy.", barcode=barcode),
             code="DUPLICATE_BARCODE",
-            fields={"barcode": _l("Already used.")},
+            fields={"barcode": _l("Already used by copy %(barcode)s.", barcode=taken)},
         )
     item = Item(
         record=record,
@@ -279,8 +286,11 @@ assert set(EDITABLE_STATUSES) <= set(ITEM_STATUSES)
 
 
 def get_item(barcode) -> Item:
-    """A copy by barcode, or NotFound (UNKNOWN_ITEM)."""
-    item = db.session.scalar(select(Item).where(Item.barcode == str(barcode or "").strip()))
+    """A copy by barcode (as typed, else in any case), or NotFound (UNKNOWN_ITEM)."""
+    barcode = str(barcode or "").strip()
+    item = db.session.scalar(select(Item).where(Item.barcode == barcode))
+    if item is None and barcode:
+        item = db.session.scalar(select(Item).where(barcode_matches(barcode)).limit(1))
     if item is None:
         raise NotFound(_l("No copy has this barcode."), code="UNKNOWN_ITEM")
     return item

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from libsys.catalog.inventory.models import Stocktake, StocktakeScan
-from libsys.catalog.models import Item
+from libsys.catalog.models import Item, barcode_matches
 from libsys.db import utcnow
 from libsys.errors import Conflict, NotFound, ValidationFailed
 from libsys.extensions import db
@@ -47,11 +47,20 @@ def get_stocktake(stocktake_id: int) -> Stocktake:
 
 
 def find_item(barcode: str, library_id: int) -> Item | None:
+    """The copy scanned: by barcode as typed, else in any case, else by accession number."""
     item = db.session.scalar(select(Item).where(Item.barcode == barcode))
     if item is None:
+        item = db.session.scalar(select(Item).where(barcode_matches(barcode)).limit(1))
+    if item is None:
         # Old copies may carry only their accession number: accept it within the library.
+        # Accession numbers are kept in capitals (VN.012345): one typed in small letters too.
         item = db.session.scalar(
-            select(Item).where(Item.library_id == library_id, Item.accession_number == barcode)
+            select(Item)
+            .where(
+                Item.library_id == library_id,
+                Item.accession_number.in_({barcode, barcode.upper()}),
+            )
+            .limit(1)
         )
     return item
 
@@ -85,6 +94,9 @@ def scan_barcode(stocktake: Stocktake, barcode: str) -> ScanOutcome:
         raise ValidationFailed(fields={"barcode": _l("Scan or type a barcode.")})
     if len(barcode) > 40:
         raise ValidationFailed(fields={"barcode": _l("A barcode has at most 40 characters.")})
+    # The copy's own barcode is kept, so "t0001" after "T0001" is the same copy scanned twice.
+    item = find_item(barcode, stocktake.library_id)
+    barcode = item.barcode if item is not None else barcode
     existing = db.session.scalar(
         select(StocktakeScan).where(
             StocktakeScan.stocktake_id == stocktake.id, StocktakeScan.barcode == barcode
@@ -92,7 +104,6 @@ def scan_barcode(stocktake: Stocktake, barcode: str) -> ScanOutcome:
     )
     if existing is not None:
         return ScanOutcome(barcode, "duplicate", existing.item)
-    item = find_item(barcode, stocktake.library_id)
     db.session.add(StocktakeScan(stocktake=stocktake, barcode=barcode, item=item))
     db.session.flush()
     return ScanOutcome(barcode, classify(stocktake, item), item)

@@ -10,7 +10,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from libsys.catalog.models import Item, Record
+from libsys.catalog.models import Item, Record, barcode_matches
 from libsys.circulation.holds.models import Hold
 from libsys.circulation.holds.services import cancel_hold, hold_queue, holds_on_shelf, place_hold
 from libsys.circulation.loans.rules import MAX_SCAN
@@ -57,7 +57,7 @@ def place_hold_for_reader(record: Record, values: dict, *, user=None) -> Hold:
     barcode = (values.get("item") or "").strip()
     if barcode:
         item = db.session.scalar(
-            select(Item).where(Item.barcode == barcode, Item.record_id == record.id)
+            select(Item).where(barcode_matches(barcode), Item.record_id == record.id).limit(1)
         )
         if item is None:
             fields["item"] = _l("This copy is not a copy of this title.")
