@@ -33,15 +33,20 @@ from werkzeug.utils import import_string
 TASKS = {
     "catalog.import_marc": "libsys.catalog.marc.import_jobs:run_import",
     "stats.export": "libsys.stats.exports.jobs:run_export",
+    "stats.freeze_closed_months": "libsys.stats.freezing:freeze_closed_months_job",
 }
 # Run once by every worker as it starts, before it takes any task (and every few minutes
 # after): they pick up the jobs a stopped worker left behind.
 ON_WORKER_START = {
     "catalog.resume_imports": "libsys.catalog.marc.import_jobs:resume_interrupted_imports",
 }
+# Name (of ON_WORKER_START or TASKS) -> when a worker runs it by itself. Times are UTC
+# (the queue is utc=True): Vietnam is UTC+7 all year.
 PERIODIC = {
     # A worker on another machine may die without this one's start-up noticing.
     "catalog.resume_imports": crontab(minute="*/5"),
+    # Every night at 00:30 in Vietnam the month that ended is frozen (and any missed).
+    "stats.freeze_closed_months": crontab(hour="17", minute="30"),
 }
 POSTGRES_SCHEMA = "libsys_jobs"
 
@@ -77,10 +82,13 @@ def make_queue(app: Flask) -> tuple[Huey, dict]:
             dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
             _create_schema(dsn)
             huey = PostgresHuey(dsn=dsn, options=f"-c search_path={POSTGRES_SCHEMA}", **options)
-    tasks = {
-        name: huey.task(name=name)(_in_app_context(app, import_string(target)))
-        for name, target in TASKS.items()
-    }
+    tasks = {}
+    for name, target in TASKS.items():
+        function = _in_app_context(app, import_string(target))
+        if name in PERIODIC:  # run on schedule, and still queued by hand when asked
+            tasks[name] = huey.periodic_task(PERIODIC[name], name=name)(function)
+        else:
+            tasks[name] = huey.task(name=name)(function)
     for name, target in ON_WORKER_START.items():
         if name in PERIODIC:
             huey.periodic_task(PERIODIC[name], name=name)(

@@ -1,10 +1,14 @@
 """Freezing closed months: every additive figure of a month counted once from the event log
 and stored in stat_month (stats.months), and what recomputing a frozen month would change."""
 
+import logging
+
 from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from libsys.core.clock import local_today
-from libsys.db import utcnow
+from libsys.db import lock_row, utcnow
 from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.stats.indicators.figures import Figures
@@ -21,6 +25,8 @@ from libsys.stats.months import (
 )
 from libsys.stats.periods import Period
 from libsys.stats.scope import network_scope
+
+log = logging.getLogger(__name__)
 
 
 def _stored_breakdowns(indicator) -> list[str | None]:
@@ -43,14 +49,36 @@ def compute_month(year: int, month: int) -> dict[tuple, float]:
     return rows
 
 
-def freeze_month(year: int, month: int, *, again: bool = False) -> int:
-    """Freeze a closed month's figures (`again` replaces a frozen month's); returns the rows
-    stored, or 0 when it was frozen already or is not closed."""
+def _claim(year: int, month: int) -> bool:
+    """Write the month's stat_month_frozen row unless there is one: True when this
+    transaction wrote it, so freezes the month. One guarded INSERT: of two freezes at once,
+    the second waits for the first's commit (PostgreSQL: the unique index; SQLite: the write
+    lock) and then does nothing, instead of failing on the unique index."""
+    insert = (
+        postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    )
+    table = FrozenMonth.__table__
+    claimed = db.session.execute(
+        insert(table)
+        .values(year=year, month=month, frozen_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["year", "month"])
+        .returning(table.c.id)
+    ).first()
+    return claimed is not None
+
+
+def _freeze(year: int, month: int, *, again: bool = False) -> int | None:
+    """Freeze a closed month; the rows stored, or None when it was not frozen now."""
     if not is_closed(year, month):
-        return 0
-    done = (year, month) in frozen_months()
-    if done and not again:
-        return 0
+        return None
+    if not _claim(year, month):
+        if not again:
+            return None
+        # Two freezes again of one month take turns on its row.
+        row_id = db.session.scalar(
+            select(FrozenMonth.id).where(FrozenMonth.year == year, FrozenMonth.month == month)
+        )
+        lock_row(FrozenMonth, row_id).frozen_at = utcnow()
     rows = compute_month(year, month)
     db.session.execute(delete(StatMonth).where(StatMonth.year == year, StatMonth.month == month))
     db.session.add_all(
@@ -58,32 +86,55 @@ def freeze_month(year: int, month: int, *, again: bool = False) -> int:
                   breakdown=breakdown, group_label=label, value=value)
         for (code, library_id, breakdown, label), value in rows.items()
     )  # fmt: skip
-    if done:
-        db.session.execute(
-            FrozenMonth.__table__.update()
-            .where(FrozenMonth.year == year, FrozenMonth.month == month)
-            .values(frozen_at=utcnow())
-        )
-    else:
-        db.session.add(FrozenMonth(year=year, month=month))
     db.session.flush()
     return len(rows)
 
 
-def freeze_closed_months(period: Period | None = None) -> list[tuple[int, int]]:
-    """Freeze every closed month not frozen yet (within `period`, else since the first
-    event); returns the months frozen now."""
+def freeze_month(year: int, month: int, *, again: bool = False) -> int:
+    """Freeze a closed month's figures (`again` replaces a frozen month's); returns the rows
+    stored, or 0 when it was frozen already (by this or another process) or is not closed."""
+    return _freeze(year, month, again=again) or 0
+
+
+def _months_to_freeze(period: Period | None) -> list[tuple[int, int]]:
     if period is None:
         first = db.session.scalar(select(func.min(Event.day)))
         if first is None:
             return []
         period = Period(first, local_today(), "")
     done = frozen_months()
+    return [
+        (year, month)
+        for year, month in period.months()
+        if (year, month) not in done and is_closed(year, month)
+    ]
+
+
+def freeze_closed_months(period: Period | None = None) -> list[tuple[int, int]]:
+    """Freeze every closed month not frozen yet (within `period`, else since the first
+    event); returns the months frozen now (not those another freeze took meanwhile)."""
+    return [
+        (year, month)
+        for year, month in _months_to_freeze(period)
+        if _freeze(year, month) is not None
+    ]
+
+
+def freeze_closed_months_job() -> list[tuple[int, int]]:
+    """The daily job (core.jobs PERIODIC): every closed month not frozen yet, each committed
+    on its own, so nobody has to remember `libsys stats freeze`; a worker stopped halfway
+    keeps the months it froze, and two workers at once freeze each month once."""
     frozen = []
-    for year, month in period.months():
-        if (year, month) not in done and is_closed(year, month):
-            freeze_month(year, month)
-            frozen.append((year, month))
+    for year, month in _months_to_freeze(None):
+        try:
+            if _freeze(year, month) is not None:
+                frozen.append((year, month))
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+    if frozen:
+        log.info("froze closed months %s", ", ".join(f"{y}-{m:02d}" for y, m in frozen))
     return frozen
 
 

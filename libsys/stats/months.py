@@ -94,9 +94,20 @@ def frozen_part(code: str, months, scope, breakdown: str | None) -> tuple[float,
     """The sum of the frozen rows for a scope: (total, {group: value})."""
     if not months:
         return 0, {}
-    wanted = StatMonth.__table__.c
-    month_keys = [year * 100 + month for year, month in months]
-    conditions = [StatMonth.indicator == code, (wanted.year * 100 + wanted.month).in_(month_keys)]
+    # year IN and month IN reach the (year, month, indicator) index on both databases, where
+    # an expression over the two columns reads the whole table; a range across two years
+    # also names its exact months.
+    years = sorted({year for year, _month in months})
+    numbers = sorted({month for _year, month in months})
+    conditions = [
+        StatMonth.indicator == code,
+        StatMonth.year.in_(years),
+        StatMonth.month.in_(numbers),
+    ]
+    if len(months) < len(years) * len(numbers):
+        wanted = StatMonth.__table__.c
+        keys = [year * 100 + month for year, month in months]
+        conditions.append((wanted.year * 100 + wanted.month).in_(keys))
     if scope.library_ids is not None:
         conditions.append(StatMonth.library_id.in_(sorted(scope.library_ids)))
     stored = breakdown if breakdown not in PLACE_BREAKDOWNS else ""

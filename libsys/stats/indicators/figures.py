@@ -55,7 +55,9 @@ def combined_figure(figures, indicator, breakdown):
     """An additive indicator over a period: its frozen months plus the rest counted live."""
     if figures.per_library:
         return indicator.compute(figures, breakdown)
-    whole, live = split_period(figures.period, frozen_months())
+    if "frozen_months" not in figures.cache:
+        figures.cache["frozen_months"] = frozen_months()
+    whole, live = split_period(figures.period, figures.cache["frozen_months"])
     total, groups = frozen_part(indicator.code, whole, figures.scope, breakdown)
     for span in live:
         part_total, part_groups = Figures(span, figures.scope, live=True).get(
