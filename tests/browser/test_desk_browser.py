@@ -291,3 +291,110 @@ def test_a_hold_met_at_returns_stays_on_its_line_by_keyboard(page, live_server):
     page.goto("/staff/transfers/")
     assert copies[0] in page.inner_text("#pull-h + .table-wrap")
     assert copies[0] not in page.inner_text("section[aria-labelledby=incoming-h]")
+
+
+def _another_reader(app, name) -> str:
+    """A second reader at TVLC, committed; returns the card number."""
+    from libsys.core.clock import local_today
+    from libsys.extensions import db
+    from libsys.readers.services import register_reader
+
+    with app.app_context():
+        reader = register_reader(
+            {
+                "full_name": name,
+                "date_of_birth": "1988-07-09",
+                "gender": "male",
+                "ethnicity": "01",
+                "category": "official",
+                "home_library": "TVLC",
+                "card_expires": (local_today() + timedelta(days=700)).isoformat(),
+            }
+        )
+        db.session.commit()
+        return reader.card_number
+
+
+def _overdue(app, barcode, days=5) -> None:
+    from libsys.catalog.models import Item
+    from libsys.circulation.loans.models import Loan
+    from libsys.core.clock import local_today
+    from libsys.extensions import db
+
+    with app.app_context():
+        loan = db.session.scalar(
+            select(Loan).join(Item).where(Item.barcode == barcode, Loan.returned_at.is_(None))
+        )
+        loan.due_date = local_today() - timedelta(days=days)
+        db.session.commit()
+
+
+def test_renew_all_lists_what_it_did_not_renew_and_return_then_lend_by_keyboard(page, live_server):
+    """Alt+W with an overdue loan renews nothing (the default rule) and lists each loan with
+    its reason; a copy on loan to the last reader is taken back and lent with Alt+T."""
+    from pathlib import Path
+
+    shots = Path("/tmp/shots")
+    shots.mkdir(exist_ok=True)
+    app = live_server["app"]
+    card, copies, _reference = _desk_fixtures(app, prefix="RLND", name="Lường Thị Xuân")
+    other = _another_reader(app, "Quàng Văn Nhất")
+    _sign_in(page, "thuthu")
+    page.goto("/staff/desk/")
+    page.keyboard.type(card)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".reader-panel:has-text('Lường Thị Xuân')")
+    for barcode in copies:
+        page.keyboard.type(barcode)
+        page.keyboard.press("Enter")
+        page.wait_for_selector(f".desk-line.ok:has-text('{barcode}')")
+    _lent_last_week(app, card)
+    _overdue(app, copies[0])
+
+    page.keyboard.press("Alt+W")
+    page.wait_for_selector(".desk-not-renewed")
+    listed = page.inner_text(".desk-not-renewed")
+    assert "Không gia hạn được (2)" in listed
+    overdue_line = page.inner_text(".desk-not-renewed li[data-code=LOAN_OVERDUE]")
+    assert TITLES[0] in overdue_line and "đã quá hạn" in overdue_line
+    blocked_line = page.inner_text(".desk-not-renewed li[data-code=OVERDUES_BLOCK_RENEWAL]")
+    assert TITLES[1] in blocked_line and "Bạn đọc có sách quá hạn" in blocked_line
+    renewals = page.locator(".desk-loans tbody tr td:nth-child(4)").all_inner_texts()
+    assert renewals == ["0", "0"]
+    assert _focused_is_scan(page)
+    page.screenshot(path=str(shots / "desk-not-renewed.png"), full_page=True)
+    _no_wcag_violations(page)
+
+    # The next reader asks for the copy the first still has: refused, title and reason
+    # first; Alt+T takes it back and lends it here.
+    page.keyboard.type(other)
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".reader-panel:has-text('Quàng Văn Nhất')")
+    page.keyboard.type(copies[1].lower())
+    page.keyboard.press("Enter")
+    refused = page.wait_for_selector(".desk-line.refused[data-code=ALREADY_ON_LOAN]")
+    text = refused.inner_text()
+    assert (
+        text.index(TITLES[1])
+        < text.index("đang được bạn đọc khác mượn")
+        < text.index("ALREADY_ON_LOAN")
+    )
+    assert "Alt+T" in page.inner_text(".desk-keys")
+    assert _focused_is_scan(page)
+    page.screenshot(path=str(shots / "desk-return-then-lend-offer.png"), full_page=True)
+    _no_wcag_violations(page)
+    page.keyboard.press("Alt+T")
+    page.wait_for_selector(f".desk-line.ok:has-text('{copies[1]}')")
+    assert "đã nhận trả từ bạn đọc trước" in page.inner_text(".desk-line.ok")
+    assert page.query_selector(".desk-line.refused[data-code=ALREADY_ON_LOAN]") is None
+    assert len(page.query_selector_all(".desk-loans tbody tr")) == 1
+    assert _focused_is_scan(page)
+    page.screenshot(path=str(shots / "desk-return-then-lend-done.png"), full_page=True)
+
+    # The visits page: its key line names Alt+1 and Alt+2, the buttons' keys are legible.
+    page.keyboard.press("Alt+V")
+    page.wait_for_url("**/staff/desk/visits")
+    keys = page.inner_text(".desk-keys")
+    assert "Alt+1" in keys and "Alt+2" in keys
+    page.screenshot(path=str(shots / "desk-visits.png"), full_page=True)
+    _no_wcag_violations(page)
