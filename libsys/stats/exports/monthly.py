@@ -15,7 +15,7 @@ from libsys.stats.periods import Period
 from libsys.stats.scope import Scope
 from libsys.stats.services import IndicatorValue, indicator_values
 
-SUMMARY_TITLE = _l("Summary")
+SUMMARY_TITLE = _l("Summary of indicators")
 
 
 def _tick(progress: Progress, done: int, total: int) -> None:

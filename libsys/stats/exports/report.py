@@ -50,17 +50,23 @@ def _parts(scope: Scope) -> list[tuple[str, Scope, int]]:
     ]
 
 
+def _in_table_order(values: list[IndicatorValue]) -> list[IndicatorValue]:
+    """The values in the ministry table's column order (the registry has its own)."""
+    by_code = {value.indicator.code: value for value in values}
+    return [by_code[code] for code in REPORT_CODES]
+
+
 def level_table(period: Period, scope: Scope, progress: Progress = None):
     """The ministry table: (headings, rows per level, total row)."""
     parts = _parts(scope)
     steps = len(parts) + 2
     rows = []
     for position, (heading, part, libraries) in enumerate(parts, start=1):
-        values = indicator_values(period, part, codes=REPORT_CODES)
+        values = _in_table_order(indicator_values(period, part, codes=REPORT_CODES))
         rows.append([heading, libraries, *(value.value for value in values)])
         if progress is not None:
             progress(position, steps)
-    totals = indicator_values(period, scope, codes=REPORT_CODES)
+    totals = _in_table_order(indicator_values(period, scope, codes=REPORT_CODES))
     total = [_("Total"), sum(libraries for _h, _s, libraries in parts)]
     total += [value.value for value in totals]
     headings = [_("Level of library"), _("Libraries")]
