@@ -250,3 +250,20 @@ def test_export_file_refuses_a_wrong_format_or_period(history):
         export_file("2025", None, "docx")
     with pytest.raises(ValidationFailed):
         export_file("2025-13", None, "xlsx")
+
+
+def test_a_running_export_page_refreshes_itself_without_script(client, history):
+    from libsys.accounts.models import User
+    from libsys.extensions import db
+
+    make_staff("viewer", None, "baocao")
+    user = User.query.filter_by(username="baocao").one()
+    job = ExportJob(user_id=user.id, period="2025", format="xlsx", state="running", done=1,
+                    total=3)  # fmt: skip
+    db.session.add(job)
+    db.session.flush()
+    sign_in(client, "baocao")
+    page = client.get(f"/staff/stats/exports/{job.id}").get_data(as_text=True)
+    assert '<meta http-equiv="refresh"' in page and "<script>" not in page.split("<main")[-1]
+    assert 'value="1"' in page and "/file" not in page
+    assert client.get(f"/staff/stats/exports/{job.id}/file").status_code == 404
