@@ -119,6 +119,24 @@ class RecordIsbn(db.Model):
     record: Mapped[Record] = relationship(back_populates="isbns")
 
 
+# What an import matches on besides 001 + 003 and ISBNs (libsys.catalog.marc.importer).
+IDENTIFIER_SCHEMES = ("lccn", "koha", "fingerprint")
+
+
+class RecordIdentifier(db.Model):
+    """An identifier an imported record carried: its LC control number (010), Koha's
+    biblionumber (999 $c), or, for a record with no identifier at all, a fingerprint of its
+    content, so that importing the same file again finds it."""
+
+    __tablename__ = "record_identifier"
+    __table_args__ = (Index("ix_record_identifier_value", "scheme", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("record.id", ondelete="CASCADE"), index=True)
+    scheme: Mapped[str] = mapped_column(String(20))  # one of IDENTIFIER_SCHEMES
+    value: Mapped[str] = mapped_column(String(100))
+
+
 class AcquisitionBatch(db.Model):
     """A line of the general register (sổ đăng ký tổng quát): one incoming batch or removal."""
 

@@ -26,7 +26,9 @@ from tests.catalog.helpers import marc_file
 from tests.factories import make_staff, sign_in
 
 LIBSYS = Path(sys.executable).with_name("libsys")
-SMALL_FILE = "pymarc/bad_records.mrc"  # 8 records: 5 imported, 3 rejected
+# 8 records: 3 rejected, 5 readable, which are one record five times over (no identifier):
+# 1 created, 4 matched.
+SMALL_FILE = "pymarc/bad_records.mrc"
 
 
 def _dead_worker() -> str:
@@ -106,10 +108,10 @@ def test_a_worker_process_runs_the_import_queued_by_the_page(app, committed_db, 
     with _worker(app, log_path) as worker:
         job = _wait_for_end(committed_db, job_id, worker, log_path)
     assert job.state == "done", job.error
-    assert (job.read, job.created, job.rejected) == (8, 5, 3)
+    assert (job.read, job.created, job.matched, job.rejected) == (8, 1, 4, 3)
     assert job.worker and job.worker != worker_name()
     status = client.get(f"/staff/catalog/import/{job_id}/status").get_json()
-    assert status["state"] == "done" and status["created"] == 5
+    assert status["state"] == "done" and status["created"] == 1
     with web.app_context():
         from libsys.extensions import db
 
@@ -142,8 +144,8 @@ def test_a_job_left_running_by_a_stopped_worker_runs_again(app, committed_db, tm
     with _worker(app, log_path) as worker:
         job = _wait_for_end(committed_db, job_id, worker, log_path)
     assert job.state == "done", job.error
-    assert (job.read, job.created, job.rejected) == (8, 5, 3)
-    assert committed_db.session.scalar(select(func.count(Record.id))) == 5
+    assert (job.read, job.created, job.matched, job.rejected) == (8, 1, 4, 3)
+    assert committed_db.session.scalar(select(func.count(Record.id))) == 1
 
 
 def _running_job(tmp_path, network, relative=SMALL_FILE, **columns) -> ImportJob:

@@ -13,7 +13,12 @@ from tqdm import tqdm
 
 from libsys.catalog.marc import UnreadableFile, count_permissive
 from libsys.catalog.marc.exporter import EXPORT_FORMATS, count_export, export_marc
-from libsys.catalog.marc.importer import MATCH_POLICIES, default_commit_every, import_marc
+from libsys.catalog.marc.importer import (
+    MATCH_POLICIES,
+    default_commit_every,
+    import_marc,
+    parse_branch_map,
+)
 from libsys.catalog.marc.parallel import default_workers
 from libsys.errors import LibsysError
 from libsys.extensions import db
@@ -29,11 +34,24 @@ from libsys.extensions import db
     show_default=True,
     help="What to do with a record the catalogue already holds",
 )
-@click.option("--report", type=click.Path(dir_okay=False), help="CSV file of rejected records")
+@click.option(
+    "--branch-map",
+    help="Library codes for the source's branch codes (Koha's 952 $a): MPL=TVLC,CPL=TVTD",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False),
+    help="CSV file of rejected and matched records and of copies not created",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON summary on stdout")
 @with_appcontext
-def import_marc_command(files, library_code, match, report, as_json):
+def import_marc_command(files, library_code, match, branch_map, report, as_json):
     """Import MARC 21 files (ISO 2709, MARCXML, MARC-in-JSON) into the catalogue."""
+    try:
+        branches = parse_branch_map(branch_map)
+    except LibsysError as exc:
+        reason = " ".join(map(str, exc.fields.values()))
+        raise click.BadParameter(reason, param_hint="--branch-map") from None
     total = 0
     for name in files:
         path = Path(name)
@@ -62,6 +80,7 @@ def import_marc_command(files, library_code, match, report, as_json):
             progress=progress,
             commit_every=default_commit_every(),
             workers=default_workers(),
+            branch_map=branches,
         )
     except LibsysError as exc:
         db.session.rollback()
@@ -73,18 +92,25 @@ def import_marc_command(files, library_code, match, report, as_json):
     for name, reason in summary.unreadable:
         click.echo(f"cannot import {name}: {reason}", err=True)
     if as_json:
-        click.echo(json.dumps(summary.as_dict()))
+        click.echo(json.dumps(summary.as_json()))
     else:
         click.echo(
             f"read {summary.read}, created {summary.created}, matched {summary.matched}, "
-            f"rejected {summary.rejected}, copies created {summary.items_created}"
+            f"rejected {summary.rejected}, copies created {summary.items_created}, "
+            f"copies not created {summary.items_skipped}"
         )
-        if summary.rejected and report:
-            click.echo(f"rejections: {report}")
+        if (summary.rejected or summary.matched or summary.items_skipped) and report:
+            click.echo(f"rejections, matches and copies not created: {report}")
         elif summary.rejected:
             for rejected in summary.rejections[:20]:
                 click.echo(
                     f"  #{rejected.position} {rejected.control_number or '-'}: {rejected.reason}",
+                    err=True,
+                )
+        if summary.items_skipped and not report:
+            for skipped in summary.skipped_items[:20]:
+                click.echo(
+                    f"  copy {skipped.barcode or '-'} of #{skipped.position}: {skipped.reason}",
                     err=True,
                 )
     if summary.unreadable:

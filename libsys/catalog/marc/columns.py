@@ -6,9 +6,10 @@ stay small: no SQLAlchemy, no models, no application.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pymarc
 
@@ -93,6 +94,59 @@ def record_columns(description: Description) -> dict:
     return columns
 
 
+# Fields left out of a record's fingerprint: control data a re-export changes (005, the
+# record's length in the leader) and holdings, so the same record exported twice is the same.
+_NOT_IN_FINGERPRINT = frozenset({"001", "003", "005", "852", "945", "949", "952", "999"})
+
+
+def identifiers(marc_record: pymarc.Record) -> dict[str, str]:
+    """The identifiers the import matches on besides 001 + 003 and ISBNs: the LC control
+    number (010 $a) and Koha's biblionumber (999 $c)."""
+    found: dict[str, str] = {}
+    lccn = marc_record.get("010")
+    if lccn is not None and not lccn.control_field:
+        for code, value in lccn.subfields:
+            if code == "a" and normal_lccn(value):
+                found["lccn"] = normal_lccn(value)
+                break
+    for found_field in marc_record.get_fields("999"):
+        if found_field.control_field:
+            continue
+        codes = {code for code, _value in found_field.subfields}
+        # Koha writes $c biblionumber and $d biblioitemnumber; SirsiDynix's 999 is an item
+        # (with $i barcode, $a call number), whose $c is a copy number.
+        if "c" in codes and not codes & {"a", "i"}:
+            number = (found_field.get("c") or "").strip()
+            if number:
+                found["koha"] = number[:100]
+                break
+    return found
+
+
+def normal_lccn(value: str) -> str:
+    """An LC control number as LC normalises it: no spaces, "2001-1234" as "2001001234"."""
+    text = "".join((value or "").split()).lower().partition("/")[0]
+    if "-" in text:
+        head, _, tail = text.partition("-")
+        text = head + tail.zfill(6) if tail.isdigit() else head + tail
+    return text[:100]
+
+
+def fingerprint(marc_record: pymarc.Record) -> str:
+    """A digest of a record's bibliographic content, the same for the same record
+    exported again (its 005, 001/003 and holdings left out)."""
+    parts = [str(marc_record.leader)[5:12], str(marc_record.leader)[17:]]
+    for found in marc_record.fields:
+        if found.tag in _NOT_IN_FINGERPRINT:
+            continue
+        if found.control_field:
+            parts.append(f"{found.tag}={found.data}")
+        else:
+            body = "".join(f"${code}{value}" for code, value in found.subfields)
+            parts.append(f"{found.tag}{''.join(found.indicators)}{body}")
+    return hashlib.sha1("\x1e".join(parts).encode("utf-8")).hexdigest()
+
+
 @dataclass(slots=True)
 class Prepared:
     """An accepted record turned into rows, before matching."""
@@ -102,6 +156,17 @@ class Prepared:
     isbns: list[str]
     copies: list[CopyData]
     warned: bool = False
+    # "lccn" and "koha" when the record carries them, and always its "fingerprint".
+    identifiers: dict = field(default_factory=dict)
+
+    @property
+    def has_identifier(self) -> bool:
+        """Whether the record carries a control number, an LCCN or a Koha biblionumber."""
+        return bool(
+            self.columns["control_number"]
+            or "lccn" in self.identifiers
+            or "koha" in self.identifiers
+        )
 
 
 def prepare(result: Accepted, mapping: dict | None = None) -> Prepared:
@@ -111,7 +176,11 @@ def prepare(result: Accepted, mapping: dict | None = None) -> Prepared:
     columns["marc"] = marc_json(result.record)
     copies = extract_copies(result.record, mapping) if _has_holdings(result.record, mapping) else []
     isbns = list(dict.fromkeys(description.isbns))
-    return Prepared(result.position, columns, isbns, copies, bool(result.warnings))
+    found = identifiers(result.record)
+    found["fingerprint"] = fingerprint(result.record)
+    return Prepared(
+        result.position, columns, isbns, copies, bool(result.warnings), identifiers=found
+    )
 
 
 def _has_holdings(record: pymarc.Record, mapping: dict | None) -> bool:

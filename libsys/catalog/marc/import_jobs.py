@@ -34,14 +34,20 @@ from libsys.network.models import Library
 
 IMPORT_TASK = "catalog.import_marc"
 RESUMABLE_POLICIES = ("skip", "overlay")
+# Ids of the records created that the job keeps for its summary page.
+KEPT_CREATED_IDS = 1000
 
 log = logging.getLogger(__name__)
 
 
-def queue_import(job: ImportJob, *, library: Library | None, match: str) -> None:
-    """Queue an uploaded file's import with the chosen library and policy; commits."""
+def queue_import(
+    job: ImportJob, *, library: Library | None, match: str, branch_map: dict | None = None
+) -> None:
+    """Queue an uploaded file's import with the chosen library, policy and branch codes
+    (the source's branch code -> a library code here); commits."""
     job.library = library
     job.match_policy = match
+    job.branch_map = branch_map or None
     job.state = "queued"
     db.session.commit()  # the worker must see the job and its choices
     _enqueue(job.id)
@@ -88,6 +94,7 @@ def run_import(job_id: int) -> None:
             progress=progress,
             commit_every=importer.default_commit_every(),
             user_id=job.user_id,
+            branch_map=job.branch_map,
         )
     except Exception as exc:  # the page must say the job failed, whatever happened
         db.session.rollback()
@@ -111,6 +118,11 @@ def finish_import(job: ImportJob, summary) -> None:
         }
         for r in summary.rejections
     ]
+    job.outcome = {
+        "created_ids": summary.created_ids[:KEPT_CREATED_IDS],
+        "matches": [match.as_dict() for match in summary.matches],
+        "skipped_items": [item.as_dict() for item in summary.skipped_items],
+    }
     if summary.unreadable:
         job.state = "failed"
         job.error = "; ".join(reason for _name, reason in summary.unreadable)

@@ -16,9 +16,77 @@ from libsys.catalog.marc import (
 from libsys.catalog.marc.models import IMPORT_COUNTS
 from libsys.core.spreadsheets import csv_safe
 
-# Rejections kept in memory for the summary (all of them go to the CSV report).
+# Rejections, matches and copies not created kept in memory for the summary (all of them
+# go to the CSV report).
 KEPT_REJECTIONS = 1000
-REPORT_COLUMNS = ("position", "offset", "control_number", "reason")
+# A line of the report: a rejected record, a record matched to one already here, or a copy
+# (an item field) not created; `outcome` says which, `record_id` and `barcode` complete it.
+REPORT_COLUMNS = (
+    "position",
+    "offset",
+    "control_number",
+    "reason",
+    "outcome",
+    "record_id",
+    "barcode",
+)
+
+
+# What each matching rule is called in the report.
+MATCH_RULES = {
+    "control_number": "control number (001/003)",
+    "lccn": "LC control number (010)",
+    "koha": "Koha biblionumber (999 $c)",
+    "isbn": "ISBN",
+    "fingerprint": "the same record (no identifier)",
+    "title_author_year": "title, author, year and publisher (no identifier)",
+}
+
+
+@dataclass(slots=True)
+class Match:
+    """A record of the file taken for one already in the catalogue, and by what."""
+
+    position: int
+    control_number: str
+    record_id: int
+    rule: str  # control_number, lccn, koha, isbn, fingerprint, title_author_year
+    value: str
+
+    @property
+    def reason(self) -> str:
+        return f"matched record {self.record_id} by {MATCH_RULES[self.rule]}: {self.value}"
+
+    def as_dict(self) -> dict:
+        return {
+            "position": self.position,
+            "control_number": self.control_number,
+            "record_id": self.record_id,
+            "rule": self.rule,
+            "value": self.value,
+        }
+
+
+@dataclass(slots=True)
+class SkippedItem:
+    """An item field of the file that did not become a copy, and why."""
+
+    position: int
+    control_number: str
+    barcode: str
+    library_code: str
+    reason: str
+    record_id: int | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "position": self.position,
+            "control_number": self.control_number,
+            "barcode": self.barcode,
+            "library_code": self.library_code,
+            "reason": self.reason,
+            "record_id": self.record_id,
+        }
 
 
 @dataclass(slots=True)
@@ -30,18 +98,31 @@ class ImportSummary:
     matched: int = 0
     rejected: int = 0
     items_created: int = 0
+    items_skipped: int = 0
     rejections: list[Rejected] = field(default_factory=list)
+    matches: list[Match] = field(default_factory=list)  # the first KEPT_REJECTIONS
+    skipped_items: list[SkippedItem] = field(default_factory=list)  # the first ones too
     unreadable: list[tuple[str, str]] = field(default_factory=list)
     warnings: int = 0
     parse_seconds: float = 0.0
     database_seconds: float = 0.0
     commit_seconds: float = 0.0
     index_seconds: float = 0.0  # the search index's final write (bulk mode)
-    created_ids: list[int] = field(default_factory=list)
+    created_ids: list[int] = field(default_factory=list)  # every record created, in order
 
     def as_dict(self) -> dict:
-        """The five counts the CLI prints with --json."""
+        """The counts an import job keeps (IMPORT_COUNTS)."""
         return {name: getattr(self, name) for name in IMPORT_COUNTS}
+
+    def as_json(self) -> dict:
+        """What the CLI prints with --json: the counts, the records created, the first
+        matches (what each matched) and the copies not created with their reasons."""
+        return {
+            **self.as_dict(),
+            "created_ids": list(self.created_ids),
+            "matches": [match.as_dict() for match in self.matches],
+            "skipped_items": [item.as_dict() for item in self.skipped_items],
+        }
 
 
 class ReportWriter:
@@ -69,6 +150,37 @@ class ReportWriter:
                     # Opened in a spreadsheet: a control number from the file is no formula.
                     csv_safe(rejected.control_number or ""),
                     csv_safe(rejected.reason),
+                    "rejected",
+                    "",
+                    "",
+                ]
+            )
+
+    def write_match(self, match: Match) -> None:
+        if self._writer is not None:
+            self._writer.writerow(
+                [
+                    match.position,
+                    "",
+                    csv_safe(match.control_number or ""),
+                    csv_safe(match.reason),
+                    "matched",
+                    match.record_id,
+                    "",
+                ]
+            )
+
+    def write_skipped_item(self, item: SkippedItem) -> None:
+        if self._writer is not None:
+            self._writer.writerow(
+                [
+                    item.position,
+                    "",
+                    csv_safe(item.control_number or ""),
+                    csv_safe(item.reason),
+                    "item_skipped",
+                    "" if item.record_id is None else item.record_id,
+                    csv_safe(item.barcode),
                 ]
             )
 

@@ -18,7 +18,7 @@ from contextlib import nullcontext
 from os import PathLike
 
 from flask import current_app
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 
 from libsys.catalog.copies.services import accession_number, build_call_number, default_store
 from libsys.catalog.marc import (
@@ -28,9 +28,15 @@ from libsys.catalog.marc import (
 )
 from libsys.catalog.marc.columns import Prepared, prepared_results
 from libsys.catalog.marc.holdings import CopyData
-from libsys.catalog.marc.import_report import KEPT_REJECTIONS, ImportSummary, ReportWriter
+from libsys.catalog.marc.import_report import (
+    KEPT_REJECTIONS,
+    ImportSummary,
+    Match,
+    ReportWriter,
+    SkippedItem,
+)
 from libsys.catalog.marc.parallel import plain_iso2709, prepared_in_parallel
-from libsys.catalog.models import Item, Record, RecordIsbn
+from libsys.catalog.models import Item, Record, RecordIdentifier, RecordIsbn
 from libsys.catalog.services import delete_isbns, mark_changed
 from libsys.core.clock import local_today
 from libsys.db import utcnow
@@ -39,22 +45,48 @@ from libsys.extensions import db
 from libsys.network.models import Library, Store
 from libsys.search.sync import bulk_indexing
 from libsys.stats.models import Event
+from libsys.text import fold
 
 MATCH_POLICIES = ("skip", "overlay", "add")
 BATCH_SIZE = 500
 ANALYSE_FROM = 2_000
 IMPORT_CACHE_KB = 16 * 1024  # SQLite page cache for long imports (4x the default)
-# Ids of created records kept in the summary (the web page links the first ones).
-KEPT_CREATED_IDS = 1000
 
 
 class _NewRecord:
     """A record inserted in the current batch; its id is known after the INSERT."""
 
-    __slots__ = ("id",)
+    __slots__ = ("id", "control", "koha")
 
-    def __init__(self) -> None:
+    def __init__(self, prepared: Prepared | None = None) -> None:
         self.id: int | None = None
+        # (001, 003) when the record has a 001, and its Koha biblionumber if any.
+        self.control = _control(prepared) if prepared is not None else None
+        self.koha = prepared.identifiers.get("koha") if prepared is not None else None
+
+
+def _control(prepared: Prepared) -> tuple[str, str] | None:
+    number = prepared.columns["control_number"]
+    return (number, prepared.columns["control_source"] or "") if number else None
+
+
+def _publisher(text: str | None) -> str:
+    return " ".join(fold(text or "").replace(",", " ").replace(".", " ").split())
+
+
+def parse_branch_map(text: str | None) -> dict[str, str]:
+    """Read "MPL=TVLC, CPL=TVTD" (a source's branch codes = library codes here)."""
+    mapping: dict[str, str] = {}
+    for part in (text or "").replace(";", ",").replace("\n", ",").split(","):
+        if not part.strip():
+            continue
+        source, sign, target = part.partition("=")
+        if not sign or not source.strip() or not target.strip():
+            raise ValidationFailed(
+                fields={"branch_map": f"write each branch as CODE=LIBRARY, not {part.strip()!r}"}
+            )
+        mapping[source.strip()] = target.strip()
+    return mapping
 
 
 def _sources(paths_or_streams) -> list:
@@ -73,11 +105,26 @@ class _Importer:
     """The state of one import: policy, target library, numbering caches, the open batch."""
 
     def __init__(
-        self, *, library, match, mapping, progress, report, commit_every, user_id, workers=1
+        self,
+        *,
+        library,
+        match,
+        mapping,
+        progress,
+        report,
+        commit_every,
+        user_id,
+        workers=1,
+        branch_map=None,
     ):
         if match not in MATCH_POLICIES:
             raise ValueError(f"unknown match policy {match!r}")
         self.library = _resolve_library(library)
+        # Branch codes of the source (952 $a) -> libraries here, checked before anything.
+        self.branch_map = {
+            code.casefold(): _resolve_library(target, field="branch_map")
+            for code, target in (branch_map or {}).items()
+        }
         self.match = match
         self.mapping = mapping
         self.progress = progress
@@ -152,17 +199,21 @@ class _Importer:
         known = self._lookup(batch) if self.match != "add" else None
         new_rows: list[dict] = []
         new_refs: list[_NewRecord] = []
+        new_prepared: list[Prepared] = []
         new_isbns: list[tuple[_NewRecord, list[str]]] = []
         overlays: list[tuple[int, Prepared]] = []
         copies: list[tuple[object, Prepared, bool]] = []  # (target, prepared, created)
+        matches: list[tuple[Prepared, object, str, str]] = []
         for prepared in batch:
-            target = self._find(prepared, known) if known is not None else None
+            found = self._find(prepared, known) if known is not None else None
+            target = found[0] if found is not None else None
             if target is None:
-                ref = _NewRecord()
+                ref = _NewRecord(prepared)
                 row = prepared.columns
                 row["created_at"] = row["updated_at"] = utcnow()
                 new_rows.append(row)
                 new_refs.append(ref)
+                new_prepared.append(prepared)
                 new_isbns.append((ref, prepared.isbns))
                 if known is not None:
                     self._remember(prepared, ref, known)
@@ -171,6 +222,7 @@ class _Importer:
                     copies.append((ref, prepared, True))
             else:
                 self.summary.matched += 1
+                matches.append((prepared, *found))
                 if self.match == "overlay" and isinstance(target, int):
                     overlays.append((target, prepared))
                 elif self.match == "overlay":
@@ -179,6 +231,7 @@ class _Importer:
                     row = prepared.columns
                     row["created_at"] = row["updated_at"] = new_rows[index]["created_at"]
                     new_rows[index] = row
+                    new_prepared[index] = prepared
                     new_isbns[index] = (target, prepared.isbns)
                     self._remember(prepared, target, known)
                 if prepared.copies:
@@ -187,8 +240,7 @@ class _Importer:
             ids = _insert_returning_ids(Record, new_rows)
             for ref, record_id in zip(new_refs, ids, strict=True):
                 ref.id = record_id
-            if len(self.summary.created_ids) < KEPT_CREATED_IDS:
-                self.summary.created_ids.extend(ids)
+            self.summary.created_ids.extend(ids)
             isbn_rows = [
                 {"record_id": ref.id, "isbn13": number}
                 for ref, numbers in new_isbns
@@ -196,8 +248,12 @@ class _Importer:
             ]
             if isbn_rows:
                 _insert(RecordIsbn, isbn_rows)
+            _insert_identifiers(
+                (ref.id, prepared) for ref, prepared in zip(new_refs, new_prepared, strict=True)
+            )
             self._events("record_created", ids)
             mark_changed(ids)
+        self._report_matches(matches)
         if overlays:
             self._overlay(overlays)
         if copies:
@@ -237,8 +293,25 @@ class _Importer:
         """Find, with one query per rule, the records of the catalogue this batch matches."""
         controls = {p.columns["control_number"] for p in batch if p.columns["control_number"]}
         isbns = {number for p in batch for number in p.isbns}
-        keys = {p.columns["match_key"] for p in batch if _usable_key(p.columns["match_key"])}
-        known = {"control": {}, "isbn": {}, "key": {}}
+        # Title, author and year only for records with no identifier of their own.
+        bare = [p for p in batch if not p.has_identifier]
+        keys = {p.columns["match_key"] for p in bare if _usable_key(p.columns["match_key"])}
+        others: dict[str, set[str]] = {"lccn": set(), "koha": set(), "fingerprint": set()}
+        for p in batch:
+            for scheme in ("lccn", "koha"):
+                if scheme in p.identifiers:
+                    others[scheme].add(p.identifiers[scheme])
+        for p in bare:
+            others["fingerprint"].add(p.identifiers["fingerprint"])
+        known: dict = {
+            "control": {},
+            "isbn": {},
+            "key": {},
+            "lccn": {},
+            "koha": {},
+            "fingerprint": {},
+            "identity": {},  # record id -> ((001, 003) or None, Koha biblionumber or None)
+        }
         session = db.session
         if controls:
             rows = session.execute(
@@ -250,46 +323,137 @@ class _Importer:
                 known["control"].setdefault((number, source or ""), record_id)
         if isbns:
             rows = session.execute(
-                select(RecordIsbn.record_id, RecordIsbn.isbn13).where(RecordIsbn.isbn13.in_(isbns))
+                select(RecordIsbn.record_id, RecordIsbn.isbn13)
+                .where(RecordIsbn.isbn13.in_(isbns))
+                .order_by(RecordIsbn.record_id)
             )
             for record_id, number in rows:
-                known["isbn"].setdefault(number, record_id)
+                known["isbn"].setdefault(number, []).append(record_id)
         if keys:
             rows = session.execute(
-                select(Record.id, Record.match_key).where(Record.match_key.in_(keys))
+                select(Record.id, Record.match_key, Record.publisher)
+                .where(Record.match_key.in_(keys))
+                .order_by(Record.id)
             )
-            for record_id, key in rows:
-                known["key"].setdefault(key, record_id)
+            for record_id, key, publisher in rows:
+                known["key"].setdefault((key, _publisher(publisher)), record_id)
+        for scheme, values in others.items():
+            if values:
+                rows = session.execute(
+                    select(RecordIdentifier.record_id, RecordIdentifier.value)
+                    .where(RecordIdentifier.scheme == scheme, RecordIdentifier.value.in_(values))
+                    .order_by(RecordIdentifier.record_id)
+                )
+                for record_id, value in rows:
+                    known[scheme].setdefault(value, record_id)
+        self._identities(known)
         return known
 
     @staticmethod
-    def _find(prepared: Prepared, known: dict):
-        """Matching rules in order: 001 + 003, then any ISBN, then title + author + year."""
-        number = prepared.columns["control_number"]
-        if number:
-            found = known["control"].get((number, prepared.columns["control_source"] or ""))
-            if found is not None:
-                return found
+    def _identities(known: dict) -> None:
+        """The 001 + 003 and Koha biblionumber of every record found, to tell a record of
+        the same source numbered differently (another record) from the same one."""
+        found = set(known["control"].values())
+        found.update(known["lccn"].values())
+        found.update(record_id for ids in known["isbn"].values() for record_id in ids)
+        if not found:
+            return
+        identity = known["identity"]
+        session = db.session
+        controls = session.execute(
+            select(Record.id, Record.control_number, Record.control_source).where(
+                Record.id.in_(found)
+            )
+        )
+        for record_id, number, source in controls:
+            identity[record_id] = ((number, source or "") if number else None, None)
+        kohas = session.execute(
+            select(RecordIdentifier.record_id, RecordIdentifier.value).where(
+                RecordIdentifier.scheme == "koha", RecordIdentifier.record_id.in_(found)
+            )
+        )
+        for record_id, value in kohas:
+            identity[record_id] = (identity.get(record_id, (None, None))[0], value)
+
+    @staticmethod
+    def _find(prepared: Prepared, known: dict) -> tuple[object, str, str] | None:
+        """The record this one is, with the rule and the value that matched, or None.
+
+        A record's identifiers decide first: Koha's biblionumber (999 $c), 001 + 003, the
+        LCCN (010), then an ISBN. A record found is not this one when the same source
+        numbers them differently (another 001 with the same 003, another biblionumber):
+        another edition with the same ISBN, or two Koha records of one LCCN. Identical
+        content, then title, first author, year and publisher only for records that carry
+        no identifier."""
+        control = _control(prepared)
+        koha = prepared.identifiers.get("koha")
+
+        def other(found) -> bool:
+            if isinstance(found, _NewRecord):
+                theirs, their_koha = found.control, found.koha
+            else:
+                theirs, their_koha = known["identity"].get(found, (None, None))
+            if koha and their_koha and koha != their_koha:
+                return True
+            return bool(control and theirs and theirs[1] == control[1] and theirs[0] != control[0])
+
+        if koha and koha in known["koha"]:
+            return known["koha"][koha], "koha", koha
+        if control is not None:
+            found = known["control"].get(control)
+            if found is not None and not other(found):
+                return found, "control_number", control[0]
+        lccn = prepared.identifiers.get("lccn")
+        if lccn and lccn in known["lccn"] and not other(known["lccn"][lccn]):
+            return known["lccn"][lccn], "lccn", lccn
         for isbn in prepared.isbns:
-            found = known["isbn"].get(isbn)
-            if found is not None:
-                return found
+            for found in known["isbn"].get(isbn, ()):
+                if not other(found):
+                    return found, "isbn", isbn
+        if prepared.has_identifier:
+            return None
+        title = prepared.columns["title"]
+        found = known["fingerprint"].get(prepared.identifiers["fingerprint"])
+        if found is not None:
+            return found, "fingerprint", title
         key = prepared.columns["match_key"]
         if _usable_key(key):
-            return known["key"].get(key)
+            found = known["key"].get((key, _publisher(prepared.columns["publisher"])))
+            if found is not None:
+                return found, "title_author_year", key
         return None
 
     @staticmethod
     def _remember(prepared: Prepared, ref: _NewRecord, known: dict) -> None:
         """Let later records of the same batch match one created earlier in it."""
-        number = prepared.columns["control_number"]
-        if number:
-            known["control"].setdefault((number, prepared.columns["control_source"] or ""), ref)
+        control = _control(prepared)
+        if control is not None:
+            known["control"].setdefault(control, ref)
+        for scheme in ("lccn", "koha"):
+            if scheme in prepared.identifiers:
+                known[scheme].setdefault(prepared.identifiers[scheme], ref)
         for isbn in prepared.isbns:
-            known["isbn"].setdefault(isbn, ref)
-        key = prepared.columns["match_key"]
-        if _usable_key(key):
-            known["key"].setdefault(key, ref)
+            known["isbn"].setdefault(isbn, []).append(ref)
+        if not prepared.has_identifier:
+            known["fingerprint"].setdefault(prepared.identifiers["fingerprint"], ref)
+            key = prepared.columns["match_key"]
+            if _usable_key(key):
+                known["key"].setdefault((key, _publisher(prepared.columns["publisher"])), ref)
+
+    def _report_matches(self, matches: list[tuple[Prepared, object, str, str]]) -> None:
+        """Name each matched record and what it matched, in the summary and the report."""
+        for prepared, target, rule, value in matches:
+            record_id = target.id if isinstance(target, _NewRecord) else target
+            match = Match(
+                prepared.position,
+                prepared.columns["control_number"] or "",
+                record_id,
+                rule,
+                str(value)[:200],
+            )
+            if len(self.summary.matches) < KEPT_REJECTIONS:
+                self.summary.matches.append(match)
+            self.report.write_match(match)
 
     def _overlay(self, overlays: list[tuple[int, Prepared]]) -> None:
         """Replace the MARC and the columns of matched records (policy overlay)."""
@@ -306,6 +470,8 @@ class _Importer:
             rows.append(row)
         session.execute(update(Record), rows)
         delete_isbns(seen)
+        session.execute(delete(RecordIdentifier).where(RecordIdentifier.record_id.in_(list(seen))))
+        _insert_identifiers(seen.items())
         isbn_rows = [
             {"record_id": record_id, "isbn13": number}
             for record_id, prepared in seen.items()
@@ -338,15 +504,38 @@ class _Importer:
 
     # -------------------------------------------------------------- copies
 
-    def _target_library(self, copy: CopyData) -> Library | None:
-        if self.library is not None:
-            return self.library
+    def _target_library(self, copy: CopyData) -> tuple[Library | None, str]:
+        """The library a copy goes to, or None and why not."""
         code = copy.library_code
+        mapped = self.branch_map.get(code.casefold()) if code else None
+        if mapped is not None:
+            return mapped, ""
+        if self.library is not None:
+            return self.library, ""
+        if not code:
+            return None, "the item field names no library and no library was chosen"
         if code not in self.libraries:
-            self.libraries[code] = (
-                db.session.scalar(select(Library).where(Library.code == code)) if code else None
+            self.libraries[code] = db.session.scalar(select(Library).where(Library.code == code))
+        if self.libraries[code] is None:
+            return None, (
+                f"library {code} is not a library here: map it to one "
+                f"(--branch-map {code}=CODE) or choose the library of the copies"
             )
-        return self.libraries[code]
+        return self.libraries[code], ""
+
+    def _skip_item(self, prepared: Prepared, copy: CopyData, record_id, reason: str) -> None:
+        skipped = SkippedItem(
+            prepared.position,
+            prepared.columns["control_number"] or "",
+            copy.barcode,
+            copy.library_code,
+            reason,
+            record_id if isinstance(record_id, int) else None,
+        )
+        self.summary.items_skipped += 1
+        if len(self.summary.skipped_items) < KEPT_REJECTIONS:
+            self.summary.skipped_items.append(skipped)
+        self.report.write_skipped_item(skipped)
 
     def _load_numbering(self, library: Library) -> None:
         if self.barcodes is None:
@@ -389,24 +578,48 @@ class _Importer:
                 # A copy without a barcode cannot be told from one imported before: only a
                 # new record gets it, so that importing a file twice adds nothing.
                 if not copy.barcode and not created:
+                    self._skip_item(
+                        prepared,
+                        copy,
+                        record_id,
+                        "no barcode, and the record was already in the catalogue: "
+                        "the copy cannot be told from one imported before",
+                    )
                     continue
-                library = self._target_library(copy)
+                library, why_not = self._target_library(copy)
                 if library is None:
+                    self._skip_item(prepared, copy, record_id, why_not)
                     continue
                 self._load_numbering(library)
                 if copy.barcode and copy.barcode in self.barcodes:
+                    self._skip_item(
+                        prepared,
+                        copy,
+                        record_id,
+                        f"barcode {copy.barcode} is already in the catalogue",
+                    )
                     continue
                 store = _store_by_code(library, copy.store_code) or default_store(library)
                 taken = self.accessions[library.id]
                 number = copy.accession_number[:40] if copy.accession_number else ""
                 if not number or number in taken:
                     if store is None:
-                        continue  # a rotation point has no store to number copies in
+                        # A rotation point has no store to number copies in.
+                        self._skip_item(
+                            prepared,
+                            copy,
+                            record_id,
+                            f"{library.code} has no store to number the copy in",
+                        )
+                        continue
                     number = self._next_accession(store, taken)
                 barcode = (copy.barcode or number)[:40]
                 if barcode in self.barcodes:
                     barcode = f"{library.code}-{number}"[:40]
                     if barcode in self.barcodes:
+                        self._skip_item(
+                            prepared, copy, record_id, f"barcode {barcode} is already taken"
+                        )
                         continue
                 taken.add(number)
                 self.barcodes.add(barcode)
@@ -476,6 +689,27 @@ def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
     return list(result.scalars())
 
 
+def _insert_identifiers(pairs) -> None:
+    """Keep the identifiers of records just written: LCCN and Koha biblionumber, and the
+    fingerprint of a record that has no identifier (what a re-import matches it by)."""
+    rows = []
+    for record_id, prepared in pairs:
+        for scheme in ("lccn", "koha"):
+            if scheme in prepared.identifiers:
+                value = prepared.identifiers[scheme]
+                rows.append({"record_id": record_id, "scheme": scheme, "value": value})
+        if not prepared.has_identifier:
+            rows.append(
+                {
+                    "record_id": record_id,
+                    "scheme": "fingerprint",
+                    "value": prepared.identifiers["fingerprint"],
+                }
+            )
+    if rows:
+        _insert(RecordIdentifier, rows)
+
+
 def _usable_key(key: str | None) -> bool:
     """A title alone is too weak a match: the key needs an author or a year as well."""
     if not key:
@@ -520,12 +754,12 @@ def _call_number(prepared: Prepared) -> str:
     return build_call_number(shadow)
 
 
-def _resolve_library(library) -> Library | None:
+def _resolve_library(library, field: str = "library") -> Library | None:
     if library is None or isinstance(library, Library):
         return library
     found = db.session.scalar(select(Library).where(Library.code == str(library)))
     if found is None:
-        raise ValidationFailed(fields={"library": f"unknown library {library}"})
+        raise ValidationFailed(fields={field: f"unknown library {library}"})
     return found
 
 
@@ -540,15 +774,20 @@ def import_marc(
     commit_every: int | None = None,
     user_id: int | None = None,
     workers: int = 1,
+    branch_map: dict[str, str] | None = None,
 ) -> ImportSummary:
     """Import MARC files (paths or binary streams) into the catalogue, streaming.
 
-    `match` decides what happens to a record the catalogue already holds (001 + 003, an
-    ISBN, or title + first author + year): "skip" counts it, "overlay" replaces its MARC,
-    "add" always creates. Holdings (852, 952, and the local fields `mapping` describes)
-    become copies of `library`. Rejected records go to `report` (a CSV path or text
-    stream). With `commit_every` the import commits every so many records (CLI, background
-    job); without it, it only flushes and the caller commits. `workers` > 1 reads and
+    `match` decides what happens to a record the catalogue already holds (see _find: its
+    identifiers, an ISBN, and for a record without identifiers its content or title, first
+    author, year and publisher): "skip" counts it, "overlay" replaces its MARC, "add"
+    always creates. Holdings (852, 952, and the local fields `mapping` describes)
+    become copies of `library`, or of the library `branch_map` gives for their branch code
+    (Koha's 952 $a), or of the library with that code here; an item field that becomes no
+    copy is counted in items_skipped with its reason. Rejected records, matched records and
+    copies not created go to `report` (a CSV path or text stream). With `commit_every` the
+    import commits every so many records (CLI, background job); without it, it only
+    flushes and the caller commits. `workers` > 1 reads and
     describes plain ISO 2709 files in that many worker processes.
     """
     writer = ReportWriter(report)
@@ -562,6 +801,7 @@ def import_marc(
             commit_every=commit_every,
             user_id=user_id,
             workers=workers,
+            branch_map=branch_map,
         )
         bulk = bulk_indexing() if commit_every else nullcontext()
         summary = None

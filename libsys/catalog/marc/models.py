@@ -10,7 +10,7 @@ from libsys.extensions import db
 from libsys.network.models import Library
 
 # The counts of an import, as the CLI prints them with --json and the upload page shows them.
-IMPORT_COUNTS = ("read", "created", "matched", "rejected", "items_created")
+IMPORT_COUNTS = ("read", "created", "matched", "rejected", "items_created", "items_skipped")
 IMPORT_JOB_STATES = ("uploaded", "queued", "running", "done", "failed")
 
 
@@ -33,6 +33,13 @@ class ImportJob(db.Model):
     matched: Mapped[int] = mapped_column(default=0)
     rejected: Mapped[int] = mapped_column(default=0)
     items_created: Mapped[int] = mapped_column(default=0)
+    # Item fields (952 ...) that did not become copies; their reasons in `outcome`.
+    items_skipped: Mapped[int] = mapped_column(default=0)
+    # Koha branch codes (952 $a) -> codes of libraries here, as chosen before the import.
+    branch_map: Mapped[dict | None] = mapped_column(JSON)
+    # What the page lists at the end: the records created (their ids), the first matches
+    # and the first copies not created ({"created_ids", "matches", "skipped_items"}).
+    outcome: Mapped[dict | None] = mapped_column(JSON)
     # The first rejections ([{position, offset, control_number, reason}]) for the page.
     rejections: Mapped[list | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)

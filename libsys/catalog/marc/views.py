@@ -28,10 +28,12 @@ from libsys.catalog.marc.exporter import EXPORT_FORMATS
 from libsys.catalog.marc.exporter import export_marc as write_export
 from libsys.catalog.marc.import_jobs import queue_import
 from libsys.catalog.marc.import_report import preview_marc, rejections_csv
-from libsys.catalog.marc.importer import MATCH_POLICIES
+from libsys.catalog.marc.importer import MATCH_POLICIES, parse_branch_map
 from libsys.catalog.marc.models import ImportJob
+from libsys.catalog.models import Record
 from libsys.catalog.views import bp, default_library_code, library_options
 from libsys.core.dates import read_date
+from libsys.errors import ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
 
@@ -96,7 +98,7 @@ def _recent_jobs() -> list[ImportJob]:
 
 @bp.route("/import/<int:job_id>")
 @permission_required("catalog.import")
-def import_preview(job_id):
+def import_preview(job_id, *, values: dict | None = None, errors: dict | None = None):
     """The first records of an uploaded file and its rejections, before the import."""
     job = _job(job_id)
     if job.state != "uploaded":
@@ -112,11 +114,13 @@ def import_preview(job_id):
         preview=preview,
         library_options=library_options(),
         match_options=[(code, MATCH_LABELS[code]) for code in MATCH_POLICIES],
-        values={
+        values=values
+        or {
             "library": job.library.code if job.library else default_library_code(),
             "match": "skip",
         },
-    )
+        errors=errors or {},
+    ), 422 if errors else 200
 
 
 @bp.route("/import/<int:job_id>/start", methods=["POST"])
@@ -131,15 +135,67 @@ def import_start(job_id):
         abort(400)
     code = request.form.get("library") or ""
     library = db.session.scalar(select(Library).where(Library.code == code)) if code else None
-    queue_import(job, library=library, match=match)
+    try:
+        branch_map = _branch_map(request.form.get("branch_map"))
+    except ValidationFailed as problem:
+        return import_preview(job.id, values=request.form, errors=problem.fields)
+    queue_import(job, library=library, match=match, branch_map=branch_map)
     return redirect(url_for("catalog.import_job", job_id=job.id))
+
+
+def _branch_map(text: str | None) -> dict[str, str]:
+    """The branch map typed on the preview page, each library code checked."""
+    try:
+        mapping = parse_branch_map(text)
+    except ValidationFailed:
+        raise ValidationFailed(
+            fields={"branch_map": _("Write each branch as CODE=LIBRARY, separated by commas.")}
+        ) from None
+    known = set(db.session.scalars(select(Library.code).where(Library.code.in_(mapping.values()))))
+    unknown = sorted(set(mapping.values()) - known)
+    if unknown:
+        raise ValidationFailed(
+            fields={"branch_map": _("No library has the code %(codes)s.", codes=", ".join(unknown))}
+        )
+    return mapping
+
+
+# Records created, matches and copies not created listed on the summary page.
+LISTED = 100
+# What each matching rule (libsys.catalog.marc.import_report.MATCH_RULES) is called there.
+MATCH_RULE_LABELS = {
+    "control_number": _l("control number (001/003)"),
+    "lccn": _l("LC control number (010)"),
+    "koha": _l("Koha biblionumber (999 $c)"),
+    "isbn": _l("ISBN"),
+    "fingerprint": _l("the same record, no identifier"),
+    "title_author_year": _l("title, author, year and publisher, no identifier"),
+}
 
 
 @bp.route("/import/<int:job_id>/progress")
 @permission_required("catalog.import")
 def import_job(job_id):
-    """The progress and, at the end, the summary of an import."""
-    return render_template("catalog/import_job.html", job=_job(job_id))
+    """The progress and, at the end, the summary of an import: the records it created
+    (linked), the records it matched and what they matched, the copies it did not create."""
+    job = _job(job_id)
+    outcome = job.outcome or {}
+    created_ids = outcome.get("created_ids", [])[:LISTED]
+    titles = dict(
+        db.session.execute(select(Record.id, Record.title).where(Record.id.in_(created_ids))).all()
+        if created_ids
+        else []
+    )
+    return render_template(
+        "catalog/import_job.html",
+        job=job,
+        created=[
+            (record_id, titles[record_id]) for record_id in created_ids if record_id in titles
+        ],
+        matches=outcome.get("matches", [])[:LISTED],
+        skipped_items=outcome.get("skipped_items", [])[:LISTED],
+        match_rules=MATCH_RULE_LABELS,
+    )
 
 
 @bp.route("/import/<int:job_id>/status")

@@ -27,13 +27,27 @@ def test_import_marc_json_prints_one_object(app, committed_db, tmp_path):
     )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert set(summary) == {"read", "created", "matched", "rejected", "items_created"}
+    assert set(summary) == {
+        "read",
+        "created",
+        "matched",
+        "rejected",
+        "items_created",
+        "items_skipped",
+        "created_ids",
+        "matches",
+        "skipped_items",
+    }
     assert summary["read"] == 1000
     assert summary["created"] + summary["matched"] + summary["rejected"] == 1000
     assert summary["items_created"] > 0
-    assert report.read_text().startswith("position,offset,control_number,reason")
+    assert report.read_text().startswith("position,offset,control_number,reason,outcome")
     committed_db.session.remove()
     assert db.session.scalar(select(func.count(Record.id))) == summary["created"]
+    # --json names the records it created.
+    ids = set(db.session.scalars(select(Record.id)))
+    assert len(summary["created_ids"]) == summary["created"]
+    assert set(summary["created_ids"]) == ids
     again = _run(app, ["import-marc", str(path), "--library", "TVLC", "--json"])
     assert json.loads(again.stdout)["created"] == 0
 

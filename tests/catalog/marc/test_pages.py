@@ -47,10 +47,22 @@ def test_upload_preview_then_import(staff_client):
     assert response.status_code == 302
     status = staff_client.get(f"/staff/catalog/import/{job.id}/status").get_json()
     assert status["state"] == "done"
-    assert (status["read"], status["created"], status["rejected"]) == (8, 5, 3)
-    assert db.session.scalar(select(func.count(Record.id))) == 5
+    # The five readable records are one record, five times over, with no identifier: the
+    # first is created, the four others are that same record.
+    assert (status["read"], status["created"], status["matched"], status["rejected"]) == (
+        8,
+        1,
+        4,
+        3,
+    )
+    record = db.session.scalars(select(Record)).one()
     summary_page = staff_client.get(f"/staff/catalog/import/{job.id}/progress")
     assert summary_page.status_code == 200
+    page = summary_page.get_data(as_text=True)
+    # The records created are listed and linked; each match names what it matched.
+    assert f'href="/staff/catalog/records/{record.id}"' in page
+    assert "The pragmatic programmer" in page
+    assert page.count(f"#{record.id}") >= 4
     csv_text = staff_client.get(f"/staff/catalog/import/{job.id}/rejections.csv").get_data(
         as_text=True
     )
