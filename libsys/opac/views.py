@@ -15,6 +15,7 @@ from libsys.opac.labels import (
 from libsys.search.backends import FACETS, SORTS
 from libsys.search.services import (
     MAX_PER_PAGE,
+    MAX_WORDS,
     display_title,
     held_copies,
     search_catalogue,
@@ -24,6 +25,12 @@ from libsys.search.services import (
 bp = Blueprint("opac", __name__)
 
 SHELF_SIZE = 8
+# What the search parameters are called on the page (an error names them so).
+FIELD_LABELS = {
+    "page": _l("Page"),
+    "per_page": _l("Results per page"),
+    "sort": _l("Sort by"),
+}
 SORT_LABELS = {
     "relevance": _l("Best match"),
     "newest": _l("Newest first"),
@@ -79,6 +86,10 @@ def search():
         return url_for("opac.search", **params.to_dict(flat=False))
 
     status = 200 if error is None else 422
+    # An empty search lists the newest records whatever the sort says: the box says so too.
+    shown_sort = result.sort if result else "relevance"
+    if result and shown_sort == "relevance" and not result.query:
+        shown_sort = "newest"
     return render_template(
         "opac/search.html",
         result=result,
@@ -96,6 +107,10 @@ def search():
         display_title=display_title,
         held_copies=held_copies,
         args=args,
+        shown_sort=shown_sort,
+        has_facets=bool(result) and any(result.facets.get(name) for name in FACETS),
+        max_words=MAX_WORDS,
+        field_labels=FIELD_LABELS,
     ), status
 
 

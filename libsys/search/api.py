@@ -34,7 +34,16 @@ SEARCH_HIT = {
 }
 SEARCH_RESULT = {
     "type": "object",
-    "required": ["total", "page", "per_page", "hits", "facets", "suggestion"],
+    "required": [
+        "total",
+        "page",
+        "per_page",
+        "hits",
+        "facets",
+        "suggestion",
+        "searched_for",
+        "relaxed",
+    ],
     "properties": {
         "total": {"type": "integer"},
         "page": {"type": "integer"},
@@ -54,7 +63,17 @@ SEARCH_RESULT = {
         "suggestion": {
             "type": "string",
             "nullable": True,
-            "description": "did you mean: the query with unknown words corrected",
+            "description": "did you mean: a query of the catalogue's words that finds records",
+        },
+        "searched_for": {
+            "type": "string",
+            "nullable": True,
+            "description": "the query searched when not the one typed: its first words, or"
+            " its words without the operators that made it find nothing",
+        },
+        "relaxed": {
+            "type": "boolean",
+            "description": "nothing matched as typed, so the words were searched as plain words",
         },
     },
 }
@@ -74,7 +93,9 @@ def search():
       summary: Search the catalogue (Vietnamese with or without diacritics), with facets
       description: >
         Words (all must match), "phrases", prefixes (thư vi*), fields (tác giả:, nhan đề:,
-        chủ đề:, isbn:, author:, title:, subject:), AND / OR / NOT. A word typed without
+        chủ đề:, isbn:, author:, title:, subject:), AND / OR / NOT. A query that finds nothing
+        because of its operators is searched again as plain words (relaxed, searched_for);
+        only its first 12 words are searched. A word typed without
         diacritics matches every spelling; with diacritics, exact matches rank first. An
         empty q lists new arrivals. Facet parameters may repeat (OR within a facet,
         AND between facets); facet counts ignore the facet's own selection.

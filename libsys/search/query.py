@@ -200,11 +200,15 @@ class _Parser:
     def parse_unary(self, field_name):
         if self.peek() == "not":
             self.take()
+            if self.peek() in (None, "or", ")"):
+                return None  # a NOT with nothing after it ("AND OR NOT") excludes nothing
             node = self.parse_unary(field_name)
             return Not(node) if node is not None else None
         return self.parse_primary(field_name)
 
     def parse_primary(self, field_name):
+        if self.peek() is None:
+            return None  # an operator or field name at the very end of the query
         kind, value = self.take()
         if kind == "field":
             if self.peek() == "word":
@@ -259,3 +263,36 @@ def query_terms(node) -> list[Term]:
     if isinstance(node, Not):
         return []
     return [t for child in node.children for t in query_terms(child)]
+
+
+_PLAIN_WORD = re.compile(r"[\w\u0300-\u036f]+", re.UNICODE)
+
+
+def cut_to_words(text: str, limit: int) -> tuple[str, bool]:
+    """The query up to its limit-th word (operators and punctuation are not words), and
+    whether anything was cut: the work a query causes grows with its words."""
+    for number, match in enumerate(_PLAIN_WORD.finditer(text), 1):
+        if number == limit:
+            rest = text[match.end() :]
+            return text[: match.end()], bool(_PLAIN_WORD.search(rest))
+    return text, False
+
+
+def plain_words(text: str | None) -> str:
+    """The words of a query without its operators, quotes, parentheses and field names, in
+    lower case; AND, OR and NOT count as words only in a query of nothing else."""
+    words, operators = [], []
+    for kind, value in _lex(nfc(text or "").strip()):
+        if kind in ("word", "phrase"):
+            words.extend(w.lower() for w in _PLAIN_WORD.findall(value))
+        elif kind != "field" and value.isalpha():
+            operators.append(value.lower())
+    return " ".join(words or operators)
+
+
+def parse_plain(text: str | None):
+    """A tree that asks for every word of text, whatever operators it had."""
+    terms = [t for t in (make_term(w) for w in plain_words(text).split()) if t is not None]
+    if not terms:
+        return None
+    return terms[0] if len(terms) == 1 else And(terms)

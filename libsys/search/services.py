@@ -1,6 +1,5 @@
 """Searching the catalogue: checking the parameters, asking the backend, shaping the hits."""
 
-import re
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -18,9 +17,17 @@ from libsys.search.backends import (
     current_backend,
 )
 from libsys.search.documents import GONE_STATUSES, YEAR_RANGES
-from libsys.search.query import parse_query, query_terms
+from libsys.search.query import (
+    cut_to_words,
+    parse_plain,
+    parse_query,
+    plain_words,
+    query_terms,
+)
+from libsys.search.suggest import did_you_mean
 
 MAX_QUERY = 500
+MAX_WORDS = 12  # words searched; a longer query is cut (the work grows with its words)
 MAX_PER_PAGE = 100
 MAX_RESULTS = 10_000  # deepest hit a page may reach (page * per_page)
 DEFAULT_PER_PAGE = 20
@@ -40,6 +47,12 @@ class SearchResult:
     records: list[Record]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     suggestion: str | None = None
+    # The query searched when it is not the one typed: its words without the operators that
+    # made it find nothing, or its first MAX_WORDS words.
+    searched_for: str | None = None
+    relaxed: bool = False  # searched again as plain words
+    cut: bool = False  # only the first MAX_WORDS words were searched
+    no_words: bool = False  # the query has nothing to search for (only operators or marks)
 
     @property
     def pages(self) -> int:
@@ -87,7 +100,9 @@ def read_search_args(args) -> dict:
     errors: dict = {}
     query = str(args.get("q") or "").strip()
     if len(query) > MAX_QUERY:
-        errors["q"] = _l("The search is too long (at most %(n)s characters).", n=MAX_QUERY)
+        errors["q"] = _l(
+            "The search is too long: shorten it to at most %(n)s characters.", n=MAX_QUERY
+        )
     per_page = _int(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, errors)
     page = _int(args, "page", 1, 1, MAX_RESULTS, errors)
     if "page" not in errors and "per_page" not in errors and (page - 1) * per_page >= MAX_RESULTS:
@@ -119,21 +134,55 @@ def read_search_args(args) -> dict:
 
 
 def search_catalogue(args, *, facets: bool = True, suggest: bool = True) -> SearchResult:
-    """Run a search from request-like arguments (q, page, per_page, sort, facet filters)."""
+    """Run a search from request-like arguments (q, page, per_page, sort, facet filters).
+
+    A query longer than MAX_WORDS words is cut there. A query whose operators, quotes or
+    fields make it find nothing (a pasted title with " -Tập 3", stray parentheses, `AND OR
+    NOT`) is searched again as plain words; a query with no word at all finds nothing (it
+    is not taken for the empty search, which lists everything)."""
     params = read_search_args(args)
-    node = parse_query(params["q"])
+    query, cut = cut_to_words(params["q"], MAX_WORDS)
     backend = current_backend()
-    outcome: SearchOutcome = backend.search(
-        SearchRequest(
-            node=node,
-            filters=params["filters"],
-            sort=params["sort"],
-            offset=(params["page"] - 1) * params["per_page"],
-            limit=params["per_page"],
-            facets=facets,
+
+    def run(node, *, with_facets: bool = facets, offset=None, limit=None) -> SearchOutcome:
+        return backend.search(
+            SearchRequest(
+                node=node,
+                filters=params["filters"],
+                sort=params["sort"],
+                offset=(params["page"] - 1) * params["per_page"] if offset is None else offset,
+                limit=params["per_page"] if limit is None else limit,
+                facets=with_facets,
+            )
         )
-    )
-    suggestion = did_you_mean(params["q"], node, backend) if suggest and node is not None else None
+
+    node = parse_query(query)
+    searched_for, relaxed, no_words = (query if cut else None), False, False
+    plain = parse_plain(query) if query else None
+    if node is None and query:
+        # Only operators, quotes or field names: their words, if any, as plain words.
+        node, relaxed, no_words = plain, plain is not None, plain is None
+        searched_for = plain_words(query) if relaxed else searched_for
+    if no_words:
+        outcome = SearchOutcome(0, [], {})
+    else:
+        outcome = run(node)
+        if not outcome.total and plain is not None and plain != node and not _has_field(node):
+            relaxed_outcome = run(plain)
+            if relaxed_outcome.total:
+                outcome, node, relaxed = relaxed_outcome, plain, True
+                searched_for = plain_words(query)
+
+    suggestion = None
+    if suggest and node is not None and not relaxed:
+        suggestion = did_you_mean(
+            query,
+            node,
+            backend,
+            found=outcome.total,
+            check=lambda text: run(parse_query(text), with_facets=False, offset=0, limit=1).total,
+            session=db.session,
+        )
     return SearchResult(
         query=params["q"],
         page=params["page"],
@@ -144,24 +193,17 @@ def search_catalogue(args, *, facets: bool = True, suggest: bool = True) -> Sear
         records=load_records(outcome.ids),
         facets=outcome.facets,
         suggestion=suggestion,
+        searched_for=searched_for,
+        relaxed=relaxed,
+        cut=cut,
+        no_words=no_words,
     )
 
 
-def did_you_mean(query: str, node, backend) -> str | None:
-    """The query with each word the index does not know replaced by the closest known word."""
-    suggested = query
-    for term in query_terms(node):
-        if term.field == "isbn" or term.prefix or len(term.folded) != 1:
-            continue
-        exact = term.wants_exact
-        token = term.exact[0] if exact else term.folded[0]
-        if len(token) < 3 or token.isdigit():
-            continue
-        fixed = backend.suggest_word(token, exact, session=db.session)
-        if fixed and fixed != token:
-            pattern = r"(?<!\w)" + re.escape(term.text) + r"(?!\w)"
-            suggested = re.sub(pattern, fixed, suggested, count=1, flags=re.IGNORECASE)
-    return suggested if suggested != query else None
+def _has_field(node) -> bool:
+    """Whether the query names a field (tác giả:, title:): those are not searched again
+    as plain words, which would find the words anywhere."""
+    return any(term.field for term in query_terms(node))
 
 
 def load_records(ids: list[int]) -> list[Record]:
@@ -221,6 +263,8 @@ def result_json(result: SearchResult) -> dict:
             for name, values in result.facets.items()
         },
         "suggestion": result.suggestion,
+        "searched_for": result.searched_for,
+        "relaxed": result.relaxed,
     }
 
 

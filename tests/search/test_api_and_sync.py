@@ -17,7 +17,16 @@ def test_search_api_shape(client, catalogue):
     response = client.get("/api/v1/search?q=lich su viet nam")
     assert response.status_code == 200
     body = response.get_json()
-    assert set(body) == {"total", "page", "per_page", "hits", "facets", "suggestion"}
+    assert set(body) == {
+        "total",
+        "page",
+        "per_page",
+        "hits",
+        "facets",
+        "suggestion",
+        "searched_for",
+        "relaxed",
+    }
     assert body["total"] == 1 and body["page"] == 1 and body["per_page"] == 20
     hit = body["hits"][0]
     assert set(hit) == {

@@ -48,7 +48,10 @@ def test_words_must_all_match(shelf):
 
 def test_phrase_needs_adjacent_words(shelf):
     assert titles(q='"nha truong"') == ["Thư viện trong nhà trường"]
-    assert titles(q='"truong nha"') == []
+    # Words not adjacent: nothing as typed, so the words are searched and the result says so.
+    apart = search(q='"truong nha"')
+    assert apart.relaxed and apart.searched_for == "truong nha"
+    assert titles(q='"truong nha" thieu') == []
 
 
 def test_prefix(shelf):

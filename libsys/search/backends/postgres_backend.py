@@ -17,6 +17,7 @@ from libsys.search.analysis import exact_tokens, folded_tokens
 from libsys.search.backends import FACETS, MULTI_VALUED, SearchOutcome, SearchRequest, order_facet
 from libsys.search.models import SearchDocument, SearchTerm
 from libsys.search.query import And, Not, Term
+from libsys.search.suggest import edit_distance, one_edit
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,11 @@ COPY_DOCUMENTS = f"COPY search_document ({COPY_COLUMNS}) FROM STDIN"
 # What the facets count and filter on (read once per search, see _facets).
 FACET_COLUMNS = "libraries, subjects, material_type, language, year_range, audience, available"
 FACET_MEMORY = "32MB"  # work_mem while the facets are counted
-TRIGRAM_INDEX = "ix_search_term_trgm"  # made by `libsys reindex` (needs pg_trgm)
+TRIGRAM_INDEX = "ix_search_term_trgm"
+FREQUENCY_CAP = 1000  # records counted for a did-you-mean word's frequency
+NEAR_WORDS = (
+    12  # near words counted per did-you-mean word  # made by `libsys reindex` (needs pg_trgm)
+)
 INDEX_BUILD_MEMORY = "256MB"  # maintenance_work_mem while a reindex builds the GIN indexes
 
 
@@ -404,20 +409,49 @@ class PostgresBackend:
             log.exception("pg_trgm is not available: no did-you-mean suggestions")
         return self._trigram_ready
 
-    def suggest_word(self, token: str, exact: bool, session=None) -> str | None:
-        """The most similar known word (pg_trgm) when the word itself is not in the index."""
-        session = self._session(session)
-        known = session.execute(
-            text("SELECT 1 FROM search_term WHERE exact = :e AND term = :t"),
-            {"e": exact, "t": token},
-        ).first()
-        if known or not self._ensure_trigram(session):
-            return None
-        row = session.execute(
+    def knows_word(self, token: str, session=None) -> bool:
+        """Whether a folded word is in the indexed text."""
+        return bool(
+            self._session(session)
+            .execute(text("SELECT 1 FROM search_term WHERE NOT exact AND term = :t"), {"t": token})
+            .first()
+        )
+
+    @staticmethod
+    def _frequencies(session, words: list[str]) -> dict[str, int]:
+        """Record counts of known folded words (each counted up to FREQUENCY_CAP)."""
+        if not words:
+            return {}
+        rows = session.execute(
             text(
-                "SELECT term FROM search_term WHERE exact = :e AND term % :t"
-                " ORDER BY similarity(term, :t) DESC, term LIMIT 1"
+                "SELECT w, (SELECT count(*) FROM (SELECT 1 FROM search_document"
+                " WHERE tsv_fold @@ CAST(quote_literal(w) AS tsquery) LIMIT :cap) AS found)"
+                " FROM unnest(CAST(:words AS text[])) AS w"
             ),
-            {"e": exact, "t": token},
-        ).first()
-        return row[0] if row else None
+            {"words": words, "cap": FREQUENCY_CAP},
+        )
+        return dict(rows.all())
+
+    def near_words(self, token: str, session=None) -> list[tuple[str, int]]:
+        """Folded words near token with their record counts: every word one edit away
+        (looked up by equality, so a swap as in hao/hoa is found) and the most similar
+        by trigrams (pg_trgm), at most NEAR_WORDS of them counted."""
+        session = self._session(session)
+        words = set(one_edit(token))
+        if self._ensure_trigram(session):
+            words.update(
+                session.scalars(
+                    text(
+                        "SELECT term FROM search_term WHERE NOT exact AND term % :t"
+                        " ORDER BY similarity(term, :t) DESC, term LIMIT 20"
+                    ),
+                    {"t": token},
+                ).all()
+            )
+        words.discard(token)
+        known = session.scalars(
+            text("SELECT term FROM search_term WHERE NOT exact AND term = ANY(:w)"),
+            {"w": sorted(words)},
+        ).all()
+        known = sorted(known, key=lambda w: (edit_distance(token, w), w))[:NEAR_WORDS]
+        return sorted(self._frequencies(session, known).items())

@@ -45,6 +45,7 @@ from libsys.search.backends.whoosh_codec import (  # noqa: F401
 )
 from libsys.search.documents import facet_blob
 from libsys.search.query import And, Not, Or, Term
+from libsys.search.suggest import one_edit
 
 log = logging.getLogger(__name__)
 
@@ -495,29 +496,34 @@ class WhooshBackend:
         return hits[order[start:stop]].tolist()
 
     # -- did you mean -----------------------------------------------------------------
-    def suggest_word(self, token: str, exact: bool, session=None) -> str | None:
-        """The closest indexed word to an unknown one, or None when the word is known.
-
-        Candidates are the words within two edits in any part of the text; the one in the
-        most records wins (then the first in order)."""
-        suffix = "_x" if exact else "_f"
-        fields = [name + suffix for name in TEXT_FIELDS]
+    def knows_word(self, token: str, session=None) -> bool:
+        """Whether a folded word is in any part of the indexed text."""
         with self._lock:
             view = self._current_view()
             if view is None:
-                return None
-            searcher = view.searcher
-            if any(searcher.doc_frequency(field, token) for field in fields):
-                return None
-            key = ("suggest", suffix, token)
+                return False
+            return any(view.searcher.doc_frequency(f"{n}_f", token) for n in TEXT_FIELDS)
+
+    def near_words(self, token: str, session=None) -> list[tuple[str, int]]:
+        """The folded words within two edits of token, each with its record count: those
+        with its first letter from the word lists (a walk bounded by that letter), those
+        with another first letter one edit away by looking each up."""
+        with self._lock:
+            view = self._current_view()
+            if view is None:
+                return []
+            key = ("near", token)
             if key not in view.leaf_cache:  # walking the word lists is slow: remember it
-                reader = searcher.reader()
+                reader = view.searcher.reader()
                 counts: dict[str, int] = {}
-                for field in fields:
-                    for word in reader.terms_within(field, token, 2):
-                        counts[word] = counts.get(word, 0) + reader.doc_frequency(field, word)
-                best = min(counts.items(), key=lambda wc: (-wc[1], wc[0]), default=None)
-                view.leaf_cache[key] = best[0] if best else None
+                for name in TEXT_FIELDS:
+                    field = f"{name}_f"
+                    words = set(reader.terms_within(field, token, 2, prefix=1))
+                    words.update(one_edit(token, first_letter_only=True))
+                    for word in words:
+                        if (field, word) in reader:
+                            counts[word] = counts.get(word, 0) + reader.doc_frequency(field, word)
+                view.leaf_cache[key] = sorted(counts.items())
             return view.leaf_cache[key]
 
 
