@@ -12,7 +12,7 @@ import unicodedata
 import pymarc
 from flask_babel import lazy_gettext as _l
 from pymarc import Field, Indicators, Leader, Subfield
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from stdnum import isbn as stdnum_isbn
 
 from libsys.catalog.marc import describe, record_from_json
@@ -92,6 +92,26 @@ def save_record(marc_record: pymarc.Record, *, record: Record | None = None) -> 
     mark_changed([record.id])
     db.session.flush()
     return record
+
+
+def possible_duplicates(marc_record: pymarc.Record, *, limit: int = 10) -> list[Record]:
+    """Records the catalogue already holds that a new record may repeat: one of its ISBNs,
+    or its title, first author and year (the match key)."""
+    description = describe(normalise_record(marc_record))
+    conditions = []
+    if description.isbns:
+        conditions.append(
+            Record.id.in_(
+                select(RecordIsbn.record_id).where(RecordIsbn.isbn13.in_(description.isbns))
+            )
+        )
+    if description.title and description.match_key:
+        conditions.append(Record.match_key == description.match_key[:400])
+    if not conditions:
+        return []
+    return list(
+        db.session.scalars(select(Record).where(or_(*conditions)).order_by(Record.id).limit(limit))
+    )
 
 
 def get_record(record_id) -> Record:

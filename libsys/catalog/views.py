@@ -31,8 +31,16 @@ from libsys.catalog.models import (
     Record,
     RecordIsbn,
 )
-from libsys.catalog.services import FORM_FIELDS, build_marc, get_record, record_marc, save_record
+from libsys.catalog.services import (
+    FORM_FIELDS,
+    build_marc,
+    get_record,
+    possible_duplicates,
+    record_marc,
+    save_record,
+)
 from libsys.core.forms import save_form
+from libsys.errors import LibsysError
 from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.stats.models import Event
@@ -227,8 +235,12 @@ def describe():
     """The Vietnamese form for describing a book: writes a MARC 21 record and its copies."""
     values = {"language": "vie", "copies": "1", "library": default_library_code()}
     errors: dict = {}
+    duplicates: list[Record] = []
     if request.method == "POST":
         values = request.form.to_dict()
+        if not values.get("save_anyway"):
+            duplicates = _duplicates_of(values)
+    if request.method == "POST" and not duplicates:
         response, errors = save_form(
             lambda: _describe(values),
             lambda saved: url_for("catalog.record", record_id=saved[0].id),
@@ -245,4 +257,14 @@ def describe():
         library_options=library_options(),
         store_options=store_options(),
         source_options=[(code, SOURCE_LABELS[code]) for code in ACQUISITION_SOURCES],
+        duplicates=duplicates,
     ), (422 if errors else 200)
+
+
+def _duplicates_of(values: dict) -> list[Record]:
+    """Records the form may describe a second time (same ISBN, or same title, first author
+    and year); none while the form itself is wrong (saving it says what is wrong)."""
+    try:
+        return possible_duplicates(build_marc(values))
+    except LibsysError:
+        return []
