@@ -70,7 +70,7 @@ def level_table(period: Period, scope: Scope, progress: Progress = None):
     total = [_("Total"), sum(libraries for _h, _s, libraries in parts)]
     total += [value.value for value in totals]
     headings = [_("Level of library"), _("Libraries")]
-    headings += [f"{value.indicator.label} ({value.indicator.unit})" for value in totals]
+    headings += [str(value.indicator.label) for value in totals]  # labels name their unit
     if progress is not None:
         progress(len(parts) + 1, steps)
     return headings, rows, total
