@@ -63,8 +63,13 @@ class Event(db.Model):
     """One action, with the attributes reports group by as they were at that moment."""
 
     __tablename__ = "event"
+    # Every figure filters by kind and day: the library (a scope), the pseudonym (active
+    # readers) and the copy (stock used) follow in the index, so those counts read the index
+    # alone, not millions of rows (scripts/bench/stats.py, docs/benchmarks.md).
     __table_args__ = (
-        Index("ix_event_kind_day", "kind", "day"),
+        Index("ix_event_kind_day_library", "kind", "day", "library_id"),
+        Index("ix_event_kind_day_reader", "kind", "day", "reader_key"),
+        Index("ix_event_kind_day_item", "kind", "day", "item_id"),
         Index("ix_event_library_day", "library_id", "day"),
     )
 
