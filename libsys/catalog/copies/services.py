@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from libsys.catalog.models import (
     ACQUISITION_SOURCES,
     ITEM_STATUSES,
+    AcquisitionBatch,
     Item,
     Record,
     barcode_matches,
@@ -19,7 +20,7 @@ from libsys.catalog.services import LEADING_ARTICLES, mark_changed
 from libsys.catalog.states import ITEM_STATES, TRIGGER_TO_REACH
 from libsys.circulation.loans.models import Loan
 from libsys.core.clock import local_today
-from libsys.db import pending_columns, update_now
+from libsys.db import lock_row, pending_columns, update_now
 from libsys.errors import Conflict, NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library, Store
@@ -337,9 +338,50 @@ def _copies_requested(values: dict) -> int:
     return int(text)
 
 
+def batch_for_reference(library, reference: str, *, source: str | None = None):
+    """The incoming batch (a line of the general register) of a library with this voucher
+    or batch number, created today if the library has none yet."""
+    library = _library(library)
+    reference = reference.strip()[:100]
+    # Two forms giving the same new voucher at once must not make two batches.
+    lock_row(Library, library.id)
+    batch = db.session.scalar(
+        select(AcquisitionBatch)
+        .where(
+            AcquisitionBatch.library_id == library.id,
+            AcquisitionBatch.kind == "incoming",
+            AcquisitionBatch.reference == reference,
+        )
+        .order_by(AcquisitionBatch.id.desc())
+        .limit(1)
+    )
+    if batch is None:
+        if source and source not in ACQUISITION_SOURCES:
+            raise ValidationFailed(fields={"source": _l("Unknown acquisition source.")})
+        batch = AcquisitionBatch(
+            library=library,
+            kind="incoming",
+            received_on=local_today(),
+            source=source or "purchase",
+            reference=reference,
+        )
+        db.session.add(batch)
+        db.session.flush()
+    return batch
+
+
 def add_copies(found: Record, values: dict) -> list[Item]:
-    """Add the copies a form asks for (its "copies" count, library, store, price...)."""
+    """Add the copies a form asks for (its "copies" count, library, store, price, and the
+    voucher or batch number that puts them on a line of the general register)."""
     count = _copies_requested(values)
+    reference = (values.get("batch_reference") or "").strip()
+    batch = (
+        batch_for_reference(
+            values.get("library") or "", reference, source=values.get("source") or None
+        )
+        if reference and count
+        else None
+    )
     items = []
     for _index in range(count):
         items.append(
@@ -353,6 +395,7 @@ def add_copies(found: Record, values: dict) -> list[Item]:
                 call_number=values.get("call_number") or None,
                 price=values.get("price") or None,
                 source=values.get("source") or None,
+                batch=batch,
                 notes=values.get("notes") or None,
             )
         )

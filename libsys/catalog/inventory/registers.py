@@ -116,7 +116,45 @@ def general_register(
                 notes=batch.notes or "",
             )
         )
+    lines.extend(_copies_without_batch(library, store, first, last))
+    lines.sort(key=lambda line: line.day)  # stable: a day's batches first
+    for number, line in enumerate(lines, start=1):
+        line.number = number
     return lines
+
+
+def _copies_without_batch(
+    library: Library, store: Store | None, first: date, last: date
+) -> list[GeneralLine]:
+    """Copies entered with no batch or voucher (from the forms, or imported), one line per
+    day and source, so that the general register counts every copy the individual one has."""
+    query = (
+        select(Item.acquired_on, Item.source, func.count(Item.id))
+        .add_columns(func.coalesce(func.sum(Item.price), 0))
+        .where(
+            Item.library_id == library.id,
+            Item.batch_id.is_(None),
+            Item.acquired_on.between(first, last),
+        )
+        .group_by(Item.acquired_on, Item.source)
+        .order_by(Item.acquired_on, Item.source)
+    )
+    if store is not None:
+        query = query.where(Item.store_id == store.id)
+    return [
+        GeneralLine(
+            number=0,
+            day=day,
+            reference="",
+            source=str(SOURCE_LABELS.get(source, source or "")),
+            copies_in=copies,
+            value_in=int(value),
+            copies_out=0,
+            value_out=0,
+            notes=_("Copies entered without a voucher or batch"),
+        )
+        for day, source, copies, value in db.session.execute(query)
+    ]
 
 
 def individual_register(
