@@ -12,6 +12,7 @@ from sqlalchemy import select
 from libsys.catalog.models import Item, Record, RecordIsbn
 from libsys.network.models import Library
 from libsys.search.analysis import identifier_forms
+from libsys.text import fold
 
 # Copies that no longer count: they are neither held nor findable by barcode.
 GONE_STATUSES = ("withdrawn",)
@@ -49,6 +50,14 @@ RECORD_COLUMNS = (
     Record.title_sort,
     Record.author_sort,
 )
+
+
+def full_title(title: str | None, subtitle: str | None) -> str:
+    """The title with its subtitle once (the title column already holds 245 $b)."""
+    title = title or ""
+    if subtitle and fold(subtitle) not in fold(title):
+        return f"{title} : {subtitle}" if title else subtitle
+    return title
 
 
 def year_range(year: int | None) -> str | None:
@@ -115,7 +124,7 @@ def record_document(record, copies: list, isbns: list[str] | None = None) -> dic
         identifiers |= identifier_forms(copy.accession_number)
         identifiers |= identifier_forms(copy.barcode)
     call_numbers = sorted({c.call_number for c in held if c.call_number})
-    title = " : ".join(p for p in (record.title, record.subtitle) if p)
+    title = full_title(record.title, record.subtitle)
     authors = "; ".join(p for p in (record.authors, record.responsibility) if p)
     other = " \n ".join(
         p

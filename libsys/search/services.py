@@ -16,7 +16,7 @@ from libsys.search.backends import (
     SearchRequest,
     current_backend,
 )
-from libsys.search.documents import GONE_STATUSES, YEAR_RANGES
+from libsys.search.documents import GONE_STATUSES, YEAR_RANGES, full_title
 from libsys.search.query import (
     cut_to_words,
     parse_plain,
@@ -229,8 +229,10 @@ def held_copies(record: Record) -> list[Item]:
 
 
 def display_title(record: Record) -> str:
-    """Title and subtitle as a reader reads them."""
-    return " : ".join(p for p in (record.title, record.subtitle) if p)
+    """Title and subtitle as a reader reads them, the subtitle once: the title column is
+    245 $a $b $n $p, so it holds the subtitle already (records that kept only $a in it
+    get the subtitle added)."""
+    return full_title(record.title, record.subtitle)
 
 
 def hit_json(record: Record) -> dict:

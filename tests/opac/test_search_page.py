@@ -35,3 +35,32 @@ def test_operators_notice_and_no_words(client, books):  # noqa: F811
     response = client.get("/search?q=-")
     assert response.status_code == 200
     assert "không có từ nào để tìm" in response.get_data(as_text=True)
+
+
+def test_a_subtitle_is_shown_once(client, books):  # noqa: F811
+    record = books.add(
+        "Văn hóa tâm linh của người Hmông", subtitle="Truyền thống và hiện tại", year="2005"
+    )
+    assert record.subtitle == "Truyền thống và hiện tại"
+    for page in (
+        client.get(f"/records/{record.id}").get_data(as_text=True),
+        client.get("/search?q=tam linh hmong").get_data(as_text=True),
+    ):
+        assert page.count("Truyền thống và hiện tại") == page.count("Văn hóa tâm linh của")
+    body = client.get("/api/v1/search?q=tam linh hmong").get_json()
+    assert body["hits"][0]["title"].count("Truyền thống") == 1
+
+
+def test_copies_name_their_library_beside_the_accession_number(client, books, db):  # noqa: F811
+    from libsys.catalog.models import Record
+
+    record = db.session.query(Record).filter_by(title="Văn hóa đọc").one()
+    page = client.get(f"/records/{record.id}").get_data(as_text=True)
+    for item in record.items:
+        assert f'{item.accession_number} <span class="muted">({item.library.code})</span>' in page
+
+
+def test_staff_record_without_publisher_has_no_stray_comma(staff_client, books):  # noqa: F811
+    record = books.add("Sách không nhà xuất bản", year="2019")
+    page = staff_client.get(f"/staff/catalog/records/{record.id}").get_data(as_text=True)
+    assert "<dd>2019</dd>" in page and ", 2019" not in page

@@ -1,6 +1,15 @@
 """The reader's own account in the OPAC: loans and renewals, holds, reading history, password."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select, update
@@ -102,6 +111,15 @@ def _own_hold(hold_id: int) -> Hold:
     return hold
 
 
+ANSWER_KEY = "account_answer"
+
+
+def _answer(anchor: str, message: str, category: str = "success") -> None:
+    """What a renew, hold or cancel answers, shown next to the line the reader acted on
+    (the page opens at that anchor): on a phone a message at the top is off screen."""
+    session[ANSWER_KEY] = {"anchor": anchor, "message": str(message), "category": category}
+
+
 @bp.route("/", methods=["GET"])
 @reader_required
 def index():
@@ -115,6 +133,7 @@ def index():
         holds=[(hold, queue_position(hold)) for hold in holds],
         history=reading_history(reader) if reader.keep_history else [],
         today=local_today(),
+        answer=session.pop(ANSWER_KEY, None),
     )
 
 
@@ -123,20 +142,18 @@ def index():
 def renew(loan_id):
     """Renew one of my loans (refused when no renewal is left or another reader waits)."""
     loan = _own_loan(loan_id)
+    anchor = f"loan-{loan.id}"
     try:
         with db.session.begin_nested():
             renew_loan(loan)
             record_online_activity(
                 current_user, library=loan.library, action="renewal", channel="opac"
             )
-        flash(
-            _("Renewed: %(title)s, now due %(date)s.", title=loan.item.record.title,
-              date=loan.due_date.strftime("%d/%m/%Y")),
-            "success",
-        )  # fmt: skip
+        _answer(anchor, _("Renewed: %(title)s, now due %(date)s.", title=loan.item.record.title,
+                          date=loan.due_date.strftime("%d/%m/%Y")))  # fmt: skip
     except LibsysError as exc:
-        flash(error_text(exc), "error")
-    return redirect(url_for("account.index") + "#loans")
+        _answer(anchor, error_text(exc), "error")
+    return redirect(url_for("account.index") + "#" + anchor)
 
 
 @bp.route("/holds/place", methods=["GET", "POST"])
@@ -150,9 +167,9 @@ def place_hold():
     chosen = request.values.get("pickup_library") or current_user.home_library.code
     held = _active_hold_on(record)
     if held is not None:
-        flash(_("You have already reserved this title (to collect at %(library)s).",
-                library=held.pickup_library.name), "info")  # fmt: skip
-        return redirect(url_for("account.index") + "#holds")
+        _answer(f"hold-{held.id}", _("You have already reserved this title (to collect at "
+                "%(library)s).", library=held.pickup_library.name), "info")  # fmt: skip
+        return redirect(url_for("account.index") + f"#hold-{held.id}")
     if request.method == "POST":
         library = next((lib for lib in libraries if lib.code == chosen), None)
         try:
@@ -161,14 +178,16 @@ def place_hold():
 
                 raise ValidationFailed(fields={"pickup_library": _("Choose a library.")})
             with db.session.begin_nested():
-                place(current_user, record=record, pickup_library=library)
+                hold = place(current_user, record=record, pickup_library=library)
                 record_online_activity(current_user, library=library, action="hold", channel="opac")
-            flash(
-                _("Reserved: %(title)s. We will tell you when it waits at %(library)s.",
-                  title=record.title, library=library.name),
-                "success",
-            )  # fmt: skip
-            return redirect(local_next(url_for("account.index") + "#holds"))
+            message = _("Reserved: %(title)s. We will tell you when it waits at %(library)s.",
+                        title=record.title, library=library.name)  # fmt: skip
+            target = local_next("")
+            if target:  # back to the record page, whose message is at its top by the button
+                flash(message, "success")
+                return redirect(target)
+            _answer(f"hold-{hold.id}", message)
+            return redirect(url_for("account.index") + f"#hold-{hold.id}")
         except LibsysError as exc:
             flash(error_text(exc), "error")
     return render_template(
@@ -187,10 +206,11 @@ def cancel_hold(hold_id):
     try:
         with db.session.begin_nested():
             cancel(hold)
-        flash(_("Reservation cancelled: %(title)s.", title=hold.record.title), "success")
+        _answer("holds", _("Reservation cancelled: %(title)s.", title=hold.record.title))
+        return redirect(url_for("account.index") + "#holds")
     except LibsysError as exc:
-        flash(error_text(exc), "error")
-    return redirect(url_for("account.index") + "#holds")
+        _answer(f"hold-{hold.id}", error_text(exc), "error")
+    return redirect(url_for("account.index") + f"#hold-{hold.id}")
 
 
 @bp.route("/history", methods=["POST"])

@@ -75,14 +75,16 @@ def test_place_and_cancel_a_hold(client, tvlc):
     assert "Đất rừng phương Nam" in page and "Thư viện huyện Tam Đường" in page
     # The record page links to the form; a second time it says the title is reserved.
     opac = client.get(f"/records/{record.id}").get_data(as_text=True)
-    assert f'href="/account/holds/place?record_id={record.id}"' in opac
+    assert f'href="/account/holds/place?record_id={record.id}&amp;next=' in opac
     for again in (
         client.get(f"/account/holds/place?record_id={record.id}"),
         client.post(
             "/account/holds/place", data={"record_id": record.id, "pickup_library": "TVTD"}
         ),
     ):
-        assert again.status_code == 302 and again.headers["Location"].endswith("/account/#holds")
+        assert again.status_code == 302 and again.headers["Location"].endswith(
+            f"/account/#hold-{hold.id}"
+        )
     assert db.session.scalar(select(func.count(Hold.id))) == 1
     assert client.post(f"/account/holds/{hold.id}/cancel").status_code == 302
     db.session.expire_all()
