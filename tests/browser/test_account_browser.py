@@ -60,8 +60,14 @@ def test_reader_signs_in_and_sees_her_loans(phone_page, reader_with_loan):
     renew = page.get_by_role("button", name=f"Gia hạn {reader_with_loan['title']}")
     renew.focus()
     page.keyboard.press("Enter")
-    page.wait_for_url("**/account/#loans")
-    assert "Đã gia hạn" in page.inner_text(".flashes")
+    page.wait_for_url("**/account/#loan-*")
+    # The answer is on the loan's line, on screen where the reader pressed the button.
+    answer = page.locator("#loans .flash-success")
+    assert "Đã gia hạn" in answer.inner_text()
+    assert answer.is_visible()
+    box = answer.bounding_box()
+    assert 0 <= box["y"] < 740, box
+    page.screenshot(path="/tmp/shots/account-phone-renewed.png")
     # Fits a 360 px phone: nothing wider than the screen.
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, width
