@@ -13,10 +13,20 @@ from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.rotation import demo as rotation_demo
 from libsys.stats import demo as stats_demo
+from libsys.stats import demo_history
 from libsys.stats.activities import demo as activities_demo
 
 # The catalogue first: circulation lends its copies, rotation sends those left on the shelf.
-DEMO_PARTS = (catalog_demo, circulation_demo, rotation_demo, stats_demo, activities_demo)
+# The event log's past last: it writes only what the other parts did not, and then freezes
+# the closed months with everything in them.
+DEMO_PARTS = (
+    catalog_demo,
+    circulation_demo,
+    rotation_demo,
+    stats_demo,
+    activities_demo,
+    demo_history,
+)
 DEMO_READER_COUNT = 300
 
 
