@@ -27,6 +27,7 @@ EXPECTED_TVTD_2025 = {
     "collection_turnover": 0.6,  # 3 / 5
     "stock_not_used": 20.0,  # 1 of 5 copies never lent nor used
     "active_readers_share": 20.0,  # 2 / 10
+    "students_reached_share": None,  # no school in Tam Đường's scope (test_students_reached)
     "children_visits": 6,
     "children_share": 50.0,  # 6 of 12 visits
     "visits_growth": 20.0,  # 12 against 10 in 2024

@@ -11,6 +11,7 @@ from sqlalchemy import distinct, func, select
 
 from libsys.extensions import db
 from libsys.network.models import Library
+from libsys.network.population import is_school, students_of
 from libsys.stats.indicators.base import Indicator, merge_groups, ratio
 from libsys.stats.indicators.holdings import HOLDINGS_BREAKDOWNS, copies_used, holdings
 from libsys.stats.indicators.queries import (
@@ -87,6 +88,37 @@ def _stock_not_used(figures, breakdown):
 
 def _active_share(figures, breakdown):
     return ratio(figures.value("active_readers"), figures.population(), scale=100, digits=2), {}
+
+
+# Reader categories of learners: a school library's pupils (and its children's cards).
+LEARNER_CATEGORIES = ("pupil", "student", "children")
+
+
+def _students_reached(figures, breakdown):
+    """Distinct learners active at the schools in scope (school libraries and points kept in
+    a school) whose students that year are known, over those students, in per cent."""
+    period, scope = figures.period, figures.scope
+    year = period.end.year
+    schools = [
+        library
+        for library in db.session.scalars(select(Library))
+        if is_school(library) and (scope.library_ids is None or library.id in scope.library_ids)
+    ]
+    students = {library.id: students_of(library, year) for library in schools}
+    counted = [library_id for library_id, number in students.items() if number]
+    if not counted:
+        return None, {}
+    reached = db.session.scalar(
+        select(func.count(distinct(Event.reader_key))).where(
+            Event.kind.in_(READER_KEY_KINDS),
+            Event.day >= period.start,
+            Event.day <= period.end,
+            Event.reader_key.is_not(None),
+            Event.reader_category.in_(LEARNER_CATEGORIES),
+            Event.library_id.in_(counted),
+        )
+    )
+    return ratio(reached, sum(students[i] for i in counted), scale=100, digits=1), {}
 
 
 def _children_share(figures, breakdown):
@@ -312,6 +344,17 @@ INDICATOR_LIST = (
         _l("Active readers divided by the population served."),
         _active_share,
         standard="ISO 11620 B.2.2.3",
+    ),
+    Indicator(
+        "students_reached_share",
+        _l("Share of students reached"),
+        PERCENT,
+        _l(
+            "Distinct pupils and students active at the school libraries (and rotation "
+            "points kept in a school) in the period, divided by the students of those schools "
+            "that year; schools whose students are not entered are left out of both."
+        ),
+        _students_reached,
     ),
     Indicator(
         "children_visits",
