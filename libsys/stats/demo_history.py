@@ -49,7 +49,7 @@ ACQUISITION_MONTHS = (2, 4, 6, 8, 10, 12)
 # A rotation point's month: (visits, uses) about.
 POINT_TALLY = {"BDBG": (48, 85), "BDNT": (36, 60), "BDMS": (30, 52)}
 # Share of visits by readers who show a card (the rest are walk-ins counted by tally).
-CARD_SHARE = 0.07
+CARD_SHARE = 0.05
 # Copies lent at a card visit: 0, 1, 2 or 3, with these weights.
 LOANS_PER_VISIT = (30, 38, 23, 9)
 RENEWED_SHARE = 0.15
@@ -195,8 +195,12 @@ class _History:
         noise = self.rng.uniform(0.8, 1.2)
         adults, children = round(adults * noise), round(children * noise)
         eligible = [r for r in self.readers.get(library.id, ()) if r.card_issued <= day]
-        cards = min(len(eligible), round((adults + children) * CARD_SHARE))
-        for reader in self.rng.sample(eligible, cards):
+        # The loans follow the visits' pace, not the number of cards issued by then: while
+        # the demo's readers are still few (their cards date from the last two years), each
+        # borrows more, so loans grow with visits instead of with the cards.
+        wanted = round((adults + children) * CARD_SHARE)
+        chosen = self.rng.sample(eligible, min(len(eligible), wanted))
+        for number, reader in enumerate(chosen):
             snapshot = self.reader_snapshot(reader, day)
             key = self.keys.get(reader.id) or self.keys.setdefault(reader.id, reader_key(reader.id))
             self.add("visit", day, library, reader_key=key, **snapshot)
@@ -204,7 +208,7 @@ class _History:
                 children -= 1
             else:
                 adults -= 1
-            self.loans(library, day, snapshot)
+            self.loans(library, day, snapshot, visits=len(range(number, wanted, len(chosen))))
         for category, count in (("adults", adults), ("children", children)):
             if count > 0:
                 children_flag = {"children": category == "children"}
@@ -216,12 +220,14 @@ class _History:
             copy = self.rng.choice(copies)
             self.add("inhouse_use", day, library, uses, **self.copy_snapshot(library, copy))
 
-    def loans(self, library, day: date, reader_snapshot: dict) -> None:
-        """A card visit's loans, renewals and returns (the returns up to the cutoff)."""
+    def loans(self, library, day: date, reader_snapshot: dict, visits: int = 1) -> None:
+        """A card visit's loans (as many as `visits` visits make), their renewals and returns
+        (those up to the cutoff)."""
         copies = self.copies.get(library.id)
         if not copies or day > self.cutoff["checkout"]:
             return
-        count = self.rng.choices(range(len(LOANS_PER_VISIT)), weights=LOANS_PER_VISIT)[0]
+        draws = self.rng.choices(range(len(LOANS_PER_VISIT)), weights=LOANS_PER_VISIT, k=visits)
+        count = sum(draws)
         for copy in self.rng.sample(copies, min(count, len(copies))):
             values = {**reader_snapshot, **self.copy_snapshot(library, copy)}
             due = day + timedelta(days=LOAN_DAYS)
