@@ -5,9 +5,9 @@ library of the demo network gets visits (readers' cards and walk-in tallies of a
 children), loans with their renewals and returns, in-library uses and acquisitions, and
 every rotation point a monthly tally. Volumes follow the seed plans' targets (stats.demo):
 the provincial library and Phong Thổ on track for their visits, Tam Đường behind its own
-35,000, each library 6-11 % above last year (the network
-behind the plans' 10 %); children come more in summer and on the
-reading day (21/4), the Tết month is quiet and school libraries close for the summer.
+35,000, each library 6-11 % above last year (the network behind the plans' 10 %);
+children come more in summer and on the reading day (21/4), the Tết month is quiet and
+school libraries close for the summer.
 
 Rows have the shape `record_event` writes, with the snapshots reports group by, and are
 inserted in bulk (a few tens of thousands). Readers' visits carry the pseudonyms of the
