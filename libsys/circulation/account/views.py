@@ -22,7 +22,7 @@ from libsys.circulation.holds.services import cancel_hold as cancel
 from libsys.circulation.holds.services import place_hold as place
 from libsys.circulation.holds.services import queue_position, reader_holds
 from libsys.circulation.loans.models import Loan
-from libsys.circulation.loans.services import reader_loans
+from libsys.circulation.loans.services import reader_loans, renewal_refusal
 from libsys.circulation.loans.services import renew as renew_loan
 from libsys.core.clock import local_today
 from libsys.core.forms import error_text, local_next
@@ -126,13 +126,21 @@ def index():
     """My loans with due dates (renew), my holds (cancel), my reading history if kept."""
     reader = current_user
     holds = reader_holds(reader)
+    loans = reader_loans(reader)
+    today = local_today()
     return render_template(
         "circulation/account/index.html",
         reader=reader,
-        loans=reader_loans(reader),
+        loans=loans,
+        # Why a renew button cannot work, asked of the renewal rule itself (loan id: refusal).
+        not_renewable={
+            loan.id: refusal
+            for loan in loans
+            if (refusal := renewal_refusal(loan, today=today)) is not None
+        },
         holds=[(hold, queue_position(hold)) for hold in holds],
         history=reading_history(reader) if reader.keep_history else [],
-        today=local_today(),
+        today=today,
         answer=session.pop(ANSWER_KEY, None),
     )
 

@@ -74,6 +74,26 @@ def overdue_renewal_refusal(loan, policy, today: date) -> str | None:
     return "OVERDUES_BLOCK_RENEWAL" if other_overdue is not None else None
 
 
+def renewal_refusals(loan, policy, today: date) -> list[str]:
+    """Codes of every rule that stops this loan being renewed now, in the order the desk
+    reports them (the reader's own refusals first); empty when it may be renewed.
+
+    The one renewal rule: the renewal's guard settles these codes, and the reader's account
+    asks them to show a renew button that cannot work as disabled, with its reason.
+    """
+    refusals = []
+    if loan.renewals >= policy.renewals_allowed:
+        refusals.append("NO_RENEWALS_LEFT")
+    overdue = overdue_renewal_refusal(loan, policy, today)
+    if overdue:
+        refusals.append(overdue)
+    if hold_waiting_for(loan.item, exclude_reader_id=loan.reader_id):
+        refusals.append("RENEWAL_BLOCKED_BY_HOLD")
+    if loan.reader is not None:
+        refusals[:0] = reader_refusals(loan.reader, today)
+    return refusals
+
+
 def hold_waiting_for(item, *, exclude_reader_id=None) -> Hold | None:
     """A hold of another reader that this copy could fill: on the copy, or on its title."""
     query = (

@@ -25,6 +25,7 @@ from libsys.circulation.loans.models import Loan
 from libsys.circulation.loans.rules import (
     checkout_refusals,
     queue_place,
+    renewal_refusals,
     settle_refusals,
     waiting_hold_ahead,
 )
@@ -332,6 +333,18 @@ def renew(loan: Loan, *, library=None, user=None, override_reason=None, in_perso
     if in_person and reader is not None:
         count_visit(reader, library, day=today)
     return loan
+
+
+def renewal_refusal(loan: Loan, *, library=None, today: date | None = None) -> DeskRefusal | None:
+    """Can this loan be renewed now, and if not, why: the first refusal a renewal would
+    meet (the same rule as `renew`, nothing written), or None when it would be renewed."""
+    if loan.status != "on_loan" or loan.returned_at:
+        return DeskRefusal(code="NOT_ON_LOAN", overridable=False)
+    library = library or loan.library
+    reader = loan.reader
+    policy = policy_for(library, reader.category_id if reader else None, loan.item)
+    codes = renewal_refusals(loan, policy, today or local_today())
+    return DeskRefusal(code=codes[0]) if codes else None
 
 
 def renew_all(

@@ -7,12 +7,7 @@ override lifts them with a reason (one `override` event each), else the first is
 """
 
 from libsys.circulation.errors import DeskRefusal
-from libsys.circulation.loans.rules import (
-    hold_waiting_for,
-    overdue_renewal_refusal,
-    reader_refusals,
-    settle_refusals,
-)
+from libsys.circulation.loans.rules import renewal_refusals, settle_refusals
 from libsys.core.states import StateMachine, Transition
 from libsys.stats.events import record_event
 
@@ -20,18 +15,8 @@ from libsys.stats.events import record_event
 def _guard_renew(loan, context: dict) -> None:
     """Renewals left, no overdue loan where the policy forbids it, no other reader waiting
     for the title, the reader may borrow (each overridable)."""
-    policy = context["policy"]
-    refusals = []
-    if loan.renewals >= policy.renewals_allowed:
-        refusals.append("NO_RENEWALS_LEFT")
-    overdue = overdue_renewal_refusal(loan, policy, context["today"])
-    if overdue:
-        refusals.append(overdue)
-    if hold_waiting_for(loan.item, exclude_reader_id=loan.reader_id):
-        refusals.append("RENEWAL_BLOCKED_BY_HOLD")
+    refusals = renewal_refusals(loan, context["policy"], context["today"])
     reader = loan.reader
-    if reader is not None:
-        refusals[:0] = reader_refusals(reader, context["today"])
     settle_refusals(
         refusals,
         user=context.get("user"),
