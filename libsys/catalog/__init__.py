@@ -41,5 +41,8 @@ def init_app(app: Flask) -> None:
         inventory_views.stocktaking_bp,
     ):
         app.register_blueprint(blueprint)
+    from libsys.catalog.languages import language_name
+
+    app.add_template_filter(language_name)
     app.cli.add_command(cli.import_marc_command)
     app.cli.add_command(cli.export_marc_command)

@@ -311,7 +311,8 @@ def build_marc(fields: dict) -> pymarc.Record:
             pages = f"{pages} tr." if pages.isdigit() else pages
             physical.append(Subfield("a", _end(pages, " ;") if size else pages))
         if size:
-            physical.append(Subfield("c", size))
+            # A height given as a bare number is in centimetres, as a cataloguer writes it.
+            physical.append(Subfield("c", f"{size} cm" if size.isdigit() else size))
         record.add_field(Field("300", Indicators(" ", " "), physical))
     if values["series"]:
         record.add_field(Field("490", Indicators("0", " "), [Subfield("a", values["series"])]))

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from libsys.catalog.languages import language_name
 from libsys.extensions import db
 from libsys.network.models import Library
 
@@ -61,7 +62,7 @@ def facet_value_label(name: str, value: str, libraries: dict[str, str]) -> str:
     if name == "library":
         return libraries.get(value, value)
     if name == "language":
-        return str(LANGUAGE_LABELS.get(value, value))
+        return str(LANGUAGE_LABELS.get(value) or language_name(value))
     if name == "material_type":
         return str(MATERIAL_LABELS.get(value, value))
     if name == "year":
