@@ -56,6 +56,9 @@ def app(tmp_path_factory):
         for name in list(vars(flask.g)):
             if not name.startswith("_"):
                 delattr(flask.g, name)
+        # Flask-Login's user of the previous request (another client's, or one signed out
+        # since): each request loads its own from its cookie, as in production.
+        flask.g.pop("_login_user", None)
 
     # First of all hooks, before CSRF protection can refuse the request.
     app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_state)

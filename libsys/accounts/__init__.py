@@ -1,8 +1,11 @@
 """Staff accounts, roles and permissions, sign-in, API tokens."""
 
 import click
-from flask import Flask
+from flask import Flask, session
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from libsys.extensions import db, login_manager
 
@@ -17,23 +20,41 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
+    from libsys.accounts.services import new_password_ends_sessions
+
+    if not event.contains(Session, "before_flush", new_password_ends_sessions):
+        event.listen(Session, "before_flush", new_password_ends_sessions)
+    app.after_request(_keep_own_session)
     app.cli.add_command(create_user_command)
     app.cli.add_command(create_token_command)
 
 
 def load_user(session_id: str):
-    """Staff ids are "staff:N", readers "reader:N"."""
+    """Staff ids are "staff:N:V", readers "reader:N:V" (V the session version): a session
+    whose version is no longer the account's was ended (sign-out, new password)."""
     from libsys.accounts.models import User
     from libsys.readers.models import Reader
 
-    kind, _, raw_id = session_id.partition(":")
-    if not raw_id.isdigit():
+    kind, raw_id, version = (session_id.split(":") + ["", ""])[:3]
+    if not raw_id.isdigit() or not version.isdigit():
         return None
     model = {"staff": User, "reader": Reader}.get(kind)
     if model is None:
         return None
     person = db.session.get(model, int(raw_id))
-    return person if person is not None and person.is_active else None
+    if person is None or not person.is_active or person.session_version != int(version):
+        return None
+    return person
+
+
+def _keep_own_session(response):
+    """The request that ended its own account's sessions (a new password) stays signed in:
+    its session takes the new version. Failed requests change nothing (they roll back)."""
+    if response.status_code >= 400 or "_user_id" not in session:
+        return response
+    if current_user.is_authenticated and session["_user_id"] != current_user.get_id():
+        session["_user_id"] = current_user.get_id()
+    return response
 
 
 @click.command("create-user")

@@ -29,6 +29,9 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Part of the session id: raising it ends every session of the account (sign-out, a new
+    # password, "sign out everywhere"); a cookie saved before then names an older version.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     library: Mapped[Library | None] = relationship()
 
@@ -36,8 +39,8 @@ class User(UserMixin, db.Model):
     is_reader = False
 
     def get_id(self) -> str:
-        """Session id, prefixed so staff and readers never collide."""
-        return f"staff:{self.id}"
+        """Session id, prefixed so staff and readers never collide, with the session version."""
+        return f"staff:{self.id}:{self.session_version}"
 
     @property
     def is_active(self) -> bool:
@@ -71,3 +74,20 @@ class ApiToken(db.Model):
     revoked: Mapped[bool] = mapped_column(default=False)
 
     user: Mapped[User] = relationship()
+
+
+class SignInThrottle(db.Model):
+    """Wrong passwords counted for one sign-in name or one client address, and its lockout.
+
+    `key` is "name:<NAME IN CAPITALS>" (a staff user name or a card number, as typed) or
+    "address:<IP>". Counted with guarded UPDATEs, so every worker and process sees one count.
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    first_failure_at: Mapped[datetime | None]
+    locked_until: Mapped[datetime | None]
+    lockouts: Mapped[int] = mapped_column(default=0)

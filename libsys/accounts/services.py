@@ -4,7 +4,7 @@ import secrets
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -77,6 +77,34 @@ def authenticate(username: str, password: str) -> User | None:
         return None
     user.last_login_at = utcnow()
     return user
+
+
+def end_sessions(person) -> None:
+    """End every session of a staff account or a reader: raise its session version.
+
+    A guarded UPDATE (session_version = session_version + 1), so two requests ending sessions
+    at once both count. A cookie saved before names the old version and opens nothing.
+    A new password does the same by itself (`new_password_ends_sessions`).
+    """
+    if person.id is None:
+        return  # not written yet: no session to end
+    person.session_version = type(person).session_version + 1
+    db.session.flush()
+
+
+def new_password_ends_sessions(session, _flush_context, _instances) -> None:
+    """Before a flush: a staff account or reader whose password changed gets a new session
+    version, whoever changed it (herself, staff, the API), so the old sessions end."""
+    from libsys.readers.models import Reader
+
+    for person in session.dirty:
+        if not isinstance(person, (User, Reader)):
+            continue
+        state = inspect(person)
+        if state.attrs.password_hash.history.has_changes() and not (
+            state.attrs.session_version.history.has_changes()
+        ):
+            person.session_version = type(person).session_version + 1
 
 
 def create_token(username: str, name: str = "") -> str:

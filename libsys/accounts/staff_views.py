@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from sqlalchemy import select
 
 from libsys.accounts.access import permission_required, staff_required
@@ -11,6 +11,7 @@ from libsys.accounts.services import (
     change_own_password,
     create_token,
     create_user,
+    end_sessions,
     get_user,
     list_users,
     update_user,
@@ -110,6 +111,28 @@ def edit(username):
         role_options=list(ROLE_LABELS.items()),
         library_options=_library_options(),
     ), (422 if errors else 200)
+
+
+@bp.route("/<username>/sign-out", methods=["POST"])
+@permission_required("users.manage")
+def sign_out(username):
+    """Sign an account out everywhere: every session and saved cookie of it ends."""
+    user = get_user(username)
+    if not _may_manage(user):
+        abort(403)
+    end_sessions(user)
+    flash(_("%(name)s is signed out everywhere.", name=user.username), "success")
+    return redirect(url_for("staff.edit", username=user.username))
+
+
+@bp.route("/me/sign-out", methods=["POST"])
+@staff_required
+def sign_out_me():
+    """Sign out on every computer and phone at once (this one too)."""
+    end_sessions(current_user._get_current_object())
+    logout_user()
+    flash(_("You are signed out everywhere."), "success")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/me", methods=["GET", "POST"])

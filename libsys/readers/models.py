@@ -60,6 +60,8 @@ class Reader(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="active")
     blocked_reason: Mapped[str | None] = mapped_column(Text)
     password_hash: Mapped[str | None] = mapped_column(String(300))
+    # Part of the session id: raising it ends every session (sign-out, a new password).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # Loan history is kept with the reader only when the reader opts in (privacy).
     keep_history: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str | None] = mapped_column(String(5))
@@ -77,8 +79,8 @@ class Reader(db.Model):
     is_anonymous = False
 
     def get_id(self) -> str:
-        """Session id, prefixed so staff and readers never collide."""
-        return f"reader:{self.id}"
+        """Session id, prefixed so staff and readers never collide, with the session version."""
+        return f"reader:{self.id}:{self.session_version}"
 
     @property
     def is_active(self) -> bool:
