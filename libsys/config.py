@@ -79,5 +79,8 @@ def load_config() -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Served over HTTPS only (Secure cookies always, HSTS); behind N trusted proxies.
+        "HTTPS": os.environ.get("LIBSYS_HTTPS", "").lower() in ("1", "true", "yes", "on"),
+        "PROXY_COUNT": int(os.environ.get("LIBSYS_PROXIES", "0") or 0),
         "JSON_SORT_KEYS": False,
     }

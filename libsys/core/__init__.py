@@ -9,8 +9,9 @@ from libsys.core.formats import format_day, format_number
 
 def init_app(app: Flask) -> None:
     """Register the core pages, the application-wide error answers and the template helpers."""
-    from libsys.core import errors, jobs, views
+    from libsys.core import errors, jobs, security, views
 
+    security.init_app(app)
     app.register_blueprint(views.bp)
     errors.init_app(app)
     jobs.init_app(app)

@@ -7,3 +7,9 @@ document.addEventListener("DOMContentLoaded", () => {
   if (wrong) wrong.focus();
   else if (scan) scan.focus();
 });
+
+// Print buttons (slips, lists): a click prints the page (no inline handler: the CSP has none).
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-print]");
+  if (button) window.print();
+});
