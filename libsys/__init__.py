@@ -37,11 +37,13 @@ def create_app(config: dict | None = None) -> Flask:
     from libsys import (
         accounts,
         api,
+        audit,
         catalog,
         circulation,
         core,
         network,
         opac,
+        privacy,
         readers,
         rotation,
         search,
@@ -61,6 +63,8 @@ def create_app(config: dict | None = None) -> Flask:
         circulation,
         rotation,
         stats,
+        audit,
+        privacy,
         api,
     ):
         domain.init_app(app)

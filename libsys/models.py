@@ -2,6 +2,7 @@
 
 # Imported for their side effect: each module's tables join the one metadata.
 from libsys.accounts import models as accounts_models  # noqa: F401
+from libsys.audit import models as audit_models  # noqa: F401
 from libsys.catalog import models as catalog_models  # noqa: F401
 from libsys.catalog.inventory import models as inventory_models  # noqa: F401
 from libsys.catalog.marc import models as marc_models  # noqa: F401

@@ -21,6 +21,8 @@ PERMISSIONS = {
     "stats.view": _l("See statistics and reports"),
     "stats.plan": _l("Set plan targets"),
     "stats.activities": _l("Record exhibitions, book talks and other activities"),
+    "audit.view": _l("Read the audit log of staff changes"),
+    "readers.privacy": _l("Give readers their data and delete it on request"),
 }
 
 ROLES = {
@@ -39,6 +41,7 @@ ROLES = {
         "stats.activities",
         "network.population",
         "users.manage",
+        "readers.privacy",
     },
     "cataloguer": {"catalog.view", "catalog.edit", "catalog.import", "stats.view"},
     "circulation": {

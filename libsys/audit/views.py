@@ -1,0 +1,122 @@
+"""The admin's page of the audit log, and the same entries as JSON."""
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from libsys.accounts.access import permission_required
+from libsys.audit.services import KINDS, PAGE_SIZE, entry_json, search_entries
+from libsys.core.clock import _zone
+from libsys.core.dates import DATE_MESSAGE, InvalidDate, parse_date
+from libsys.db import MAX_INTEGER
+from libsys.extensions import db
+from libsys.readers.models import Reader
+from libsys.readers.services import normalize_card_number
+
+bp = Blueprint("audit", __name__, url_prefix="/staff/audit")
+
+KIND_LABELS = {
+    "records": _l("Records and copies"),
+    "periodicals": _l("Periodicals"),
+    "readers": _l("Readers"),
+    "policies": _l("Lending policies and calendars"),
+    "overrides": _l("Overrides at the desk"),
+    "rotation": _l("Rotation"),
+    "plans": _l("Plans, targets and activities"),
+    "accounts": _l("Staff accounts"),
+    "network": _l("Libraries and stores"),
+}
+ACTION_LABELS = {"create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted")}
+assert set(KIND_LABELS) == set(KINDS)
+
+
+def _filters() -> tuple[dict, dict, dict]:
+    """The query's filters as typed, as the search takes them, and their errors."""
+    typed = {
+        name: request.args.get(name, "").strip()
+        for name in ("user", "kind", "record", "reader", "since", "until")
+    }
+    errors: dict = {}
+    wanted: dict = {"user": typed["user"] or None, "kind": typed["kind"] or None}
+    for name in ("since", "until"):
+        try:
+            wanted[name] = parse_date(typed[name])
+        except InvalidDate:
+            errors[name] = DATE_MESSAGE
+    record = typed["record"]
+    if record:
+        if record.isdigit() and int(record) <= MAX_INTEGER:
+            wanted["record_id"] = int(record)
+        else:
+            errors["record"] = _l("Write the record's number.")
+    card = typed["reader"]
+    if card:
+        reader_id = db.session.scalar(
+            select(Reader.id).where(Reader.card_number == normalize_card_number(card))
+        )
+        if reader_id is None and card.isdigit() and int(card) <= MAX_INTEGER:
+            reader_id = int(card)  # a deleted reader is found by her former number
+        if reader_id is None:
+            errors["reader"] = _l("No reader has this card number.")
+        wanted["reader_id"] = reader_id
+    return typed, wanted, errors
+
+
+def local_moment(moment: datetime) -> str:
+    """A stored (naive UTC) time as the library's local dd/mm/yyyy hh:mm:ss."""
+    return moment.replace(tzinfo=UTC).astimezone(_zone()).strftime("%d/%m/%Y %H:%M:%S")
+
+
+def _page() -> int:
+    page = request.args.get("page", 1, type=int) or 1
+    return min(max(page, 1), 100_000)
+
+
+@bp.route("/")
+@permission_required("audit.view")
+def index():
+    """Search the audit log: by who, what kind, record or reader, and days."""
+    typed, wanted, errors = _filters()
+    page = _page()
+    entries = []
+    if not errors:
+        entries = search_entries(**wanted, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    return render_template(
+        "audit/index.html",
+        values=typed,
+        errors=errors,
+        entries=entries[:PAGE_SIZE],
+        has_more=len(entries) > PAGE_SIZE,
+        page=page,
+        kinds=[(code, KIND_LABELS[code]) for code in KINDS],
+        actions=ACTION_LABELS,
+        when=local_moment,
+    ), (422 if errors else 200)
+
+
+@bp.route("/entries.json")
+@permission_required("audit.view")
+def entries_json():
+    """The same search as JSON: {"entries": [...], "page", "has_more"}."""
+    _typed, wanted, errors = _filters()
+    if errors:
+        return jsonify(
+            {
+                "error": {
+                    "code": "VALIDATION_FAILED",
+                    "message": str(next(iter(errors.values()))),
+                    "fields": {name: str(text) for name, text in errors.items()},
+                }
+            }
+        ), 422
+    page = _page()
+    entries = search_entries(**wanted, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    return jsonify(
+        {
+            "entries": [entry_json(entry) for entry in entries[:PAGE_SIZE]],
+            "page": page,
+            "has_more": len(entries) > PAGE_SIZE,
+        }
+    )

@@ -1,0 +1,111 @@
+"""The audit log: staff changes with who, when and the values before and after."""
+
+import pytest
+from sqlalchemy import func, select
+
+from libsys.audit.models import AuditEntry
+from libsys.catalog import copies
+from libsys.errors import ValidationFailed
+from tests.circulation.conftest import make_item
+from tests.factories import make_reader, make_staff, sign_in
+
+
+def _entries(db, table, row_id):
+    return db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.table_name == table, AuditEntry.row_id == row_id)
+        .order_by(AuditEntry.id)
+    ).all()
+
+
+@pytest.fixture
+def cataloguer(client, network):
+    make_staff("cataloguer", None, "bienmuc")
+    sign_in(client, "bienmuc")
+    return client
+
+
+def test_a_call_number_changed_on_the_copy_page_is_logged_with_old_and_new(cataloguer, db):
+    item = make_item()
+    item.call_number = "895.922 T550H"
+    db.session.flush()
+    response = cataloguer.post(
+        f"/staff/catalog/items/{item.barcode}",
+        data={"call_number": "895.9223 T550H", "notes": "", "price": "", "status": "available",
+              "store": "VN"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    (entry,) = [e for e in _entries(db, "item", item.id) if e.user_name == "bienmuc"]
+    assert entry.user_name == "bienmuc"
+    assert entry.user_id is not None
+    assert entry.changes["call_number"] == ["895.922 T550H", "895.9223 T550H"]
+    assert entry.record_id == item.record_id
+    assert item.barcode in entry.label
+
+
+def test_a_readers_address_change_is_logged_and_her_password_never(staff_client, db):
+    reader = make_reader(address="12 Trần Phú")
+    response = staff_client.post(
+        f"/staff/readers/{reader.card_number}/edit",
+        data={"full_name": reader.full_name, "category": "official", "home_library": "TVLC",
+              "address": "45 Hoàng Liên", "card_issued": reader.card_issued.isoformat(),
+              "card_expires": reader.card_expires.isoformat(), "date_of_birth": "1990-05-17",
+              "gender": "female", "ethnicity": "03", "admin_unit": "03390"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.get_data(as_text=True)[:800]
+    updates = [e for e in _entries(db, "reader", reader.id) if e.action == "update"]
+    assert updates[-1].changes["address"] == ["12 Trần Phú", "45 Hoàng Liên"]
+    assert updates[-1].user_name == "admin"
+    assert updates[-1].reader_id == reader.id
+    response = staff_client.post(
+        f"/staff/readers/{reader.card_number}/password", data={"password": "hoa-secret-77"}
+    )
+    assert response.status_code == 302
+    last = _entries(db, "reader", reader.id)[-1]
+    assert last.changes["password_hash"] == [None, "***"]
+    everything = " ".join(str(e.changes) for e in db.session.scalars(select(AuditEntry)))
+    assert "hoa-secret-77" not in everything and "pbkdf2" not in everything
+
+
+def test_a_failed_request_leaves_no_audit_row(cataloguer, db, monkeypatch):
+    item = make_item()
+    before = db.session.scalar(select(func.count(AuditEntry.id)))
+
+    def refuse_after_the_flush(_record_ids, **_kwargs):
+        raise ValidationFailed(fields={"call_number": "no"})
+
+    # The change is flushed (and its entry written), then the request fails: 422, rollback.
+    monkeypatch.setattr(copies.services, "mark_changed", refuse_after_the_flush)
+    response = cataloguer.post(
+        f"/staff/catalog/items/{item.barcode}",
+        data={"call_number": "999 X", "store": "VN", "status": "available"},
+    )
+    assert response.status_code == 422
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(AuditEntry.id))) == before
+    assert db.session.get(type(item), item.id).call_number != "999 X"
+
+
+def test_the_admin_searches_the_log_by_user_kind_reader_and_days(staff_client, db):
+    reader = make_reader(address="1 Lê Lợi")
+    reader.phone = "0912000111"
+    db.session.flush()
+    page = staff_client.get(f"/staff/audit/?reader={reader.card_number}&kind=readers")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Nhật ký thay đổi" in text and "0912000111" in text
+    listed = staff_client.get(f"/staff/audit/entries.json?reader={reader.card_number}").get_json()
+    assert {e["table"] for e in listed["entries"]} == {"reader"}
+    assert {e["action"] for e in listed["entries"]} == {"create", "update"}
+    nobody = staff_client.get("/staff/audit/entries.json?kind=accounts&user=nobody")
+    assert nobody.get_json()["entries"] == []
+    wrong = staff_client.get("/staff/audit/?since=31/02/2026")
+    assert wrong.status_code == 422
+    assert "dd/mm/yyyy" in wrong.get_data(as_text=True)
+
+
+def test_only_administrators_read_the_log(client, network, db):
+    make_staff("manager", "TVLC", "quanly1")
+    sign_in(client, "quanly1")
+    assert client.get("/staff/audit/").status_code == 403
+    assert client.get("/staff/audit/entries.json").status_code == 403
