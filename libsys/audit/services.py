@@ -16,7 +16,7 @@ KINDS = {
     "periodicals": ("periodical", "periodical_subscription"),
     "readers": ("reader", "reader_category"),
     "policies": ("circulation_policy", "closed_weekday", "holiday"),
-    "overrides": ("loan",),
+    "overrides": ("override",),
     "rotation": ("rotation_batch", "rotation_route", "rotation_route_stage"),
     "plans": ("stat_plan", "stat_plan_target", "activity"),
     "accounts": ("staff_user", "api_token"),

@@ -17,7 +17,7 @@ import getpass
 from datetime import date, datetime
 from decimal import Decimal
 
-from flask import current_app, has_app_context, has_request_context
+from flask import current_app, g, has_app_context, has_request_context
 from flask_login import current_user
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
@@ -116,9 +116,9 @@ def plain_value(value):
 
 
 def acting_user() -> tuple[int | None, str]:
-    """The staff account of the request, or the system user of a command."""
+    """The staff account of the request (page or API token), or the system user of a command."""
     if has_request_context():
-        user = current_user._get_current_object() if current_user else None
+        user = g.get("api_user") or (current_user._get_current_object() if current_user else None)
         if getattr(user, "is_staff", False):
             return user.id, user.username
         if getattr(user, "is_reader", False):
@@ -205,11 +205,13 @@ def _after_flush(session, _flush_context) -> None:
         session.connection().execute(_INSERT_ENTRY, rows)
 
 
-def record_action(table_name: str, row_id, label: str, changes: dict, **about) -> None:
+def record_action(
+    table_name: str, row_id, label: str, changes: dict, *, user=None, **about
+) -> None:
     """Append one entry for a change that bypasses the flush (a desk override)."""
     from libsys.extensions import db
 
-    user = acting_user()
+    user = (user.id, user.username) if getattr(user, "is_staff", False) else acting_user()
     db.session.connection().execute(
         _INSERT_ENTRY,
         {

@@ -109,3 +109,26 @@ def test_only_administrators_read_the_log(client, network, db):
     sign_in(client, "quanly1")
     assert client.get("/staff/audit/").status_code == 403
     assert client.get("/staff/audit/entries.json").status_code == 403
+
+
+def test_an_override_at_the_desk_is_logged_without_the_reader(client, network, db):
+    make_staff("manager", "TVLC", "desk-manager")
+    sign_in(client, "desk-manager")
+    reader, reference = make_reader(full_name="Hà Thị Lan"), make_item(store_code="VT")
+    client.post("/staff/desk/", data={"scan": reader.card_number}, follow_redirects=True)
+    client.post("/staff/desk/", data={"scan": reference.barcode}, follow_redirects=True)
+    client.post(
+        "/staff/desk/override",
+        data={"barcode": reference.barcode, "reason": "Photo tài liệu"},
+        follow_redirects=True,
+    )
+    (entry,) = db.session.scalars(select(AuditEntry).where(AuditEntry.table_name == "override"))
+    assert entry.user_name == "desk-manager"
+    assert entry.changes["reason"] == [None, "Photo tài liệu"]
+    assert entry.changes["refusals"][1]
+    assert entry.label == reference.barcode and entry.record_id == reference.record_id
+    assert entry.reader_id is None and "Hà Thị Lan" not in str(entry.changes)
+    # No loan row is audited: the desk's lending is in the event log.
+    assert not db.session.scalar(
+        select(func.count(AuditEntry.id)).where(AuditEntry.table_name == "loan")
+    )

@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from libsys.audit.tracking import record_action
 from libsys.circulation.errors import DeskRefusal
 from libsys.circulation.holds.models import ACTIVE_HOLD_STATUSES, Hold
 from libsys.circulation.loans.models import Loan
@@ -207,3 +208,13 @@ def settle_refusals(codes, *, user, override_reason, library, reader, item, mess
             code=code,
             reason=reason,
         )
+    # The audit log says who lent against which refusals, naming the copy but not the reader
+    # (as the event log does: nothing ties a reader to what she read once the loan ends).
+    record_action(
+        "override",
+        getattr(item, "id", None),
+        getattr(item, "barcode", "") or "",
+        {"refusals": [None, ", ".join(codes)], "reason": [None, reason]},
+        user=user,
+        record_id=getattr(item, "record_id", None),
+    )
