@@ -83,4 +83,9 @@ def load_config() -> dict:
         "HTTPS": os.environ.get("LIBSYS_HTTPS", "").lower() in ("1", "true", "yes", "on"),
         "PROXY_COUNT": int(os.environ.get("LIBSYS_PROXIES", "0") or 0),
         "JSON_SORT_KEYS": False,
+        # What one request may carry (libsys/core/limits.py): the largest upload (a MARC
+        # file), a body sent to the API, the length of an address.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("LIBSYS_MAX_UPLOAD_MB", "512")) * 1024 * 1024,
+        "API_MAX_BODY": int(os.environ.get("LIBSYS_MAX_API_BODY_KB", "1024")) * 1024,
+        "MAX_URL_LENGTH": int(os.environ.get("LIBSYS_MAX_URL_LENGTH", "4096")),
     }

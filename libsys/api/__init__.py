@@ -6,6 +6,7 @@ operation as YAML after `---` in the view's docstring, and wraps each view in
 are answered in the one JSON shape by `libsys.core.errors`.
 """
 
+from datetime import UTC, datetime
 from functools import wraps
 
 from flask import Blueprint, Flask, g, request
@@ -93,6 +94,15 @@ def json_integer(body: dict, name: str, *, default=None, minimum=1, maximum=MAX_
             }
         )
     return value
+
+
+def utc_time(value: datetime | None) -> str | None:
+    """A stored time (naive, in UTC) as RFC 3339 with its zone, as format date-time says."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.isoformat()
 
 
 def init_app(app: Flask) -> None:

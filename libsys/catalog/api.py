@@ -4,7 +4,7 @@ import json
 
 from flask import jsonify
 
-from libsys.api import api_permission, api_public, bp
+from libsys.api import api_permission, api_public, bp, utc_time
 from libsys.catalog.copies.services import copy_json, get_item
 from libsys.catalog.models import ITEM_STATUSES
 from libsys.catalog.services import get_record
@@ -85,7 +85,7 @@ def record_json(record) -> dict:
     body["authors"] = record.author_list
     body["subjects"] = record.subject_list
     body["isbns"] = [row.isbn13 for row in record.isbns]
-    body["updated_at"] = record.updated_at.isoformat() if record.updated_at else None
+    body["updated_at"] = utc_time(record.updated_at)
     body["marc"] = json.loads(record.marc)
     body["copies"] = [copy_json(item) for item in record.items]
     return body

@@ -9,8 +9,9 @@ from libsys.core.formats import format_day, format_number
 
 def init_app(app: Flask) -> None:
     """Register the core pages, the application-wide error answers and the template helpers."""
-    from libsys.core import errors, jobs, security, views
+    from libsys.core import errors, jobs, limits, security, views
 
+    limits.init_app(app)
     security.init_app(app)
     app.register_blueprint(views.bp)
     errors.init_app(app)

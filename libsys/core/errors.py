@@ -23,6 +23,12 @@ def _http_message(exc: HTTPException) -> str:
     if exc.code == 405:
         return _("This address of the API does not accept the method %(method)s.",
                  method=request.method)  # fmt: skip
+    if exc.code == 413:
+        return _("The request is too large: send less at a time.")
+    if exc.code == 414:
+        return _("The address of the request is too long: send fewer or shorter parameters.")
+    if exc.code == 400:
+        return _("The request could not be read: check its JSON.")
     if exc.code is not None and exc.code >= 500:
         return _("Something went wrong on the server. Try again; if it happens again, tell the "
                  "system administrator.")  # fmt: skip
@@ -45,7 +51,9 @@ def http_error(exc: HTTPException):
     if _is_api_request():
         code = (exc.name or "ERROR").upper().replace(" ", "_")
         return error_response(code, _http_message(exc), exc.code or 500)
-    return render_http_error(exc)
+    # Too large or too long: the page says what to do, as the API does.
+    message = _http_message(exc) if exc.code in (413, 414) else None
+    return render_http_error(exc, message)
 
 
 def init_app(app: Flask) -> None:

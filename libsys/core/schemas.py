@@ -7,6 +7,8 @@ what is documented is what is checked. A wrong field is a 422 in the project's e
 messages in the request's language.
 """
 
+import unicodedata
+
 from flask import request
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
@@ -21,9 +23,22 @@ REQUIRED = _l("This field is required.")
 TEXT_MESSAGE = _l("Write this as text.")
 CONTROL_MESSAGE = _l("Remove the control characters from this text.")
 FLAG_MESSAGE = _l("Write true or false.")
+INVISIBLE_MESSAGE = _l("Write this with visible letters or digits, not only invisible characters.")
 # Line breaks and tabs belong in addresses and notes; other control characters (NUL above
 # all, which PostgreSQL refuses) and lone surrogates never come from a keyboard.
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
+# Characters that show nothing: format characters (zero-width space and joiners, the byte
+# order mark, bidi marks), separators, and the blank letters some fonts draw as nothing.
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+_BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
+
+
+def invisible(text: str) -> bool:
+    """True when the text shows nothing at all (a name of only zero-width spaces)."""
+    return all(
+        unicodedata.category(char) in _INVISIBLE_CATEGORIES or char in _BLANK_LETTERS
+        for char in text
+    )
 
 
 def _default_messages(field: fields.Field) -> None:
@@ -55,6 +70,8 @@ class Text(fields.String):
         ):
             raise ValidationError(CONTROL_MESSAGE)
         value = nfc(value).strip()
+        if value and invisible(value):
+            raise ValidationError(INVISIBLE_MESSAGE)
         if self.required and not value:
             raise ValidationError(self.error_messages["required"])
         if self.max_length is not None and len(value) > self.max_length:

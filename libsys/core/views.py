@@ -81,9 +81,9 @@ def today():
     )
 
 
-def render_http_error(exc):
+def render_http_error(exc, message=None):
     """A page for 403, 404 and the like, in the interface language."""
-    return render_template("core/error.html", error=exc, message=None), exc.code or 500
+    return render_template("core/error.html", error=exc, message=message), exc.code or 500
 
 
 def render_libsys_error(exc):

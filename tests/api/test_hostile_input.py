@@ -1,0 +1,151 @@
+"""Hostile input on the API: wrong types, huge numbers, deep JSON, invisible names, huge
+bodies and addresses are refused with a 4xx in the API's JSON shape, and nothing is stored."""
+
+import json
+from datetime import datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from libsys.extensions import db
+from libsys.readers.models import Reader
+from tests.circulation.conftest import make_item
+from tests.factories import api_headers
+
+NEW_READER = {"full_name": "Lò Thị Xuân", "category": "official", "home_library": "TVLC"}
+
+
+def _readers() -> int:
+    return db.session.scalar(select(func.count(Reader.id)))
+
+
+def _post(client, headers, body=None, *, raw=None, path="/api/v1/readers"):
+    data = raw if raw is not None else json.dumps(body)
+    return client.post(path, data=data, headers={**headers, "Content-Type": "application/json"})
+
+
+def _error(response) -> dict:
+    assert response.mimetype == "application/json"
+    return response.get_json()["error"]
+
+
+@pytest.fixture
+def headers(network):
+    return api_headers("admin")
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("full_name", 123),
+        ("full_name", ["Lò Thị Xuân"]),
+        ("category", 5),
+        ("home_library", 5),
+        ("school", False),
+        ("address", "x" * 100_000),
+        ("address", "Bản Sin Suối Hồ\x00"),
+        ("notes", "chữ\x07chuông"),
+        ("full_name", "Lò Thị \ud800"),
+        ("full_name", "\u200b"),
+        ("full_name", "\u200b\u200c \ufeff\u2060\u3164"),
+        ("guardian_name", "\u200d"),
+    ],
+)
+def test_a_hostile_field_is_a_422_naming_it_and_nothing_is_stored(client, headers, field, value):
+    before = _readers()
+    response = _post(client, headers, {**NEW_READER, field: value})
+    assert response.status_code == 422
+    error = _error(response)
+    assert error["code"] == "VALIDATION_ERROR" and field in error["fields"]
+    assert _readers() == before
+
+
+def test_a_lone_surrogate_escaped_in_the_json_is_refused(client, headers):
+    raw = '{"full_name": "\\ud800", "category": "official", "home_library": "TVLC"}'
+    response = _post(client, headers, raw=raw)
+    assert response.status_code == 422 and "full_name" in _error(response)["fields"]
+
+
+def test_false_is_a_no_and_never_the_text_0(client, headers):
+    response = _post(client, headers, {**NEW_READER, "keep_history": False})
+    assert response.status_code == 201 and response.get_json()["keep_history"] is False
+    refused = _post(client, headers, {**NEW_READER, "keep_history": 0})
+    assert refused.status_code == 422 and "keep_history" in _error(refused)["fields"]
+
+
+def test_a_name_with_a_zero_width_joiner_inside_is_kept(client, headers):
+    response = _post(client, headers, {**NEW_READER, "full_name": "Lò\u200bThị Xuân"})
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize("nesting", ["[" * 100_000, '{"full_name": ' + "[" * 100_000])
+def test_json_nested_100000_deep_is_a_400(client, headers, nesting):
+    response = _post(client, headers, raw=nesting)
+    assert response.status_code == 400
+    assert _error(response)["code"] == "BAD_REQUEST"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"offset": "9223372036854775808"},
+        {"offset": "-1"},
+        {"limit": "99999999999999999999"},
+        {"limit": "1.5"},
+    ],
+)
+def test_paging_out_of_range_is_a_422(client, headers, query):
+    response = client.get("/api/v1/readers", query_string=query, headers=headers)
+    assert response.status_code == 422
+    assert set(query) <= set(_error(response)["fields"])
+
+
+def test_a_body_over_the_api_limit_is_a_json_413_and_nothing_is_stored(app, client, headers):
+    before = _readers()
+    notes = "x" * (app.config["API_MAX_BODY"] + 1)
+    response = _post(client, headers, {**NEW_READER, "notes": notes})
+    assert response.status_code == 413
+    assert _error(response)["code"] == "REQUEST_ENTITY_TOO_LARGE"
+    assert _readers() == before
+
+
+def test_the_api_body_limit_is_configurable(app, client, headers, monkeypatch):
+    monkeypatch.setitem(app.config, "API_MAX_BODY", 40)
+    response = _post(client, headers, NEW_READER)
+    assert response.status_code == 413
+
+
+def test_a_page_upload_over_the_limit_is_an_html_413(app, client, network, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1000)
+    response = client.post("/login", data={"username": "x" * 2000, "password": "y"})
+    assert response.status_code == 413 and response.mimetype == "text/html"
+
+
+def test_an_over_long_address_is_a_json_414_under_the_api_and_a_page_elsewhere(app, client):
+    long_query = "q=" + "a" * app.config["MAX_URL_LENGTH"]
+    response = client.get("/api/v1/search?" + long_query)
+    assert response.status_code == 414
+    assert _error(response)["code"] == "REQUEST_URI_TOO_LONG"
+    page = client.get("/opac/search?" + long_query)
+    assert page.status_code == 414 and page.mimetype == "text/html"
+
+
+@pytest.mark.parametrize(
+    "method, path, status, code",
+    [
+        ("get", "/api/v1/no-such-thing", 404, "NOT_FOUND"),
+        ("put", "/api/v1/readers", 405, "METHOD_NOT_ALLOWED"),
+        ("delete", "/api/v1/checkouts", 405, "METHOD_NOT_ALLOWED"),
+    ],
+)
+def test_http_errors_under_the_api_are_json(client, method, path, status, code):
+    response = getattr(client, method)(path)
+    assert response.status_code == status and _error(response)["code"] == code
+
+
+def test_a_records_updated_at_carries_its_time_zone(client, headers):
+    item = make_item()
+    response = client.get(f"/api/v1/records/{item.record_id}", headers=headers)
+    assert response.status_code == 200
+    stamp = datetime.fromisoformat(response.get_json()["updated_at"])
+    assert stamp.utcoffset() is not None and stamp.utcoffset().total_seconds() == 0
