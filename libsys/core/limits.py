@@ -8,6 +8,9 @@
   characters); gunicorn (scripts/serve) reads request lines up to 8190 bytes, so a longer
   address reaches the application and is told 414 in the API's JSON or on a page.
 - JSON nested deeper than Python's parser goes (100,000 "[") is a 400, not a crash.
+- A NUL byte or another control character in the address is refused before any view
+  looks it up (PostgreSQL cannot compare a text holding NUL): in the path a 404, in a
+  query parameter a 422 naming it.
 
 Above a limit the answer is 413, 414 or 400: JSON under /api/, a page elsewhere
 (libsys.core.errors).
@@ -17,6 +20,9 @@ from flask import Flask, abort, current_app, request
 from flask import Request as FlaskRequest
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
+
+from libsys.core.schemas import CONTROL_MESSAGE, has_control_characters
+from libsys.errors import ValidationFailed
 
 DEFAULTS = {
     "MAX_CONTENT_LENGTH": 512 * 1024 * 1024,
@@ -52,6 +58,15 @@ def check_request() -> None:
     limit = request.max_content_length
     if limit is not None and (request.content_length or 0) > limit:
         abort(413)
+    if has_control_characters(request.path):
+        abort(404)
+    wrong = {
+        name: CONTROL_MESSAGE
+        for name, value in request.args.items(multi=True)
+        if has_control_characters(name) or has_control_characters(value)
+    }
+    if wrong:
+        raise ValidationFailed(fields=wrong)
 
 
 def init_app(app: Flask) -> None:

@@ -33,6 +33,15 @@ _INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp"}
 _BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
 
 
+def has_control_characters(text: str) -> bool:
+    """True when the text holds a control character other than a tab or line break (NUL
+    above all, which PostgreSQL refuses), or half of a surrogate pair."""
+    return any(
+        (ord(char) < 32 and char not in _ALLOWED_CONTROLS) or 0xD800 <= ord(char) <= 0xDFFF
+        for char in text
+    )
+
+
 def invisible(text: str) -> bool:
     """True when the text shows nothing at all (a name of only zero-width spaces)."""
     return all(
@@ -64,10 +73,7 @@ class Text(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
             raise ValidationError(TEXT_MESSAGE)
-        if any(
-            (ord(char) < 32 and char not in _ALLOWED_CONTROLS) or 0xD800 <= ord(char) <= 0xDFFF
-            for char in value
-        ):
+        if has_control_characters(value):
             raise ValidationError(CONTROL_MESSAGE)
         value = nfc(value).strip()
         if value and invisible(value):

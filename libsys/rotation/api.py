@@ -7,7 +7,7 @@ from libsys.api import api_permission, bp
 from libsys.catalog.copies.services import get_item
 from libsys.core.clock import local_today
 from libsys.core.pdf import pdf_response
-from libsys.core.schemas import load_body
+from libsys.core.schemas import load_body, load_data
 from libsys.errors import NotFound, ValidationFailed
 from libsys.network.services import get_library
 from libsys.rotation import at_point, batches, routes
@@ -25,6 +25,7 @@ from libsys.rotation.overview import (
 from libsys.rotation.points import create_point, point_json, visible_points
 from libsys.rotation.schemas import (
     BatchItemSchema,
+    BatchQuerySchema,
     BatchSchema,
     MoveSchema,
     PointLoanSchema,
@@ -176,10 +177,7 @@ def list_batches():
       tags: [rotation]
       security: [{bearer: []}]
       parameters:
-        - {in: query, name: state, schema: {type: string}}
-        - {in: query, name: overdue, schema: {type: string}}
-        - {in: query, name: point, schema: {type: string}}
-        - {in: query, name: library, schema: {type: string}}
+        - {in: query, schema: BatchQuerySchema}
       responses:
         200:
           description: Batches (without their copies)
@@ -189,15 +187,16 @@ def list_batches():
                 type: object
                 properties:
                   batches: {type: array, items: {$ref: '#/components/schemas/RotationBatch'}}
+        422: {description: A parameter is not valid, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
-    point_code = (request.args.get("point") or "").strip()
-    library_code = (request.args.get("library") or "").strip()
-    if request.args.get("overdue"):
+    query = load_data(BatchQuerySchema(), request.args.to_dict())
+    point_code, library_code = query.get("point"), query.get("library")
+    if query.get("overdue"):
         found = overdue_batches(local_today(), g.api_user)
     else:
         found = batches_for(
             g.api_user,
-            state=request.args.get("state") or None,
+            state=query.get("state"),
             point=get_library(point_code) if point_code else None,
             library=get_library(library_code) if library_code else None,
         )

@@ -4,13 +4,13 @@ from flask import g, jsonify, request
 
 from libsys.api import api_permission, bp
 from libsys.core.clock import local_today
-from libsys.core.schemas import load_body
+from libsys.core.schemas import load_body, load_data
 from libsys.network.services import get_library
 from libsys.rotation import routes
 from libsys.rotation.access import find_batch, require_seen
 from libsys.rotation.api import EITHER, batch_json
 from libsys.rotation.pull_list import pull_list, pull_list_json
-from libsys.rotation.schemas import FollowRouteSchema, RouteSchema
+from libsys.rotation.schemas import FollowRouteSchema, LibraryQuerySchema, RouteSchema
 
 OPENAPI_SCHEMAS = {
     "RouteInput": RouteSchema,
@@ -178,12 +178,13 @@ def rotation_pull_list():
       tags: [rotation]
       security: [{bearer: []}]
       parameters:
-        - {in: query, name: library, schema: {type: string}}
+        - {in: query, schema: LibraryQuerySchema}
       responses:
         200: {description: '{"date", "send": [...], "move_on": [...], "bring_back": [...]}'}
         404: {description: No library has this code}
+        422: {description: A parameter is not valid}
     """
-    code = (request.args.get("library") or "").strip()
+    code = load_data(LibraryQuerySchema(), request.args.to_dict()).get("library")
     library = get_library(code) if code else None
     today = local_today()
     return jsonify(pull_list_json(pull_list(today, g.api_user, library), today))

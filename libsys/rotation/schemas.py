@@ -156,3 +156,18 @@ class FollowRouteSchema(ApiSchema):
     """The route a batch not yet sent is to follow."""
 
     route = WholeNumber(minimum=1, required=True, metadata={"description": "the route's id"})
+
+
+class BatchQuerySchema(ApiSchema):
+    """Which batches to list: by state, point or library, or only the overdue ones."""
+
+    state = Text(max_length=30, metadata={"description": "a batch state (draft, at_point...)"})
+    overdue = Text(max_length=5, metadata={"description": "1: only batches past their return"})
+    point = _code("the point's code")
+    library = _code("the owning library's code")
+
+
+class LibraryQuerySchema(ApiSchema):
+    """One library, by code (all the account may see when left out)."""
+
+    library = _code("library code")

@@ -149,3 +149,36 @@ def test_a_records_updated_at_carries_its_time_zone(client, headers):
     assert response.status_code == 200
     stamp = datetime.fromisoformat(response.get_json()["updated_at"])
     assert stamp.utcoffset() is not None and stamp.utcoffset().total_seconds() == 0
+
+
+@pytest.mark.parametrize(
+    "path, query, field",
+    [
+        ("/api/v1/rotation/batches", {"library": "TV\x00LC"}, "library"),
+        ("/api/v1/rotation/batches", {"state": "draft\x00"}, "state"),
+        ("/api/v1/rotation/pull-list", {"library": "\x00"}, "library"),
+        ("/api/v1/search", {"q": "Kiều\x00", "library": "TVLC"}, "q"),
+        ("/api/v1/stats/activities", {"year": "123084551521033"}, "year"),
+        ("/api/v1/stats/activities", {"kind": "party"}, "kind"),
+        ("/api/v1/readers", {"q": "Hoa\x1b"}, "q"),
+    ],
+)
+def test_query_parameters_are_checked_before_the_database_sees_them(
+    client, headers, path, query, field
+):
+    response = client.get(path, query_string=query, headers=headers)
+    assert response.status_code == 422
+    assert field in _error(response)["fields"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/items/T%0012", "/api/v1/readers/BD%00", "/api/v1/rotation/points/%00/history"]
+)
+def test_a_nul_byte_in_the_path_finds_nothing(client, headers, path):
+    response = client.get(path, headers=headers)
+    assert response.status_code == 404 and _error(response)["code"] == "NOT_FOUND"
+
+
+def test_a_nul_byte_in_a_pages_query_is_refused_on_the_page(client, network):
+    response = client.get("/opac/search", query_string={"q": "Kiều\x00"})
+    assert response.status_code == 422 and response.mimetype == "text/html"

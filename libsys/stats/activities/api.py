@@ -4,7 +4,7 @@ from flask import g, jsonify, request
 from marshmallow import validate
 
 from libsys.api import api_permission, bp
-from libsys.core.schemas import ApiSchema, Day, Text, WholeNumber, load_body
+from libsys.core.schemas import ApiSchema, Day, Text, WholeNumber, load_body, load_data
 from libsys.stats.activities.models import ACTIVITY_KINDS
 from libsys.stats.activities.services import (
     activity_json,
@@ -24,6 +24,14 @@ class ActivitySchema(ApiSchema):
     participants = WholeNumber(minimum=0, load_default=0)
     children = WholeNumber(minimum=0, load_default=0)
     note = Text(max_length=1000, load_default=None)
+
+
+class ActivityQuerySchema(ApiSchema):
+    """Which activities to list: a year's, a library's, of a kind."""
+
+    year = WholeNumber(minimum=1900, maximum=9999)
+    library = Text(max_length=20, metadata={"description": "library code"})
+    kind = Text(validate=validate.OneOf(ACTIVITY_KINDS))
 
 
 OPENAPI_SCHEMAS = {
@@ -54,9 +62,7 @@ def list_activities_api():
       tags: [stats]
       security: [{bearer: []}]
       parameters:
-        - {name: year, in: query, schema: {type: integer}}
-        - {name: library, in: query, schema: {type: string}}
-        - {name: kind, in: query, schema: {type: string, enum: [exhibition, book_talk, contest, reading_day, training, other]}}
+        - {in: query, schema: ActivityQuerySchema}
       responses:
         200:
           description: The activities, the latest first
@@ -66,13 +72,15 @@ def list_activities_api():
                 type: object
                 properties:
                   activities: {type: array, items: {$ref: '#/components/schemas/Activity'}}
+        422: {description: A parameter is not valid, content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}}
     """
-    library = request.args.get("library")
+    query = load_data(ActivityQuerySchema(), request.args.to_dict())
+    library = query.get("library")
     found = list_activities(
         g.api_user,
-        year=request.args.get("year", type=int),
+        year=query.get("year"),
         library=library_by_code(g.api_user, library) if library else None,
-        kind=request.args.get("kind") or None,
+        kind=query.get("kind"),
     )
     return jsonify({"activities": [activity_json(activity) for activity in found]})
 
