@@ -132,3 +132,19 @@ def test_an_override_at_the_desk_is_logged_without_the_reader(client, network, d
     assert not db.session.scalar(
         select(func.count(AuditEntry.id)).where(AuditEntry.table_name == "loan")
     )
+
+
+def test_checkouts_and_returns_at_the_desk_write_no_audit_entry(client, network, db):
+    from libsys.circulation.loans.models import Loan
+
+    make_staff("circulation", "TVLC", "desk-clerk")
+    sign_in(client, "desk-clerk")
+    reader, item = make_reader(), make_item()
+    before = db.session.scalar(select(func.count(AuditEntry.id)))
+    for _cycle in range(2):
+        client.post("/staff/desk/", data={"scan": reader.card_number})
+        client.post("/staff/desk/", data={"scan": item.barcode})
+        client.post("/staff/desk/returns", data={"scan": item.barcode})
+    loans = db.session.scalars(select(Loan).where(Loan.item_id == item.id)).all()
+    assert len(loans) == 2 and all(loan.returned_at for loan in loans)
+    assert db.session.scalar(select(func.count(AuditEntry.id))) == before
