@@ -38,6 +38,8 @@ TASKS = {
 # Run once by every worker as it starts, before it takes any task (and every few minutes
 # after): they pick up the jobs a stopped worker left behind.
 ON_WORKER_START = {
+    # Records a killed import committed but never indexed are indexed first.
+    "search.repair_interrupted_imports": "libsys.search.sync:repair_interrupted_imports",
     "catalog.resume_imports": "libsys.catalog.marc.import_jobs:resume_interrupted_imports",
 }
 # Name (of ON_WORKER_START or TASKS) -> when a worker runs it by itself. Times are UTC
@@ -45,6 +47,9 @@ ON_WORKER_START = {
 PERIODIC = {
     # A worker on another machine may die without this one's start-up noticing.
     "catalog.resume_imports": crontab(minute="*/5"),
+    # An import killed on the command line is noticed within five minutes (a cheap look
+    # at DATA_DIR/search-pending when nothing was killed).
+    "search.repair_interrupted_imports": crontab(minute="*/5"),
     # Every night at 00:30 in Vietnam the month that ended is frozen (and any missed).
     "stats.freeze_closed_months": crontab(hour="17", minute="30"),
 }

@@ -7,6 +7,7 @@ from tqdm import tqdm
 from libsys.extensions import db
 from libsys.search.backends import current_backend
 from libsys.search.indexing import all_record_ids, check_index, reindex_all
+from libsys.search.sync import forget_interrupted_imports
 
 
 @click.command("reindex")
@@ -33,9 +34,11 @@ def reindex_command(check: bool) -> None:
             click.echo(f"repaired {to_fix} records")
         else:
             click.echo("index and database agree")
+        forget_interrupted_imports()  # what killed imports left unindexed is indexed now
         return
     total = len(all_record_ids(db.session))
     with tqdm(total=total, unit="rec", desc=f"reindex ({backend.name})") as bar:
         count = reindex_all(db.session, progress=bar.update)
     db.session.commit()
+    forget_interrupted_imports()
     click.echo(f"indexed {count} records")

@@ -15,12 +15,14 @@ its own uncommitted segment.
 
 Other writers (the server's record edits, its background indexer) get Whoosh's lock between
 segments and whenever the import pauses for IDLE_COMMIT seconds. A follower whose importing
-process died stops within a second, letting go of the lock; if the follower dies, the
-import indexes what it sent in its own process at the end.
+process died stops within a second, letting go of the lock (a busy one is ended a few
+seconds later); if the follower dies, the import indexes what it sent in its own process at
+the end.
 """
 
 import logging
 import multiprocessing
+import os
 import queue
 import time
 import traceback
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 FOLLOWER_SEGMENT = 25_000  # documents per segment the follower commits
 TURN_PAUSE = 0.3  # seconds between segments when other writers may be waiting for the lock
 IDLE_COMMIT = 2.0  # seconds without ids after which the follower commits and lets go
+PARENT_GRACE = 5.0  # seconds a follower whose import died has to stop by itself
 _IDLE = object()
 # Configuration a follower needs to open the same database and index as its parent.
 _CONFIG_TYPES = (str, int, float, bool, type(None))
@@ -60,8 +63,15 @@ def _next_ids(inbox, idle: float | None = None):
                 raise
 
 
-def _follow(config: dict, inbox, outbox) -> None:
+def _follow(config: dict, inbox, outbox, parent_pid: int | None = None) -> None:
     """The follower process: index the ids it receives until None arrives."""
+    if parent_pid is not None:
+        # Killed with its import (SIGKILL): gone a few seconds later at most, even when busy
+        # (the index lock goes with the process; the next import or start-up indexes what
+        # the import committed, libsys.search.sync.repair_interrupted_imports).
+        from libsys.core.processes import die_with_parent
+
+        die_with_parent(parent_pid, kernel=False, grace=PARENT_GRACE)
     try:
         from sqlalchemy.orm import Session
 
@@ -135,7 +145,7 @@ class IndexFollower:
         self.sent: list[int] = []
         self.process = context.Process(
             target=_follow,
-            args=(_plain_config(app.config), self.inbox, self.outbox),
+            args=(_plain_config(app.config), self.inbox, self.outbox, os.getpid()),
             name="libsys-index-follower",
             daemon=True,
         )

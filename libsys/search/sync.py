@@ -13,14 +13,23 @@ does not write the Whoosh index on the request path: its record ids go to this p
 INDEX_BATCH ids) from the committed data, with one writer, skipping a turn when another
 process holds the index lock. Record edits stay synchronous. `wait_for_index()` indexes the
 queue at once (tests); the queue is also flushed at process exit.
+
+A long import killed mid-way (SIGKILL, a power cut) has committed records that its bulk
+block never indexed. Each bulk block leaves a marker file in DATA_DIR/search-pending while
+it runs; a marker whose process is gone is found by the next long import, by the jobs
+worker as it starts and every five minutes, and by `libsys reindex`, which compare index and
+database and index what is missing (repair_interrupted_imports).
 """
 
 import atexit
 import logging
 import os
+import socket
 import threading
 import time
+import uuid
 from contextlib import contextmanager
+from pathlib import Path
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, inspect, select
@@ -32,7 +41,7 @@ from libsys.extensions import db
 from libsys.search.backends import backend_for, current_backend
 from libsys.search.documents import build_documents
 from libsys.search.follower import IndexFollower
-from libsys.search.indexing import index_records
+from libsys.search.indexing import check_index, index_records
 
 # The same key as libsys.catalog.services.CHANGED_RECORDS_KEY: services note ids there.
 CHANGED_RECORDS_KEY = "libsys_changed_record_ids"
@@ -269,6 +278,10 @@ def bulk_indexing():
     if getattr(_state, "bulk", None) is not None:
         yield
         return
+    marker = None
+    if has_app_context() and sync_enabled():
+        repair_interrupted_imports()
+        marker = _mark_bulk_started()
     _state.bulk = bulk = {"ids": set(), "follower": None}
     failed: BaseException | None = None
     try:
@@ -284,7 +297,8 @@ def bulk_indexing():
             follower.send(bulk["ids"])
             bulk["ids"] = set(follower.finish())
         if isinstance(failed, KeyboardInterrupt):
-            # Stopped by hand: leave now; `libsys reindex --check` indexes what is missing.
+            # Stopped by hand: leave now; the marker stays, so the next import or start-up
+            # indexes what is missing.
             bulk["ids"] = set()
         if bulk["ids"]:
             session = db.session()  # the scoped session's current Session
@@ -299,6 +313,73 @@ def bulk_indexing():
                     session.commit()  # the search rows were written in this transaction
                 else:
                     session.rollback()  # end our read: SQLite would keep its write lock
+        if marker is not None and not isinstance(failed, KeyboardInterrupt):
+            marker.unlink(missing_ok=True)  # every committed record is indexed
+
+
+PENDING_DIR = "search-pending"
+
+
+def _pending_dir() -> Path:
+    return Path(current_app.config["DATA_DIR"]) / PENDING_DIR
+
+
+def _mark_bulk_started() -> Path:
+    """A file saying this process's long import is indexing (removed when all is indexed)."""
+    folder = _pending_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = folder / f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+    marker.write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z") + "\n")
+    return marker
+
+
+def interrupted_import_markers() -> list[Path]:
+    """The markers of long imports whose process ended before indexing what it committed
+    (processes of this machine only: another machine's imports have their own data dir)."""
+    from libsys.core.jobs import worker_is_gone
+
+    folder = _pending_dir()
+    if not folder.is_dir():
+        return []
+    gone = []
+    for marker in sorted(folder.iterdir()):
+        host, _sep, rest = marker.name.partition(":")
+        pid = rest.partition(":")[0]
+        if host == socket.gethostname() and worker_is_gone(f"{host}:{pid}"):
+            gone.append(marker)
+    return gone
+
+
+def forget_interrupted_imports() -> None:
+    """Remove the markers of dead imports (after `libsys reindex` has compared everything)."""
+    for marker in interrupted_import_markers():
+        marker.unlink(missing_ok=True)
+
+
+def repair_interrupted_imports() -> int:
+    """Index the records that long imports killed mid-way committed but never indexed.
+
+    Cheap when there is nothing to do (a look at DATA_DIR/search-pending); when an import
+    died, the index is compared with the database (ids and stamps) and what differs is
+    indexed, in a session of its own. Returns the number of records indexed again."""
+    markers = interrupted_import_markers()
+    if not markers:
+        return 0
+    app = current_app._get_current_object()
+    # A read-only request context: SQLite transactions begin as plain readers, so a writer
+    # beside us (the import that calls this) never waits for us.
+    with app.test_request_context(method="GET"), Session(db.engine) as own:
+        report = check_index(own, repair=True)
+        own.commit()  # PostgreSQL: the search rows; Whoosh: only the end of the read
+    for marker in markers:
+        marker.unlink(missing_ok=True)
+    repaired = report["missing"] + report["extra"] + report["stale"]
+    log.warning(
+        "%d interrupted import(s): %d records indexed that were committed but not indexed",
+        len(markers),
+        repaired,
+    )
+    return repaired
 
 
 class BackgroundIndexer:

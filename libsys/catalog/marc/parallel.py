@@ -19,6 +19,7 @@ from os import PathLike
 from flask import current_app
 
 from libsys.catalog.marc.columns import prepare_chunk
+from libsys.core.processes import die_with_parent
 
 READER_NICENESS = 5
 CHUNK_BYTES = 1 << 20
@@ -62,7 +63,10 @@ def prepared_in_parallel(path, mapping: dict | None, workers: int):
     in_flight: deque = deque()
     position = 0
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_lower_priority
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_reader,
+        initargs=(os.getpid(),),
     ) as pool:
         chunks = _chunks(path)
         exhausted = False
@@ -83,9 +87,11 @@ def prepared_in_parallel(path, mapping: dict | None, workers: int):
             position += len(results)
 
 
-def _lower_priority() -> None:
-    """Reading processes run at a lower priority: they only read ahead of the database
-    writer, and the index follower (or the server's requests) should not wait for them."""
+def _start_reader(parent_pid: int) -> None:
+    """Reading processes end with the import (a killed import leaves none behind) and run
+    at a lower priority: they only read ahead of the database writer, and the index
+    follower (or the server's requests) should not wait for them."""
+    die_with_parent(parent_pid)
     with suppress(OSError):
         os.nice(READER_NICENESS)
 
