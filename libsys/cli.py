@@ -7,8 +7,12 @@ from libsys import create_app
 
 
 def _create_app():
+    from libsys.core.backup import backup_command, restore_command
+
     app = create_app()
     app.cli.add_command(demo_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(i18n_command)
     app.cli.add_command(i18n_update_command)
     return app
