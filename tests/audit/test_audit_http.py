@@ -148,3 +148,12 @@ def test_checkouts_and_returns_at_the_desk_write_no_audit_entry(client, network,
     loans = db.session.scalars(select(Loan).where(Loan.item_id == item.id)).all()
     assert len(loans) == 2 and all(loan.returned_at for loan in loans)
     assert db.session.scalar(select(func.count(AuditEntry.id))) == before
+
+
+def test_every_audited_table_exists_and_no_secret_is_kept(app):
+    from libsys.audit.tracking import AUDITED, is_secret
+    from libsys.extensions import db as _db
+
+    assert set(AUDITED) <= set(_db.metadata.tables)
+    assert {"loan", "hold", "visit", "event"}.isdisjoint(AUDITED)
+    assert is_secret("password_hash") and is_secret("token_hash") and not is_secret("address")
