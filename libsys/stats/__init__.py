@@ -22,3 +22,8 @@ def init_app(app: Flask) -> None:
     from libsys.stats.exports import views as exports_views
 
     app.register_blueprint(exports_views.bp)
+
+    # Plans and their targets: entered, corrected and deleted by managers.
+    from libsys.stats.targets import views as targets_views
+
+    app.register_blueprint(targets_views.bp)

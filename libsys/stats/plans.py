@@ -24,6 +24,9 @@ class Plan(db.Model):
     first_year: Mapped[int]
     last_year: Mapped[int]
     title: Mapped[str] = mapped_column(String(500))
+    # The library whose manager entered it (she keeps it, and its targets are hers only);
+    # None for a plan entered by a network account.
+    library_id: Mapped[int | None] = mapped_column(ForeignKey("library.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     targets: Mapped[list["PlanTarget"]] = relationship(

@@ -1,0 +1,1 @@
+"""Entering plans and their targets: services -> forms -> views (models in stats.plans)."""
