@@ -97,14 +97,29 @@ def browser():
         chromium.close()
 
 
+def _watch_policy(page) -> list[str]:
+    """What the Content-Security-Policy blocked on the page (Chromium says so in the
+    console): a test whose page needed an inline script or style fails."""
+    blocked: list[str] = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            blocked.append(message.text)
+
+    page.on("console", on_console)
+    return blocked
+
+
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser context (no cookies) at desk size."""
     context = browser.new_context(base_url=live_server["url"], locale="vi-VN")
     context.set_default_timeout(15_000)
     page = context.new_page()
+    blocked = _watch_policy(page)
     yield page
     context.close()
+    assert blocked == [], "blocked by the Content-Security-Policy"
 
 
 @pytest.fixture
@@ -115,5 +130,7 @@ def phone_page(browser, live_server):
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
+    blocked = _watch_policy(page)
     yield page
     context.close()
+    assert blocked == [], "blocked by the Content-Security-Policy"
