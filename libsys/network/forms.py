@@ -48,9 +48,9 @@ class PopulationForm(PageForm):
 
 
 class PopulationImportForm(PageForm):
-    """An xlsx file: code, year, population, children (and students for schools)."""
+    """An xlsx or CSV file: code, year, population, children (and students for schools)."""
 
-    file = FileField(validators=[FileRequired(_l("Choose an xlsx file."))])
+    file = FileField(validators=[FileRequired(_l("Choose an xlsx or CSV file."))])
 
 
 def form_errors(form) -> dict:

@@ -5,6 +5,8 @@ are active readers; the share of students reached) divide by these figures, so a
 its own denominators when the census moves on.
 """
 
+import csv
+import io
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -151,25 +153,64 @@ class PopulationImport:
     errors: list[tuple[int, str]] = field(default_factory=list)
 
 
+def _csv_rows(data: bytes):
+    """The rows of a CSV file (UTF-8, with or without BOM; comma, semicolon or tab)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed(fields={"file": _l("Save the CSV file as UTF-8.")}) from None
+    first = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first.count)
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _sheet_rows(stream):
+    """The rows of the first sheet of an xlsx file, or of a CSV file."""
+    from openpyxl import load_workbook
+
+    data = stream.read()
+    if not data.startswith(b"PK"):  # an xlsx is a zip archive; anything else is read as CSV
+        return _csv_rows(data)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises several kinds for a file that is not xlsx
+        raise ValidationFailed(fields={"file": _l("This is not an xlsx spreadsheet.")}) from None
+    rows = [tuple(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+def population_template(year: int) -> bytes:
+    """An xlsx to fill in: the columns, a row per unit and per school, last figures kept."""
+    from openpyxl import Workbook
+
+    from libsys.core.spreadsheets import append_row, set_widths, style_header, workbook_bytes
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "population"
+    style_header(append_row(sheet, IMPORT_COLUMNS))
+    for unit in db.session.scalars(select(AdminUnit).order_by(AdminUnit.code)):
+        inhabitants, children = population_served(unit, year)
+        append_row(sheet, (unit.code, year, inhabitants, children, None))
+    for library in db.session.scalars(select(Library).order_by(Library.code)):
+        if is_school(library):
+            append_row(sheet, (library.code, year, None, None, students_of(library, year)))
+    set_widths(sheet, (14, 8, 14, 14, 14))
+    return workbook_bytes(workbook)
+
+
 def import_population(stream) -> PopulationImport:
-    """Read an xlsx sheet (code, year, population, children[, students]) row by row.
+    """Read an xlsx or CSV sheet (code, year, population, children[, students]) row by row.
 
     The first row names the columns (in any order); a wrong row is reported with its number
     and skipped, the others are saved, each in its own savepoint.
     """
-    from openpyxl import load_workbook
-
     result = PopulationImport()
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises several kinds for a file that is not xlsx
-        raise ValidationFailed(fields={"file": _l("This is not an xlsx spreadsheet.")}) from None
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+    rows = iter(_sheet_rows(stream))
     header = [str(cell or "").strip().lower() for cell in next(rows, ())]
     missing = [name for name in IMPORT_COLUMNS[:3] if name not in header]
     if missing:
-        workbook.close()
         raise ValidationFailed(
             fields={
                 "file": _l(
@@ -204,5 +245,4 @@ def import_population(stream) -> PopulationImport:
             result.errors.append((number, reasons))
         else:
             result.imported += 1
-    workbook.close()
     return result

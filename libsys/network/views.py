@@ -1,6 +1,17 @@
 """Staff pages for the network: libraries and rotation points, stores, administrative units."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -25,6 +36,7 @@ from libsys.network.population import (
     is_school,
     owner_by_code,
     population_rows,
+    population_template,
     save_population,
 )
 from libsys.network.services import (
@@ -310,10 +322,24 @@ def population():
     ), (422 if errors else 200)
 
 
+@bp.route("/population/template.xlsx")
+@permission_required("network.population")
+def population_sheet_template():
+    """An xlsx to fill in and import: every unit and school, this year's figures so far."""
+    year = request.args.get("year", type=int) or local_today().year
+    return send_file(
+        io.BytesIO(population_template(year)),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"dan-so-{year}.xlsx",
+    )
+
+
 @bp.route("/population/import", methods=["POST"])
 @permission_required("network.population")
 def import_population_sheet():
-    """Import population figures from an xlsx sheet; wrong rows are listed, the rest saved."""
+    """Import population figures from an xlsx or CSV sheet; wrong rows are listed, the rest
+    saved."""
     form = PopulationImportForm()
     errors: dict = {}
     result = None

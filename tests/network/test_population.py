@@ -154,3 +154,51 @@ def test_ten_saves_of_one_year_at_once_keep_one_row(app, committed_db):
     assert errors == []
     rows = db.session.scalars(select(Population).where(Population.year == 2026)).all()
     assert len(rows) == 1 and 8_000 <= rows[0].population < 8_010
+
+
+def test_a_csv_sheet_imports_like_an_xlsx(network, db):
+    text = (
+        "\ufeffcode;year;population;children;students\n"
+        "03493;2026;7.900;2.500;\n"
+        "THCSBL;2026;;;660\n"
+        "nope;2026;10;1;\n"
+    )
+    result = import_population(io.BytesIO(text.encode("utf-8")))
+    assert result.imported == 2
+    assert [number for number, _reason in result.errors] == [4]
+    assert population_served(_unit(db, "03493"), 2026) == (7_900, 2_500)
+    assert students_of(owner_by_code("THCSBL"), 2026) == 660
+    comma = import_population(io.BytesIO(b"code,year,population,children\n106,2027,58000,19000\n"))
+    assert comma.imported == 1
+    assert population_served(_unit(db, "106"), 2027) == (58_000, 19_000)
+    with pytest.raises(ValidationFailed):
+        import_population(io.BytesIO("code,year,population\n106,2027,1\n".encode("utf-16")))
+
+
+def test_the_template_lists_every_unit_and_school_and_imports_back(client, network, db):
+    from openpyxl import load_workbook
+
+    make_staff("manager", None, "ql-mang")
+    sign_in(client, "ql-mang")
+    page = client.get("/staff/network/population").get_data(as_text=True)
+    assert "/staff/network/population/template.xlsx" in page
+    response = client.get("/staff/network/population/template.xlsx?year=2026")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].endswith("dan-so-2026.xlsx")
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert rows[0] == ("code", "year", "population", "children", "students")
+    codes = [row[0] for row in rows[1:]]
+    units = db.session.scalars(select(AdminUnit.code)).all()
+    assert set(units) <= set(codes) and "THCSBL" in codes
+    assert all(isinstance(code, str) for code in codes)  # "03490" keeps its leading zero
+    # Filled in and sent back, it imports whole.
+    imported = client.post(
+        "/staff/network/population/import",
+        data={"file": (io.BytesIO(response.data), "dan-so-2026.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert imported.status_code in (200, 302)
+    make_staff("viewer", None, "xem")
+    client.post("/logout")
+    sign_in(client, "xem")
+    assert client.get("/staff/network/population/template.xlsx").status_code == 403
