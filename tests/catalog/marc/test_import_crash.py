@@ -60,7 +60,10 @@ def _start_import(app, data_dir: Path, path: Path, *options) -> subprocess.Popen
 
 def _count(db) -> int:
     db.session.remove()  # read what the other process committed
-    return db.session.scalar(select(func.count(Record.id)))
+    try:
+        return db.session.scalar(select(func.count(Record.id)))
+    finally:
+        db.session.remove()  # and hold no lock while it writes
 
 
 @contextmanager
@@ -188,3 +191,103 @@ def test_a_killed_import_is_indexed_when_the_jobs_worker_starts(app, committed_d
         assert not committed - _indexed_ids(site)
         assert _opac_finds(site, min(missing))
     assert not list((data_dir / "search-pending").iterdir())
+
+
+# The jobs worker of scripts/serve, with the same small commits and early follower.
+WORKER = """
+from libsys import create_app
+from libsys.core.jobs import worker_command
+
+app = create_app({"IMPORT_COMMIT_EVERY": 250, "SEARCH_FOLLOWER_FROM": 250})
+with app.app_context():
+    worker_command.main(args=[], prog_name="libsys jobs worker")
+"""
+# About 2,000 different real records: the page's import (one process) takes a while.
+JOB_SOURCES = ("evergreen/jazz_1k.mrc", "solrmarc/uva_001_2000.mrc")
+
+
+def _start_worker(app, data_dir: Path) -> subprocess.Popen:
+    with (data_dir / "worker.log").open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-c", WORKER],
+            env=_environment(app, data_dir),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def test_a_killed_jobs_worker_leaves_no_process_and_the_next_one_indexes_and_resumes(
+    app, committed_db, tmp_path
+):
+    from libsys.catalog.marc.models import ImportJob
+    from libsys.db import utcnow
+    from libsys.demo.network import load_network, load_reader_categories
+
+    load_reader_categories()
+    libraries = load_network()
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    upload = tmp_path / "upload.mrc"
+    upload.write_bytes(b"".join(marc_file(name).read_bytes() for name in JOB_SOURCES))
+    # A job the page queued whose worker is gone: a new worker takes it up as it starts.
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    job = ImportJob(
+        filename=upload.name,
+        path=str(upload),
+        total=1999,
+        library_id=libraries["TVLC"].id,
+        match_policy="skip",
+        state="running",
+        worker=f"{__import__('socket').gethostname()}:{ended.pid}",
+        heartbeat_at=utcnow(),
+    )
+    committed_db.session.add(job)
+    committed_db.session.commit()
+    job_id = job.id
+    committed_db.session.remove()  # hold no lock: the worker writes
+
+    worker = _start_worker(app, data_dir)
+    children: list[int] = []
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and worker.poll() is None:
+            found = psutil.Process(worker.pid).children(recursive=True)
+            children = sorted({*children, *(child.pid for child in found)})
+            if len(found) >= 2 and _count(committed_db) >= 750:  # the follower runs
+                break
+            time.sleep(0.2)
+        assert worker.poll() is None, (data_dir / "worker.log").read_text()
+        assert len(children) >= 2 and _count(committed_db) < 1999, children
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    committed = set(committed_db.session.scalars(select(Record.id)))
+    committed_db.session.remove()
+    _assert_no_process_left(children)
+
+    with _site(app, data_dir) as site:
+        assert committed - _indexed_ids(site)
+        # The next worker (scripts/serve started again) indexes them, then resumes the job.
+        worker = _start_worker(app, data_dir)
+        try:
+            deadline = time.monotonic() + 240
+            while time.monotonic() < deadline and worker.poll() is None:
+                committed_db.session.remove()
+                state = committed_db.session.get(ImportJob, job_id).state
+                committed_db.session.remove()
+                if state in ("done", "failed"):
+                    break
+                time.sleep(0.3)
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            worker.wait(timeout=60)
+        assert state == "done", (data_dir / "worker.log").read_text()
+        assert not committed - _indexed_ids(site)
+        assert _opac_finds(site, min(committed - {0}))
+        everything = set(committed_db.session.scalars(select(Record.id)))
+        committed_db.session.remove()
+        assert not everything - _indexed_ids(site)
