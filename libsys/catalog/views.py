@@ -226,7 +226,7 @@ def _hold_block(found: Record) -> dict | None:
 def _describe(values: dict) -> tuple:
     """Save the described record and its copies: (record, items)."""
     found = save_record(build_marc(values))
-    return found, add_copies(found, values)
+    return found, add_copies(found, values, user=current_user)
 
 
 @bp.route("/describe", methods=["GET", "POST"])

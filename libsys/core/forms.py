@@ -11,7 +11,7 @@ from flask import flash, redirect, request
 from flask_babel import gettext as _
 
 from libsys.db import MAX_INTEGER
-from libsys.errors import LibsysError
+from libsys.errors import LibsysError, PermissionDenied
 from libsys.extensions import db
 
 
@@ -66,6 +66,8 @@ def save_form(
     try:
         with db.session.begin_nested():
             result = action()
+    except PermissionDenied:
+        raise  # out of the account's scope: the 403 page, not the form again
     except LibsysError as exc:
         flash(str(exc.message), "error")
         return None, exc.fields
@@ -82,6 +84,8 @@ def run_action(action: Callable, message=None) -> bool:
     try:
         with db.session.begin_nested():
             action()
+    except PermissionDenied:
+        raise  # out of the account's scope: the 403 page
     except LibsysError as exc:
         flash(error_text(exc), "error")
         return False

@@ -162,7 +162,9 @@ def patch_reader(card_number):
     """
     values = load_body(ReaderSchema(), partial=True)
     scope = readers_scope(g.api_user)
-    reader = update_reader(get_reader(card_number, scope=scope), values, scope=scope)
+    reader = update_reader(
+        get_reader(card_number, scope=scope), values, scope=scope, user=g.api_user
+    )
     return jsonify(reader_json(reader, full=True))
 
 

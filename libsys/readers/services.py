@@ -8,6 +8,7 @@ from marshmallow import ValidationError
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
+from libsys.accounts.scope import require_library_scope
 from libsys.accounts.services import check_password, hash_password
 from libsys.core.clock import local_today
 from libsys.core.counters import next_value
@@ -231,26 +232,31 @@ def register_reader(data: dict, *, scope: int | None = None) -> Reader:
     return reader
 
 
-def update_reader(reader: Reader, data: dict, *, scope: int | None = None) -> Reader:
+def update_reader(reader: Reader, data: dict, *, scope: int | None = None, user=None) -> Reader:
     """Change the given fields of a reader (the rest stay as they are); a point keeper
-    (`scope`) cannot move a reader to another library."""
+    (`scope`) cannot move a reader to another library; a library's account (`user`) changes
+    only its own readers and keeps them there."""
+    require_library_scope(user, reader.home_library_id)
     values, errors = clean_reader_values(data, creating=False)
     with db.session.no_autoflush:
         _apply(reader, values, errors, creating=False, scope=scope)
+        if reader.home_library is not None:
+            require_library_scope(user, reader.home_library.id)
         if "status" in values:
             status = values["status"]
             if status == "blocked":
-                block_reader(reader, values.get("blocked_reason") or "")
+                block_reader(reader, values.get("blocked_reason") or "", user=user)
             elif status == "active":
-                unblock_reader(reader)
+                unblock_reader(reader, user=user)
             else:
                 raise ValidationFailed(fields={"status": _l("Status is active or blocked.")})
     db.session.flush()
     return reader
 
 
-def renew_card(reader: Reader, days: int | None = None) -> Reader:
+def renew_card(reader: Reader, days: int | None = None, *, user=None) -> Reader:
     """Extend the card from today (or from its expiry when it is still valid)."""
+    require_library_scope(user, reader.home_library_id)
     today = local_today()
     days = days or current_app.config["CARD_VALIDITY_DAYS"]
     start = max(today, reader.card_expires)
@@ -260,8 +266,9 @@ def renew_card(reader: Reader, days: int | None = None) -> Reader:
     return reader
 
 
-def block_reader(reader: Reader, reason: str) -> Reader:
+def block_reader(reader: Reader, reason: str, *, user=None) -> Reader:
     """Block a reader's card with a reason the desk will show."""
+    require_library_scope(user, reader.home_library_id)
     reason = _clean(reason)
     if not reason:
         raise ValidationFailed(fields={"blocked_reason": _l("Say why the card is blocked.")})
@@ -272,8 +279,9 @@ def block_reader(reader: Reader, reason: str) -> Reader:
     return reader
 
 
-def unblock_reader(reader: Reader) -> Reader:
+def unblock_reader(reader: Reader, *, user=None) -> Reader:
     """Lift a block."""
+    require_library_scope(user, reader.home_library_id)
     if reader.status == "blocked":
         reader.status = "active"
         reader.blocked_reason = None
@@ -324,8 +332,10 @@ def find_readers(
     return list(db.session.scalars(statement))
 
 
-def set_reader_password(reader: Reader, password: str) -> None:
-    """Set the password a reader signs in to the OPAC with."""
+def set_reader_password(reader: Reader, password: str, *, user=None) -> None:
+    """Set the password a reader signs in to the OPAC with: the reader herself, or staff
+    (`user`) of her home library."""
+    require_library_scope(user, reader.home_library_id)
     if len(password or "") < 6:
         raise ValidationFailed(fields={"password": _l("The password needs at least 6 characters.")})
     reader.password_hash = hash_password(password)

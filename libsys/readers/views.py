@@ -130,7 +130,10 @@ def edit(card_number):
         form = ReaderForm()
         response, errors = save_form(
             lambda: update_reader(
-                reader, form.reader_values(creating=False), scope=readers_scope(current_user)
+                reader,
+                form.reader_values(creating=False),
+                scope=readers_scope(current_user),
+                user=current_user,
             ),
             lambda _result: url_for("readers.show", card_number=reader.card_number),
         )
@@ -178,7 +181,9 @@ def _action(card_number, action, success_message):
 @permission_required("readers.edit")
 def renew(card_number):
     """Renew a reader's card."""
-    return _action(card_number, renew_card, _("The card was renewed."))
+    return _action(
+        card_number, lambda r: renew_card(r, user=current_user), _("The card was renewed.")
+    )
 
 
 @bp.route("/<card_number>/block", methods=["POST"])
@@ -186,14 +191,20 @@ def renew(card_number):
 def block(card_number):
     """Block a card with a reason."""
     reason = request.form.get("reason", "")
-    return _action(card_number, lambda r: block_reader(r, reason), _("The card is blocked."))
+    return _action(
+        card_number,
+        lambda r: block_reader(r, reason, user=current_user),
+        _("The card is blocked."),
+    )
 
 
 @bp.route("/<card_number>/unblock", methods=["POST"])
 @permission_required("readers.edit")
 def unblock(card_number):
     """Lift a block."""
-    return _action(card_number, unblock_reader, _("The card is unblocked."))
+    return _action(
+        card_number, lambda r: unblock_reader(r, user=current_user), _("The card is unblocked.")
+    )
 
 
 @bp.route("/<card_number>/password", methods=["POST"])
@@ -202,5 +213,7 @@ def set_password(card_number):
     """Set the reader's OPAC password (told to the reader at the desk)."""
     password = request.form.get("password", "")
     return _action(
-        card_number, lambda r: set_reader_password(r, password), _("The password was set.")
+        card_number,
+        lambda r: set_reader_password(r, password, user=current_user),
+        _("The password was set."),
     )

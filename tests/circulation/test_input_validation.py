@@ -164,7 +164,12 @@ def test_policy_form_accepts_the_limits(client, network):
     desk_client(client, "manager")
     response = client.post(
         "/staff/desk/policies/new",
-        data={"loan_days": "3650", "max_loans": "1000", "fine_per_day": "100000000"},
+        data={
+            "library_id": str(library("TVLC").id),
+            "loan_days": "3650",
+            "max_loans": "1000",
+            "fine_per_day": "100000000",
+        },
     )
     assert response.status_code == 303
     rule = db.session.scalar(select(CirculationPolicy))

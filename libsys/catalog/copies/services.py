@@ -8,6 +8,7 @@ from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from libsys.accounts.scope import require_library_scope
 from libsys.catalog.models import (
     ACQUISITION_SOURCES,
     ITEM_STATUSES,
@@ -250,8 +251,10 @@ def add_item(
     return item
 
 
-def update_item(item: Item, values: dict) -> Item:
-    """Change a copy's store, call number, price, notes or status."""
+def update_item(item: Item, values: dict, *, user=None) -> Item:
+    """Change a copy's store, call number, price, notes or status (`user`: only a copy of
+    the account's own library)."""
+    require_library_scope(user, item.library_id)
     errors = {}
     if "store" in values:
         try:
@@ -370,10 +373,13 @@ def batch_for_reference(library, reference: str, *, source: str | None = None):
     return batch
 
 
-def add_copies(found: Record, values: dict) -> list[Item]:
+def add_copies(found: Record, values: dict, *, user=None) -> list[Item]:
     """Add the copies a form asks for (its "copies" count, library, store, price, and the
-    voucher or batch number that puts them on a line of the general register)."""
+    voucher or batch number that puts them on a line of the general register); `user` adds
+    copies to its own library only."""
     count = _copies_requested(values)
+    if count and user is not None and user.library_id is not None:
+        require_library_scope(user, _library(values.get("library") or "").id)
     reference = (values.get("batch_reference") or "").strip()
     batch = (
         batch_for_reference(

@@ -2,14 +2,16 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from libsys.accounts.access import permission_required
+from libsys.accounts.scope import require_library_scope
 from libsys.catalog.copies.services import EDITABLE_STATUSES, add_copies, get_item, update_item
 from libsys.catalog.models import ITEM_STATUS_LABELS, ITEM_STATUSES
 from libsys.catalog.services import get_record
 from libsys.catalog.views import EVENT_LABELS, bp, copy_history
 from libsys.core.forms import error_text, save_form
-from libsys.errors import LibsysError
+from libsys.errors import LibsysError, PermissionDenied
 from libsys.extensions import db
 
 
@@ -21,7 +23,7 @@ def add_items(record_id):
     values = request.form.to_dict()
     try:
         with db.session.begin_nested():
-            items = add_copies(found, values)
+            items = add_copies(found, values, user=current_user)
         flash(
             _(
                 "%(count)s copies added: %(numbers)s.",
@@ -30,6 +32,8 @@ def add_items(record_id):
             ),
             "success",
         )
+    except PermissionDenied:
+        raise  # another library's copies: a 403 page, nothing written
     except LibsysError as exc:
         flash(error_text(exc), "error")
         db.session.expire_all()
@@ -41,11 +45,12 @@ def add_items(record_id):
 def item(barcode):
     """Edit a copy: store, call number, price, notes, and the statuses set by hand."""
     found = get_item(barcode)
+    require_library_scope(current_user, found.library_id)  # the form of its own copies only
     errors: dict = {}
     if request.method == "POST":
         values = request.form.to_dict()
         response, errors = save_form(
-            lambda: update_item(found, values),
+            lambda: update_item(found, values, user=current_user),
             lambda _result: url_for("catalog.record", record_id=found.record_id),
         )
         if response:

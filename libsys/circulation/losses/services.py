@@ -9,6 +9,7 @@ loan is anonymised like any returned loan of a reader who keeps no history.
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from libsys.accounts.scope import in_scope, require_library_scope
 from libsys.catalog.models import ITEM_STATUS_LABELS, Item
 from libsys.catalog.states import ITEM_STATES, TRIGGER_TO_REACH
 from libsys.circulation.holds.models import ACTIVE_HOLD_STATUSES, Hold
@@ -57,6 +58,12 @@ def _closed_now(hold: Hold) -> None:
     hold.closed_at = utcnow()
 
 
+def require_copy_scope(user, item: Item) -> None:
+    """A library's desk marks only its own copies, or a copy that is at its library now."""
+    if not in_scope(user, item.location_library_id):
+        require_library_scope(user, item.library_id)
+
+
 def open_loan(item: Item) -> Loan | None:
     return db.session.scalar(
         select(Loan).where(Loan.item_id == item.id, Loan.returned_at.is_(None))
@@ -65,6 +72,7 @@ def open_loan(item: Item) -> Loan | None:
 
 def declare_lost(item: Item, *, library=None, user=None, note: str | None = None) -> Loan | None:
     """Declare a copy lost (item_lost); its loan, if any, is closed. Returns that loan."""
+    require_copy_scope(user, item)
     if item.status in ("lost", "withdrawn"):
         raise Conflict(
             _l(
@@ -109,6 +117,7 @@ def declare_damaged(
     item: Item, *, status: str = "damaged", library=None, user=None, note: str | None = None
 ) -> Item:
     """Mark a copy damaged or sent for repair (item_damaged); a copy on loan is checked in first."""
+    require_copy_scope(user, item)
     if status not in DAMAGE_STATUSES:
         raise ValidationFailed(fields={"status": _l("Choose damaged or in repair.")})
     if item.status == "on_loan":
@@ -147,6 +156,8 @@ def declare_found(item: Item, *, library=None, user=None, **details) -> Item:
     """A lost copy turned up, or a damaged one is mended: available again (item_found).
 
     `details` go into the event (e.g. via="returns" when the returns desk found it)."""
+    if details.get("via") != "returns":  # the returns desk finds what is in its hands
+        require_copy_scope(user, item)
     if item.status not in FINDABLE:
         raise Conflict(
             _l("Copy %(barcode)s is not lost or damaged.", barcode=item.barcode),

@@ -15,7 +15,7 @@ from libsys.circulation.losses.services import (
     open_loan,
 )
 from libsys.core.forms import error_text
-from libsys.errors import LibsysError
+from libsys.errors import LibsysError, PermissionDenied
 from libsys.extensions import db
 from libsys.network.models import Library
 
@@ -56,6 +56,8 @@ def _act(barcode: str, action, message: str):
         with db.session.begin_nested():
             action(find_copy(barcode))
         flash(message, "success")
+    except PermissionDenied:
+        raise  # another library's copy: a 403 page, nothing written
     except LibsysError as exc:
         flash(error_text(exc), "error")
     target = request.form.get("next", "")

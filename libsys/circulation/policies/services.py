@@ -18,6 +18,7 @@ from flask_babel import format_number, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, Integer, bindparam, cast, null, or_, select, union_all
 
+from libsys.accounts.scope import require_library_scope
 from libsys.circulation.policies.models import CirculationPolicy, ClosedWeekday, Holiday
 from libsys.core.dates import read_date
 from libsys.core.forms import whole_number
@@ -276,8 +277,15 @@ def policy_values(rule: CirculationPolicy) -> dict:
     return values
 
 
-def save_policy(values: dict, rule: CirculationPolicy | None = None) -> CirculationPolicy:
-    """Create or change a rule from form values; empty keys mean any, empty values inherit."""
+def save_policy(
+    values: dict, rule: CirculationPolicy | None = None, *, user=None
+) -> CirculationPolicy:
+    """Create or change a rule from form values; empty keys mean any, empty values inherit.
+
+    A library's account (`user`) keeps to its own library's rules: a rule for any library
+    (the network default) or for another library is a network account's."""
+    if rule is not None:
+        require_library_scope(user, rule.library_id)
     errors, parsed = {}, {}
     for name in ("library_id", "reader_category_id", "store_id"):
         parsed[name] = _existing_id(name, values.get(name), errors)
@@ -303,6 +311,9 @@ def save_policy(values: dict, rule: CirculationPolicy | None = None) -> Circulat
                 )
     if errors:
         raise ValidationFailed(fields=errors)
+    require_library_scope(user, parsed["library_id"])
+    if parsed["store_id"] is not None:
+        require_library_scope(user, db.session.get(Store, parsed["store_id"]).library_id)
     _refuse_duplicate(parsed, rule)
     rule = rule or CirculationPolicy()
     for name, value in parsed.items():
@@ -350,14 +361,15 @@ def _describe_keys(rule: CirculationPolicy) -> str:
     return " · ".join(parts)
 
 
-def set_closed_weekdays(library_id: int | None, weekdays: list[int]) -> None:
-    """Replace a library's closed weekdays (0 = Monday ... 6 = Sunday)."""
+def set_closed_weekdays(library_id: int | None, weekdays: list[int], *, user=None) -> None:
+    """Replace a library's closed weekdays (0 = Monday ... 6 = Sunday); `user`: its own."""
     if not library_id:
         raise ValidationFailed(fields={"library_id": _l("Choose a library.")})
     errors = {}
     library_id = _existing_id("library_id", library_id, errors)
     if errors:
         raise ValidationFailed(fields=errors)
+    require_library_scope(user, library_id)
     for row in db.session.scalars(
         select(ClosedWeekday).where(ClosedWeekday.library_id == library_id)
     ):
@@ -368,8 +380,9 @@ def set_closed_weekdays(library_id: int | None, weekdays: list[int]) -> None:
     db.session.flush()
 
 
-def add_holiday(values: dict) -> Holiday:
-    """A holiday from form values: name, first_day, last_day (optional), library_id or none."""
+def add_holiday(values: dict, *, user=None) -> Holiday:
+    """A holiday from form values: name, first_day, last_day (optional), library_id or none
+    (the whole network's, which only a network account adds)."""
     errors = {}
     name = (values.get("name") or "").strip()
     if not name:
@@ -387,6 +400,7 @@ def add_holiday(values: dict) -> Holiday:
         errors["last_day"] = _l("The last day comes before the first.")
     if errors:
         raise ValidationFailed(fields=errors)
+    require_library_scope(user, library_id)
     holiday = Holiday(
         library_id=library_id,
         name=name,
@@ -398,21 +412,23 @@ def add_holiday(values: dict) -> Holiday:
     return holiday
 
 
-def delete_policy(rule_id: int) -> bool:
+def delete_policy(rule_id: int, *, user=None) -> bool:
     """Remove a lending rule; False when there was none with this id."""
     rule = db.session.get(CirculationPolicy, rule_id)
     if rule is None:
         return False
+    require_library_scope(user, rule.library_id)
     db.session.delete(rule)
     db.session.flush()
     return True
 
 
-def delete_holiday(holiday_id: int) -> bool:
+def delete_holiday(holiday_id: int, *, user=None) -> bool:
     """Remove a holiday; False when there was none with this id."""
     holiday = db.session.get(Holiday, holiday_id)
     if holiday is None:
         return False
+    require_library_scope(user, holiday.library_id)
     db.session.delete(holiday)
     db.session.flush()
     return True

@@ -3,14 +3,16 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from libsys.accounts.access import permission_required
+from libsys.accounts.scope import require_library_scope
 from libsys.circulation.desk import bp
 from libsys.circulation.policies import services as policy_service
 from libsys.circulation.policies.models import CirculationPolicy, ClosedWeekday, Holiday
 from libsys.core.forms import save_form
-from libsys.errors import LibsysError
+from libsys.errors import LibsysError, PermissionDenied
 from libsys.extensions import db
 from libsys.network.models import Library
 from libsys.readers.models import ReaderCategory
@@ -71,11 +73,13 @@ def _policies_page(holiday_values=None, holiday_errors=None, status=200):
 def policy_form(policy_id=None):
     """Add or change a lending rule (an empty value inherits from less specific rules)."""
     rule = db.session.get(CirculationPolicy, policy_id) if policy_id else None
+    if rule is not None:  # the form of its own library's rules only
+        require_library_scope(current_user, rule.library_id)
     errors = {}
     if request.method == "POST":
         values = request.form.to_dict()
         response, errors = save_form(
-            lambda: policy_service.save_policy(values, rule),
+            lambda: policy_service.save_policy(values, rule, user=current_user),
             lambda _result: url_for("circulation.policies"),
             status=303,
         )
@@ -93,7 +97,7 @@ def policy_form(policy_id=None):
 @permission_required("circulation.policies")
 def delete_policy(policy_id):
     """Remove a lending rule."""
-    if policy_service.delete_policy(policy_id):
+    if policy_service.delete_policy(policy_id, user=current_user):
         flash(_("The rule was removed."), "success")
     return redirect(url_for("circulation.policies"), 303)
 
@@ -105,8 +109,12 @@ def closed_days():
     days = [int(d) for d in request.form.getlist("weekday") if d in "0123456" and len(d) == 1]
     try:
         with db.session.begin_nested():
-            policy_service.set_closed_weekdays(request.form.get("library_id", type=int), days)
+            policy_service.set_closed_weekdays(
+                request.form.get("library_id", type=int), days, user=current_user
+            )
         flash(_("Changes saved."), "success")
+    except PermissionDenied:
+        raise  # another library's calendar: a 403 page, nothing written
     except LibsysError as exc:
         flash(str(exc.message), "error")
     return redirect(url_for("circulation.policies"), 303)
@@ -118,7 +126,7 @@ def add_holiday():
     """Add a holiday (one day or a range such as Tết) for a library or the whole network."""
     values = request.form.to_dict()
     response, errors = save_form(
-        lambda: policy_service.add_holiday(values),
+        lambda: policy_service.add_holiday(values, user=current_user),
         lambda _holiday: url_for("circulation.policies"),
         status=303,
     )
@@ -129,5 +137,5 @@ def add_holiday():
 @permission_required("circulation.policies")
 def delete_holiday(holiday_id):
     """Remove a holiday."""
-    policy_service.delete_holiday(holiday_id)
+    policy_service.delete_holiday(holiday_id, user=current_user)
     return redirect(url_for("circulation.policies"), 303)

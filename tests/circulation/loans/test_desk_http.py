@@ -222,7 +222,12 @@ def test_policies_page_adds_a_rule_and_a_holiday(client, network):
     assert bad.status_code == 422
     client.post(
         "/staff/desk/holidays",
-        data={"name": "Tết Đinh Mùi", "first_day": "2027-02-05", "last_day": "2027-02-11"},
+        data={
+            "name": "Tết Đinh Mùi",
+            "first_day": "2027-02-05",
+            "last_day": "2027-02-11",
+            "library_id": str(library("TVLC").id),
+        },
     )
     assert db.session.scalar(select(Holiday)).last_day.day == 11
     client.post(
