@@ -27,3 +27,13 @@ def test_the_staff_record_page_leaves_out_a_missing_publisher(staff_client):
     page = staff_client.get(f"/staff/catalog/records/{record.id}").get_data(as_text=True)
     publication = page.split("Xuất bản</dt>")[1].split("</dd>")[0]
     assert publication == "<dd>2019"
+
+
+def test_copies_with_one_accession_number_at_two_libraries_are_told_apart(client, books):  # noqa: F811
+    record = db.session.scalar(select(Record).where(Record.title == "Văn hóa đọc"))
+    for item in record.items:
+        item.accession_number = "VN.000001"  # each library numbers its own copies
+    db.session.flush()
+    page = client.get(f"/records/{record.id}").get_data(as_text=True)
+    cells = [row.split("</td>")[0] for row in page.split("<td>VN.000001")[1:]]
+    assert sorted(cell.split("(")[1].split(")")[0] for cell in cells) == ["TVLC", "TVTD"]
