@@ -269,10 +269,8 @@ CODE_OF_NOTHING = {"network.edit_unit", "rotation.point", "api.point_rotation_hi
 # What a point keeper asks of a reader of another library: not found (readers_scope).
 KEEPER_HIDDEN = {
     "readers.show", "readers.edit", "readers.block", "readers.unblock", "readers.renew",
-    "readers.set_password", "api.show_reader", "api.patch_reader",
+    "readers.set_password", "circulation.reader_card_pdf", "api.show_reader", "api.patch_reader",
 }  # fmt: skip
-# Not yet: the reader's card as PDF (circulation.reader_card_pdf) is printed by a keeper for
-# any reader of the network.
 
 # Routes that need a thing the matrix does not name in the path (a title to hold): an
 # allowed account may get 404 there.

@@ -6,6 +6,7 @@ from io import BytesIO
 from flask import Blueprint, flash, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
@@ -22,7 +23,7 @@ from libsys.core.pdf import pdf_response, vietnamese_font
 from libsys.errors import ValidationFailed
 from libsys.extensions import db
 from libsys.readers.models import Reader
-from libsys.readers.services import get_reader, reader_by_card
+from libsys.readers.services import get_reader, reader_by_card, readers_scope
 
 # ISO/IEC 7810 ID-1 (CR80), the size of a bank card.
 CARD_WIDTH = 85.6 * mm
@@ -154,7 +155,7 @@ def readers_for_sheet(card_numbers: str = "", issued_on: date | None = None) -> 
 @permission_required("readers.edit")
 def reader_card_pdf(card_number):
     """One reader's card as a PDF the size of the card (endpoint circulation.reader_card_pdf)."""
-    reader = get_reader(card_number)
+    reader = get_reader(card_number, scope=readers_scope(current_user))  # a keeper: its own
     content = cards_pdf([reader], locale=str(get_locale() or "vi"), single=True)
     return pdf_response(content, f"the-{reader.card_number}.pdf")
 
