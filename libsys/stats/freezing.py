@@ -11,6 +11,7 @@ from libsys.core.clock import local_today
 from libsys.db import lock_row, utcnow
 from libsys.extensions import db
 from libsys.network.models import Library
+from libsys.stats.distinct import fill_distinct, freeze_distinct
 from libsys.stats.indicators.figures import Figures
 from libsys.stats.indicators.registry import INDICATORS
 from libsys.stats.models import Event
@@ -87,6 +88,7 @@ def _freeze(year: int, month: int, *, again: bool = False) -> int | None:
         for (code, library_id, breakdown, label), value in rows.items()
     )  # fmt: skip
     db.session.flush()
+    freeze_distinct(year, month, again=again)
     return len(rows)
 
 
@@ -133,6 +135,10 @@ def freeze_closed_months_job() -> list[tuple[int, int]]:
         except Exception:
             db.session.rollback()
             raise
+    # Months frozen before their distinct counts were kept get them now.
+    filled = fill_distinct()
+    if filled:
+        log.info("froze the distinct counts of %s", ", ".join(f"{y}-{m:02d}" for y, m in filled))
     if frozen:
         log.info("froze closed months %s", ", ".join(f"{y}-{m:02d}" for y, m in frozen))
     return frozen

@@ -46,12 +46,14 @@ def check_breakdown(breakdown: str | None) -> None:
 
 
 def indicator_values(
-    period: Period, scope: Scope, *, breakdown: str | None = None, codes=None
+    period: Period, scope: Scope, *, breakdown: str | None = None, codes=None, figures=None
 ) -> list[IndicatorValue]:
     """Every indicator (or those of `codes`, in registry order) for the period and scope.
 
     An indicator that does not allow the breakdown still gives its total, with breakdown
     None. Targets are the year's (see plans.targets_for); a period across two years has none.
+    `figures` (of the same period and scope) shares what was counted between calls, as an
+    export asking for every breakdown does.
     """
     check_breakdown(breakdown)
     if codes:
@@ -61,7 +63,8 @@ def indicator_values(
                 fields={"code": _l("Unknown indicator: %(codes)s.", codes=", ".join(unknown))},
                 code="UNKNOWN_INDICATOR",
             )
-    figures = Figures(period, scope)
+    if figures is None:
+        figures = Figures(period, scope)
     targets = targets_for(scope, period.year)
     values = []
     for code, indicator in INDICATORS.items():

@@ -414,6 +414,17 @@ def main() -> None:
             freeze_seconds = time.perf_counter() - started
             print(f"froze {len(frozen)} closed months in {freeze_seconds:.1f} s "
                   f"({freeze_seconds / max(len(frozen), 1):.2f} s a month)")  # fmt: skip
+        else:
+            # A log generated before the distinct counts were frozen: their tables, then the
+            # frozen months' distinct counts (what the nightly job does after an upgrade).
+            from libsys.stats.distinct import fill_distinct
+
+            db.create_all()
+            started = time.perf_counter()
+            filled = fill_distinct()
+            if filled:
+                print(f"froze the distinct counts of {len(filled)} months in "
+                      f"{time.perf_counter() - started:.1f} s")  # fmt: skip
         events = db.session.scalar(select(func.count(Event.id)))
         from libsys.accounts.models import User
         from libsys.accounts.services import create_token, create_user

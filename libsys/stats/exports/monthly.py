@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from libsys.core.spreadsheets import append_row, csv_safe, set_widths, style_header
 from libsys.stats.exports import document
 from libsys.stats.exports.services import BREAKDOWN_LABELS, Progress, group_namer
+from libsys.stats.indicators import Figures
 from libsys.stats.indicators.queries import BREAKDOWNS
 from libsys.stats.periods import Period
 from libsys.stats.scope import Scope
@@ -60,7 +61,9 @@ def monthly_xlsx(period: Period, scope: Scope, progress: Progress = None) -> byt
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(SUMMARY_TITLE)
-    values = indicator_values(period, scope)
+    # One set of figures for every sheet: a figure without the breakdown is counted once.
+    figures = Figures(period, scope)
+    values = indicator_values(period, scope, figures=figures)
     document.sheet_heading(sheet, _("MONTHLY STATISTICS"), period, scope, columns=6)
     headers = [_("Code"), _("Indicator"), _("Unit"), _("Value"), _("Target from"), _("Target to")]
     style_header(append_row(sheet, headers))
@@ -71,7 +74,7 @@ def monthly_xlsx(period: Period, scope: Scope, progress: Progress = None) -> byt
     _tick(progress, 1, steps)
     for position, breakdown in enumerate(BREAKDOWNS, start=2):
         split, rows, total = breakdown_table(
-            breakdown, indicator_values(period, scope, breakdown=breakdown)
+            breakdown, indicator_values(period, scope, breakdown=breakdown, figures=figures)
         )
         sheet = workbook.create_sheet(document.sheet_title(BREAKDOWN_LABELS[breakdown]))
         document.sheet_heading(
@@ -96,13 +99,14 @@ def long_rows(period: Period, scope: Scope, progress: Progress = None):
     """Every figure as (breakdown, group, group name, code, indicator, unit, value): the
     totals first (no breakdown), then each breakdown's groups."""
     steps = 1 + len(BREAKDOWNS)
-    for value in indicator_values(period, scope):
+    figures = Figures(period, scope)
+    for value in indicator_values(period, scope, figures=figures):
         indicator = value.indicator
         yield ["", "", "", indicator.code, str(indicator.label), str(indicator.unit), value.value]
     _tick(progress, 1, steps)
     for position, breakdown in enumerate(BREAKDOWNS, start=2):
         name_of = group_namer(breakdown)
-        for value in indicator_values(period, scope, breakdown=breakdown):
+        for value in indicator_values(period, scope, breakdown=breakdown, figures=figures):
             if value.breakdown is None:
                 continue
             indicator = value.indicator

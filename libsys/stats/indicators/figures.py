@@ -28,10 +28,16 @@ class Figures:
         key = (code, breakdown)
         if key not in self.cache:
             indicator = INDICATORS[code]
+            found = None
             if indicator.additive and not self.live:
-                self.cache[key] = combined_figure(self, indicator, breakdown)
-            else:
-                self.cache[key] = indicator.compute(self, breakdown)
+                found = combined_figure(self, indicator, breakdown)
+            elif not self.live and not self.per_library:
+                # Distinct counts read their frozen months where there are some (stats.distinct).
+                from libsys.stats.distinct import DISTINCT_CODES, distinct_figure
+
+                if code in DISTINCT_CODES:
+                    found = distinct_figure(self, indicator, breakdown)
+            self.cache[key] = found if found is not None else indicator.compute(self, breakdown)
             # The total came with the groups: indicators computed from it reuse it.
             self.cache.setdefault((code, None), (self.cache[key][0], {}))
         return self.cache[key]

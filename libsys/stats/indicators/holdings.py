@@ -71,8 +71,16 @@ def holdings(period: Period, scope: Scope, *, titles=False, breakdown=None):
     return int(total or 0), groups
 
 
-def copies_used(period: Period, scope: Scope) -> int:
-    """Copies held at the end of the period that were lent or used at least once in it."""
+def copies_used(period: Period, scope: Scope, figures=None) -> int:
+    """Copies held at the end of the period that were lent or used at least once in it
+    (with `figures`, the frozen months' copies used are read instead, stats.distinct)."""
+    if figures is not None:
+        from libsys.stats.distinct import used_copies_statement
+
+        held = _holdings_select(func.count(Item.id), scope, period.end)
+        statement = used_copies_statement(figures, held)
+        if statement is not None:
+            return int(db.session.scalar(statement) or 0)
     used = (
         select(Event.item_id)
         .where(

@@ -82,7 +82,7 @@ def _stock_not_used(figures, breakdown):
     held = figures.value("holdings_copies")
     if not held:
         return None, {}
-    unused = held - copies_used(figures.period, figures.scope)
+    unused = held - copies_used(figures.period, figures.scope, figures)
     return ratio(unused, held, scale=100, digits=1), {}
 
 
