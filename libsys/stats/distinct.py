@@ -287,8 +287,9 @@ def fill_distinct() -> list[tuple[int, int]]:
     lock, so two workers fill it once."""
     done = set(db.session.execute(select(StatDistinct.year, StatDistinct.month).distinct()).all())
     missing = db.session.execute(
+        # This year first: the dashboard opens on it.
         select(FrozenMonth.id, FrozenMonth.year, FrozenMonth.month).order_by(
-            FrozenMonth.year, FrozenMonth.month
+            FrozenMonth.year.desc(), FrozenMonth.month
         )
     ).all()
     filled = []
