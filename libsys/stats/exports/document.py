@@ -18,7 +18,7 @@ from libsys.core.pdf import (
     vietnamese_font,
 )
 from libsys.core.spreadsheets import append_row, workbook_bytes  # noqa: F401  (for callers)
-from libsys.stats.exports.services import scope_name
+from libsys.stats.exports.labels import scope_name
 from libsys.stats.periods import Period
 from libsys.stats.scope import Scope
 

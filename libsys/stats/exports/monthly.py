@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from libsys.core.spreadsheets import append_row, csv_safe, set_widths, style_header
 from libsys.stats.exports import document
-from libsys.stats.exports.services import BREAKDOWN_LABELS, Progress, group_namer
+from libsys.stats.exports.labels import BREAKDOWN_LABELS, Progress, group_namer
 from libsys.stats.indicators import Figures
 from libsys.stats.indicators.queries import BREAKDOWNS
 from libsys.stats.periods import Period

@@ -16,9 +16,9 @@ from libsys.network.forms import form_errors
 from libsys.network.models import Library
 from libsys.stats.exports.forms import ExportForm
 from libsys.stats.exports.jobs import create_export, queue_export
+from libsys.stats.exports.labels import LEVEL_LABELS
 from libsys.stats.exports.models import EXPORT_FORMATS, ExportJob
 from libsys.stats.exports.report import REPORT_LEVELS
-from libsys.stats.exports.services import LEVEL_LABELS
 
 bp = Blueprint("stats_exports", __name__, url_prefix="/staff/stats/exports")
 
