@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from libsys.core.forms import whole_number
 from libsys.db import lock_row
-from libsys.errors import ValidationFailed
+from libsys.errors import PermissionDenied, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import AdminUnit, Library, Population
 
@@ -42,6 +42,58 @@ def owner_by_code(code) -> AdminUnit | Library | None:
     return library if library is not None and is_school(library) else None
 
 
+# The unit a library serves is the one of its own level that holds its address; points,
+# schools and commune libraries serve their commune.
+AREA_LEVEL = {"provincial": "province", "district": "district"}
+
+
+def area_unit_ids(library: Library) -> set[int]:
+    """The administrative units a library serves: the unit of its level that holds it (the
+    province for the provincial library, the district for a district library, the commune
+    for the others) and every unit under it."""
+    top = library.admin_unit
+    wanted = AREA_LEVEL.get(library.level, "commune")
+    while top is not None and top.level != wanted and top.parent is not None:
+        top = top.parent
+    if top is None:
+        return set()
+    children: dict[int, list[int]] = {}
+    for unit_id, parent_id in db.session.execute(select(AdminUnit.id, AdminUnit.parent_id)):
+        children.setdefault(parent_id, []).append(unit_id)
+    area, frontier = {top.id}, [top.id]
+    while frontier:
+        found = children.get(frontier.pop(), [])
+        area.update(found)
+        frontier.extend(found)
+    return area
+
+
+def may_enter_population(user, owner) -> bool:
+    """Whether the account enters this unit's or school's figures: a network account any, a
+    library's account those of its library's area (units, and schools in them)."""
+    library_id = getattr(user, "library_id", None) if user is not None else None
+    if library_id is None or owner is None:
+        return True
+    library = db.session.get(Library, library_id)
+    area = area_unit_ids(library)
+    if isinstance(owner, Library):
+        return owner.id == library.id or owner.admin_unit_id in area
+    return owner.id in area
+
+
+def require_population_scope(user, owner) -> None:
+    """Refuse (403) a unit or school outside the account's library's area."""
+    if not may_enter_population(user, owner):
+        raise PermissionDenied(
+            _l(
+                "%(code)s is outside your library's area: its figures are entered by the "
+                "library that serves it or by the network.",
+                code=owner.code,
+            ),
+            code="OUT_OF_SCOPE",
+        )
+
+
 def _count(value, name: str, errors: dict) -> int | None:
     if value is None or str(value).strip() == "":
         return None
@@ -53,8 +105,12 @@ def _count(value, name: str, errors: dict) -> int | None:
     return number
 
 
-def save_population(owner, year, *, population=None, children=None, students=None) -> Population:
-    """Record (or correct) one year's population of a unit, or students of a school."""
+def save_population(
+    owner, year, *, population=None, children=None, students=None, user=None
+) -> Population:
+    """Record (or correct) one year's population of a unit, or students of a school (`user`:
+    a library's account only within its library's area)."""
+    require_population_scope(user, owner)
     errors: dict = {}
     if owner is None:
         errors["code"] = _l("Unknown administrative unit or school.")
@@ -180,8 +236,9 @@ def _sheet_rows(stream):
     return rows
 
 
-def population_template(year: int) -> bytes:
-    """An xlsx to fill in: the columns, a row per unit and per school, last figures kept."""
+def population_template(year: int, *, user=None) -> bytes:
+    """An xlsx to fill in: the columns, a row per unit and per school the account may enter,
+    last figures kept."""
     from openpyxl import Workbook
 
     from libsys.core.spreadsheets import append_row, set_widths, style_header, workbook_bytes
@@ -191,20 +248,23 @@ def population_template(year: int) -> bytes:
     sheet.title = "population"
     style_header(append_row(sheet, IMPORT_COLUMNS))
     for unit in db.session.scalars(select(AdminUnit).order_by(AdminUnit.code)):
+        if not may_enter_population(user, unit):
+            continue
         inhabitants, children = population_served(unit, year)
         append_row(sheet, (unit.code, year, inhabitants, children, None))
     for library in db.session.scalars(select(Library).order_by(Library.code)):
-        if is_school(library):
+        if is_school(library) and may_enter_population(user, library):
             append_row(sheet, (library.code, year, None, None, students_of(library, year)))
     set_widths(sheet, (14, 8, 14, 14, 14))
     return workbook_bytes(workbook)
 
 
-def import_population(stream) -> PopulationImport:
+def import_population(stream, *, user=None) -> PopulationImport:
     """Read an xlsx or CSV sheet (code, year, population, children[, students]) row by row.
 
     The first row names the columns (in any order); a wrong row is reported with its number
-    and skipped, the others are saved, each in its own savepoint.
+    and skipped, the others are saved, each in its own savepoint. A row of a unit or school
+    outside the account's library's area is one of the wrong rows: nothing of it is written.
     """
     result = PopulationImport()
     rows = iter(_sheet_rows(stream))
@@ -239,10 +299,13 @@ def import_population(stream) -> PopulationImport:
                     population=cell("population"),
                     children=cell("children"),
                     students=cell("students"),
+                    user=user,
                 )
         except ValidationFailed as exc:
             reasons = "; ".join(f"{name}: {message}" for name, message in exc.fields.items())
             result.errors.append((number, reasons))
+        except PermissionDenied as exc:
+            result.errors.append((number, f"code: {exc.message}"))
         else:
             result.imported += 1
     return result

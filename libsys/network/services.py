@@ -5,6 +5,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from libsys.accounts.scope import require_library_scope, require_network_scope
 from libsys.errors import NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import (
@@ -65,8 +66,12 @@ def list_libraries() -> list[Library]:
     return list(db.session.scalars(select(Library).order_by(Library.code)))
 
 
-def save_library(data: dict, library: Library | None = None) -> Library:
-    """Create or change a library or rotation point."""
+def save_library(data: dict, library: Library | None = None, *, user=None) -> Library:
+    """Create or change a library or rotation point.
+
+    The libraries, their codes, levels and places in the network are the network's settings:
+    only a network account (`user` without a library) changes them."""
+    require_network_scope(user)
     creating = library is None
     library = library or Library()
     with db.session.no_autoflush:
@@ -133,8 +138,14 @@ def _fill_library(library: Library, data: dict, creating: bool) -> dict:
     return errors
 
 
-def save_store(library: Library, data: dict, store: Store | None = None) -> Store:
-    """Create or change a store (kho) of a library; its code prefixes accession numbers."""
+def save_store(library: Library, data: dict, store: Store | None = None, *, user=None) -> Store:
+    """Create or change a store (kho) of a library; its code prefixes accession numbers.
+
+    A library's account whose role manages the network (a library's administrator) keeps
+    its own library's stores; another library's are refused."""
+    require_library_scope(user, library.id)
+    if store is not None:
+        require_library_scope(user, store.library_id)
     creating = store is None
     store = store or Store()
     with db.session.no_autoflush:
@@ -169,8 +180,10 @@ def _fill_store(store: Store, library: Library, data: dict) -> dict:
     return errors
 
 
-def save_admin_unit(data: dict, unit: AdminUnit | None = None) -> AdminUnit:
-    """Create or change an administrative unit and the population it has."""
+def save_admin_unit(data: dict, unit: AdminUnit | None = None, *, user=None) -> AdminUnit:
+    """Create or change an administrative unit and the population it has (the network's
+    settings: only a network account)."""
+    require_network_scope(user)
     creating = unit is None
     unit = unit or AdminUnit()
     with db.session.no_autoflush:

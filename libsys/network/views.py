@@ -18,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from libsys.accounts.access import permission_required
+from libsys.accounts.scope import require_library_scope, require_network_scope
 from libsys.core.clock import local_today
 from libsys.core.forms import save_form
 from libsys.errors import LibsysError, NotFound
@@ -34,6 +35,7 @@ from libsys.network.models import (
 from libsys.network.population import (
     import_population,
     is_school,
+    may_enter_population,
     owner_by_code,
     population_rows,
     population_template,
@@ -116,7 +118,8 @@ def new_library():
     values, errors = request.form.to_dict(), {}
     if request.method == "POST":
         response, errors = save_form(
-            lambda: save_library(values), lambda lib: url_for("network.library", code=lib.code)
+            lambda: save_library(values, user=current_user),
+            lambda lib: url_for("network.library", code=lib.code),
         )
         if response:
             return response
@@ -141,7 +144,7 @@ def edit_library(code):
     if request.method == "POST":
         values = request.form.to_dict()
         response, errors = save_form(
-            lambda: save_library(values, library),
+            lambda: save_library(values, library, user=current_user),
             lambda lib: url_for("network.library", code=lib.code),
         )
         if response:
@@ -179,7 +182,7 @@ def add_store(code):
     library = get_library(code)
     values = request.form.to_dict()
     response, errors = save_form(
-        lambda: save_store(library, values),
+        lambda: save_store(library, values, user=current_user),
         lambda store: url_for("network.library", code=library.code),
     )
     if response:
@@ -197,11 +200,12 @@ def edit_store(code, store_id):
     store = db.session.get(Store, store_id)
     if store is None or store.library_id != library.id:
         raise NotFound()
+    require_library_scope(current_user, library.id)  # the form of its own library's stores only
     errors = {}
     if request.method == "POST":
         values = request.form.to_dict()
         response, errors = save_form(
-            lambda: save_store(library, values, store),
+            lambda: save_store(library, values, store, user=current_user),
             lambda s: url_for("network.library", code=library.code),
         )
         if response:
@@ -229,7 +233,8 @@ def units():
             abort(403)
         values = request.form.to_dict()
         response, errors = save_form(
-            lambda: save_admin_unit(values), lambda unit: url_for("network.units")
+            lambda: save_admin_unit(values, user=current_user),
+            lambda unit: url_for("network.units"),
         )
         if response:
             return response
@@ -246,6 +251,8 @@ def units():
 @permission_required("network.manage")
 def edit_unit(code):
     """Change an administrative unit (name, population, remote)."""
+    if request.method == "POST":
+        require_network_scope(current_user)  # the network's settings, whichever unit is named
     unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == code))
     if unit is None:
         raise NotFound()
@@ -253,7 +260,8 @@ def edit_unit(code):
     if request.method == "POST":
         values = request.form.to_dict()
         response, errors = save_form(
-            lambda: save_admin_unit(values, unit), lambda u: url_for("network.units")
+            lambda: save_admin_unit(values, unit, user=current_user),
+            lambda u: url_for("network.units"),
         )
         if response:
             return response
@@ -280,9 +288,14 @@ def edit_unit(code):
 
 
 def _population_options() -> list[tuple[str, str]]:
-    """Units and schools whose population a manager may enter."""
-    schools = [lib for lib in list_libraries() if is_school(lib)]
-    return [(u.code, u.path()) for u in list_admin_units()] + [
+    """Units and schools whose population the account may enter."""
+    schools = [
+        lib
+        for lib in list_libraries()
+        if is_school(lib) and may_enter_population(current_user, lib)
+    ]
+    units = [u for u in list_admin_units() if may_enter_population(current_user, u)]
+    return [(u.code, u.path()) for u in units] + [
         (lib.code, f"{lib.code} · {lib.name}") for lib in schools
     ]
 
@@ -304,6 +317,7 @@ def population():
                     population=form.population.data,
                     children=form.children.data,
                     students=form.students.data,
+                    user=current_user,
                 ),
                 lambda row: url_for("network.population", year=row.year),
             )
@@ -328,7 +342,7 @@ def population_sheet_template():
     """An xlsx to fill in and import: every unit and school, this year's figures so far."""
     year = request.args.get("year", type=int) or local_today().year
     return send_file(
-        io.BytesIO(population_template(year)),
+        io.BytesIO(population_template(year, user=current_user)),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         as_attachment=True,
         download_name=f"dan-so-{year}.xlsx",
@@ -345,7 +359,7 @@ def import_population_sheet():
     result = None
     if form.validate():
         try:
-            result = import_population(form.file.data.stream)
+            result = import_population(form.file.data.stream, user=current_user)
         except LibsysError as exc:
             errors = exc.fields
         else:

@@ -13,17 +13,11 @@ from sqlalchemy import func, select
 from libsys.catalog.models import Item, Record
 from libsys.circulation.policies.models import CirculationPolicy, ClosedWeekday, Holiday
 from libsys.extensions import db
-from libsys.network.models import Library, Store
-from tests.factories import api_headers, make_reader, make_staff, sign_in
-
-REFUSAL = "Mục này thuộc thư viện khác: tài khoản của bạn chỉ làm việc cho thư viện của mình."
-NETWORK_ONLY = "Chỉ tài khoản cấp toàn mạng lưới mới được thay đổi"
+from libsys.network.models import Store
+from tests.accounts.scoping import NETWORK_ONLY, library, refused, signed_in
+from tests.factories import api_headers, make_reader, sign_in
 
 _serial = itertools.count(1)
-
-
-def library(code: str) -> Library:
-    return db.session.scalar(select(Library).where(Library.code == code))
 
 
 def make_copy(library_code: str, record=None) -> Item:
@@ -48,17 +42,6 @@ def make_copy(library_code: str, record=None) -> Item:
     db.session.add(item)
     db.session.flush()
     return item
-
-
-def signed_in(client, role: str, library_code: str | None):
-    username = f"scope-{role}-{library_code or 'net'}"
-    make_staff(role, library_code, username=username)
-    sign_in(client, username)
-    return client
-
-
-def refused(response) -> bool:
-    return response.status_code == 403 and REFUSAL in response.get_data(as_text=True)
 
 
 # -- copies: the cataloguer ---------------------------------------------------------------

@@ -151,15 +151,15 @@ SCOPE = {
     # the network
     "network.index": "read",
     "network.library": "read",
-    "network.edit_library": "read",
-    "network.add_store": "read",
-    "network.edit_store": "read",
-    "network.new_library": "read",
+    "network.edit_library": "network",
+    "network.add_store": 403,
+    "network.edit_store": 403,
+    "network.new_library": "network",
     "network.population": "read",
     "network.import_population_sheet": "read",
     "network.population_sheet_template": "read",
-    "network.units": "read",
-    "network.edit_unit": "read",
+    "network.units": "network",
+    "network.edit_unit": "network",
     "api.list_libraries": "read",
     "staff.index": "read",
     "staff.edit": "read",
@@ -316,6 +316,7 @@ def _things(code: str, record: Record) -> dict:
         "library": code,
         "library_id": str(lib.id),
         "store": "VN",
+        "store_id": str(store.id),
     }
 
 

@@ -1,0 +1,32 @@
+"""What the library-scope tests share: signing in as a role of a library, reading a refusal."""
+
+from sqlalchemy import select
+
+from libsys.extensions import db
+from libsys.network.models import Library
+from tests.factories import make_staff, sign_in
+
+REFUSAL = "Mục này thuộc thư viện khác: tài khoản của bạn chỉ làm việc cho thư viện của mình."
+NETWORK_ONLY = "Chỉ tài khoản cấp toàn mạng lưới mới được thay đổi"
+
+
+def library(code: str) -> Library:
+    return db.session.scalar(select(Library).where(Library.code == code))
+
+
+def signed_in(client, role: str, library_code: str | None):
+    """The client signed in as a new account of the role at the library (None: network)."""
+    username = f"scope-{role}-{library_code or 'net'}"
+    make_staff(role, library_code, username=username)
+    sign_in(client, username)
+    return client
+
+
+def refused(response) -> bool:
+    """A Vietnamese 403 page: another library's thing."""
+    return response.status_code == 403 and REFUSAL in response.get_data(as_text=True)
+
+
+def network_only(response) -> bool:
+    """A Vietnamese 403 page: what only a network account changes."""
+    return response.status_code == 403 and NETWORK_ONLY in response.get_data(as_text=True)
