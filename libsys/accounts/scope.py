@@ -31,7 +31,18 @@ def require_library_scope(user, library_id: int | None) -> None:
         return
     if library_id is None:
         require_network_scope(user)
-    raise PermissionDenied(
+    raise _out_of_scope()
+
+
+def require_one_of_libraries(user, *library_ids: int | None) -> None:
+    """Refuse (403) unless the account acts for one of these libraries (a transfer concerns
+    the library that sends and the one that receives)."""
+    if not any(library_id is not None and in_scope(user, library_id) for library_id in library_ids):
+        raise _out_of_scope()
+
+
+def _out_of_scope() -> PermissionDenied:
+    return PermissionDenied(
         _l("This belongs to another library: your account acts for its own library only."),
         code="OUT_OF_SCOPE",
     )

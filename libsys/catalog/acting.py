@@ -5,11 +5,11 @@ Shared by the pages of registers, labels, periodicals and stocktaking.
 
 from datetime import date
 
-from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from libsys.accounts.scope import require_library_scope
 from libsys.core.dates import read_date
 from libsys.errors import ValidationFailed
 from libsys.extensions import db
@@ -32,12 +32,12 @@ def store_codes(libraries: list[Library]) -> list[str]:
 
 
 def resolve_library(code: str | None, field: str = "library") -> Library:
-    """The library with this code, checked against what the staff member may act for."""
+    """The library with this code, checked against what the staff member may act for (another
+    library's: PermissionDenied, the Vietnamese 403 page)."""
     library = db.session.scalar(select(Library).where(Library.code == (code or "").strip()))
     if library is None:
         raise ValidationFailed(fields={field: _l("Choose a library.")})
-    if not current_user.can_act_for(library.id):
-        abort(403)
+    require_library_scope(current_user, library.id)
     return library
 
 

@@ -26,7 +26,7 @@ from libsys.catalog.acting import acting_libraries, parse_day, resolve_library
 from libsys.catalog.models import AcquisitionBatch, Item
 from libsys.core.clock import local_today
 from libsys.core.pdf import vietnamese_font
-from libsys.errors import LibsysError, ValidationFailed
+from libsys.errors import LibsysError, PermissionDenied, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
 
@@ -341,6 +341,8 @@ def index():
                 mimetype="application/pdf",
                 download_name=f"{kind}-labels.pdf",
             )
+        except PermissionDenied:
+            raise  # another library's copies: the 403 page
         except LibsysError as exc:
             errors.update(exc.fields)
     batches = select(AcquisitionBatch).where(AcquisitionBatch.kind == "incoming")

@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from libsys.accounts.scope import require_library_scope
 from libsys.catalog.copies.services import get_item
 from libsys.catalog.models import Item
 from libsys.catalog.states import ITEM_STATES, placed_at
@@ -124,6 +125,7 @@ def create_batch(
     A stay beyond ROTATION_MAX_MONTHS (6 by default, Circular 33/2018) needs an account
     that may approve it, and saying so (`approve_long_stay`).
     """
+    require_library_scope(user, library.id)  # a library's officer starts its own batches
     if library.level == "point":
         raise ValidationFailed(fields={"library": _l("A rotation point owns no batches.")})
     if point.id == library.id:

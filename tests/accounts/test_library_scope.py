@@ -4,7 +4,6 @@ Each case the probe found is refused with a Vietnamese 403 page and nothing writ
 request on the account's own library still works, and a network account may do both.
 """
 
-import itertools
 from datetime import date
 
 import pytest
@@ -13,36 +12,8 @@ from sqlalchemy import func, select
 from libsys.catalog.models import Item, Record
 from libsys.circulation.policies.models import CirculationPolicy, ClosedWeekday, Holiday
 from libsys.extensions import db
-from libsys.network.models import Store
-from tests.accounts.scoping import NETWORK_ONLY, library, refused, signed_in
+from tests.accounts.scoping import NETWORK_ONLY, library, make_copy, refused, signed_in
 from tests.factories import api_headers, make_reader, sign_in
-
-_serial = itertools.count(1)
-
-
-def make_copy(library_code: str, record=None) -> Item:
-    """A copy on the shelf of a library's lending store."""
-    if record is None:
-        record = Record(marc="{}", title="Nhật ký trong tù", title_sort="nhat ky trong tu")
-        db.session.add(record)
-        db.session.flush()
-    lib = library(library_code)
-    store = db.session.scalar(select(Store).where(Store.library_id == lib.id, Store.code == "VN"))
-    number = next(_serial)
-    item = Item(
-        record_id=record.id,
-        library_id=lib.id,
-        store_id=store.id,
-        accession_number=f"VN.9{number:05d}",
-        barcode=f"S{library_code}{number:06d}",
-        call_number="895.922 / H452",
-        item_type="book",
-        status="available",
-    )
-    db.session.add(item)
-    db.session.flush()
-    return item
-
 
 # -- copies: the cataloguer ---------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from libsys.accounts.scope import require_library_scope
 from libsys.catalog.inventory.models import Stocktake, StocktakeScan
 from libsys.catalog.models import Item, barcode_matches
 from libsys.db import utcnow
@@ -27,9 +28,18 @@ _BARCODE_HEADERS = frozenset({"barcode", "barcodes", "mã vạch", "ma vach", "�
 
 
 def start_stocktake(
-    library: Library, store: Store | None = None, *, user_id: int | None = None, notes=None
+    library: Library,
+    store: Store | None = None,
+    *,
+    user_id: int | None = None,
+    notes=None,
+    user=None,
 ) -> Stocktake:
-    """Open a stocktake of a library (one store, or all its stores when store is None)."""
+    """Open a stocktake of a library (one store, or all its stores when store is None);
+    `user`, a library's account, counts its own library's shelves only."""
+    require_library_scope(user, library.id)
+    if user is not None:
+        user_id = user.id
     if store is not None and store.library_id != library.id:
         raise ValidationFailed(fields={"store": _l("This store belongs to another library.")})
     stocktake = Stocktake(library=library, store=store, user_id=user_id, notes=notes or None)
@@ -38,11 +48,12 @@ def start_stocktake(
     return stocktake
 
 
-def get_stocktake(stocktake_id: int) -> Stocktake:
-    """A stocktake by id, or NotFound."""
+def get_stocktake(stocktake_id: int, *, user=None) -> Stocktake:
+    """A stocktake by id, or NotFound (`user`, a library's account: its own library's)."""
     stocktake = db.session.get(Stocktake, stocktake_id)
     if stocktake is None:
         raise NotFound(_l("No such stocktake."))
+    require_library_scope(user, stocktake.library_id)
     return stocktake
 
 
@@ -85,8 +96,10 @@ def classify(stocktake: Stocktake, item: Item | None) -> str:
     return "ok"
 
 
-def scan_barcode(stocktake: Stocktake, barcode: str) -> ScanOutcome:
-    """Record one scanned barcode and say at once whether the copy belongs here."""
+def scan_barcode(stocktake: Stocktake, barcode: str, *, user=None) -> ScanOutcome:
+    """Record one scanned barcode and say at once whether the copy belongs here (`user`:
+    its own library's stocktake only)."""
+    require_library_scope(user, stocktake.library_id)
     if stocktake.finished_at is not None:
         raise Conflict(_l("This stocktake is finished."), code="STOCKTAKE_FINISHED")
     barcode = (barcode or "").strip()
@@ -120,16 +133,18 @@ def barcodes_from_text(text: str) -> list[str]:
     return found
 
 
-def scan_many(stocktake: Stocktake, barcodes: list[str]) -> dict[str, int]:
+def scan_many(stocktake: Stocktake, barcodes: list[str], *, user=None) -> dict[str, int]:
     """Record many barcodes (an uploaded file); returns how many of each verdict."""
+    require_library_scope(user, stocktake.library_id)
     counts = {"ok": 0, "misplaced": 0, "unexpected": 0, "duplicate": 0}
     for barcode in barcodes:
         counts[scan_barcode(stocktake, barcode).verdict] += 1
     return counts
 
 
-def finish_stocktake(stocktake: Stocktake) -> None:
-    """Close the stocktake: no more scans."""
+def finish_stocktake(stocktake: Stocktake, *, user=None) -> None:
+    """Close the stocktake: no more scans (`user`: its own library's stocktake only)."""
+    require_library_scope(user, stocktake.library_id)
     if stocktake.finished_at is None:
         stocktake.finished_at = utcnow()
         db.session.flush()

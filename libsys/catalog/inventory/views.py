@@ -7,7 +7,7 @@ import io
 import re
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -44,7 +44,7 @@ from libsys.catalog.inventory.withdrawal import get_removal, removal_copies, wit
 from libsys.catalog.models import AcquisitionBatch, Item
 from libsys.core.clock import local_today
 from libsys.core.forms import error_text
-from libsys.errors import LibsysError, ValidationFailed
+from libsys.errors import LibsysError, PermissionDenied, ValidationFailed
 from libsys.extensions import db
 
 registers_bp = Blueprint("registers", __name__, url_prefix="/staff/registers")
@@ -63,6 +63,8 @@ def registers():
     if values.get("register"):
         try:
             return _download(values, errors)
+        except PermissionDenied:
+            raise  # another library's register: the 403 page
         except LibsysError as exc:
             errors.update(exc.fields)
     today = local_today()
@@ -119,13 +121,6 @@ def verdict_message(verdict: str, barcode: str) -> str:
 VERDICT_CATEGORIES = {"ok": "success", "misplaced": "warning", "unexpected": "error"}
 
 
-def _own_stocktake(stocktake_id: int) -> Stocktake:
-    stocktake = get_stocktake(stocktake_id)
-    if not current_user.can_act_for(stocktake.library_id):
-        abort(403)
-    return stocktake
-
-
 @stocktaking_bp.route("/")
 @permission_required("catalog.edit")
 def index():
@@ -157,8 +152,10 @@ def start():
             library = resolve_library(request.form.get("library"))
             store = resolve_store(library, request.form.get("store"))
             stocktake = start_stocktake(
-                library, store, user_id=current_user.id, notes=request.form.get("notes")
+                library, store, user=current_user, notes=request.form.get("notes")
             )
+    except PermissionDenied:
+        raise  # another library's shelves: a 403 page
     except LibsysError as exc:
         flash(error_text(exc), "error")
         return redirect(url_for("stocktaking.index"))
@@ -169,7 +166,7 @@ def start():
 @permission_required("catalog.edit")
 def show(stocktake_id):
     """The scanning page: one field, Enter after each barcode."""
-    stocktake = _own_stocktake(stocktake_id)
+    stocktake = get_stocktake(stocktake_id, user=current_user)
     recent = db.session.scalars(
         select(StocktakeScan)
         .where(StocktakeScan.stocktake_id == stocktake.id)
@@ -192,10 +189,10 @@ def show(stocktake_id):
 @permission_required("catalog.edit")
 def scan(stocktake_id):
     """Record one scanned barcode and come back to the field."""
-    stocktake = _own_stocktake(stocktake_id)
+    stocktake = get_stocktake(stocktake_id, user=current_user)
     try:
         with db.session.begin_nested():
-            outcome = scan_barcode(stocktake, request.form.get("barcode", ""))
+            outcome = scan_barcode(stocktake, request.form.get("barcode", ""), user=current_user)
         flash(
             verdict_message(outcome.verdict, outcome.barcode),
             VERDICT_CATEGORIES.get(outcome.verdict, "info"),
@@ -209,7 +206,7 @@ def scan(stocktake_id):
 @permission_required("catalog.edit")
 def upload(stocktake_id):
     """Record the barcodes of a text or CSV file (from an offline scanner)."""
-    stocktake = _own_stocktake(stocktake_id)
+    stocktake = get_stocktake(stocktake_id, user=current_user)
     upload_file = request.files.get("file")
     if upload_file is None or not upload_file.filename:
         flash(_("Choose a file of barcodes."), "error")
@@ -217,7 +214,7 @@ def upload(stocktake_id):
     text = upload_file.read().decode("utf-8-sig", errors="replace")
     try:
         with db.session.begin_nested():
-            counts = scan_many(stocktake, barcodes_from_text(text))
+            counts = scan_many(stocktake, barcodes_from_text(text), user=current_user)
         flash(
             _(
                 "%(ok)s in place, %(misplaced)s misplaced, %(unexpected)s unexpected, "
@@ -235,8 +232,8 @@ def upload(stocktake_id):
 @permission_required("catalog.edit")
 def finish(stocktake_id):
     """Close the stocktake and show its results."""
-    stocktake = _own_stocktake(stocktake_id)
-    finish_stocktake(stocktake)
+    stocktake = get_stocktake(stocktake_id, user=current_user)
+    finish_stocktake(stocktake, user=current_user)
     return redirect(url_for("stocktaking.results", stocktake_id=stocktake.id))
 
 
@@ -244,7 +241,7 @@ def finish(stocktake_id):
 @permission_required("catalog.edit")
 def results(stocktake_id):
     """Missing, misplaced and unexpected copies, with the withdrawal form."""
-    stocktake = _own_stocktake(stocktake_id)
+    stocktake = get_stocktake(stocktake_id, user=current_user)
     return render_template(
         "catalog/tools/stocktake_results.html",
         stocktake=stocktake,
@@ -285,9 +282,12 @@ def withdraw():
                     day=day,
                     reference=values.get("reference"),
                     stocktake=stocktake,
+                    user=current_user,
                 )
             flash(_("%(count)s copies withdrawn.", count=len(removal_copies(batch))), "success")
             return redirect(url_for("stocktaking.removal", batch_id=batch.id))
+        except PermissionDenied:
+            raise  # another library's copies: a 403 page, nothing withdrawn
         except LibsysError as exc:
             errors = dict(exc.fields)
             flash(str(exc.message), "error")
@@ -303,9 +303,7 @@ def withdraw():
 @permission_required("catalog.edit")
 def removal(batch_id):
     """A withdrawal: its copies and the link to its minutes."""
-    batch = get_removal(batch_id)
-    if not current_user.can_act_for(batch.library_id):
-        abort(403)
+    batch = get_removal(batch_id, user=current_user)
     copies = removal_copies(batch)
     return render_template(
         "catalog/tools/removal.html",
@@ -319,9 +317,7 @@ def removal(batch_id):
 @permission_required("catalog.edit")
 def minutes(batch_id):
     """The withdrawal minutes (biên bản thanh lý) as PDF."""
-    batch = get_removal(batch_id)
-    if not current_user.can_act_for(batch.library_id):
-        abort(403)
+    batch = get_removal(batch_id, user=current_user)
     return send_file(
         io.BytesIO(withdrawal_minutes_pdf(batch)),
         mimetype="application/pdf",

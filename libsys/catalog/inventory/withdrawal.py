@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from libsys.accounts.scope import require_library_scope
 from libsys.catalog.inventory.models import Stocktake, WithdrawnCopy
 from libsys.catalog.inventory.stocktaking import find_item
 from libsys.catalog.models import AcquisitionBatch, Item
@@ -41,8 +42,13 @@ def withdraw_items(
     day: date | None = None,
     reference: str | None = None,
     stocktake: Stocktake | None = None,
+    user=None,
 ) -> AcquisitionBatch:
-    """Withdraw copies (thanh lý): status withdrawn, a removal line, one event per copy."""
+    """Withdraw copies (thanh lý): status withdrawn, a removal line, one event per copy
+    (`user`, a library's account: its own library's copies only)."""
+    require_library_scope(user, library.id)
+    if stocktake is not None and stocktake.library_id != library.id:
+        raise ValidationFailed(fields={"stocktake": _l("This stocktake is another library's.")})
     reason = (reason or "").strip()
     errors = {}
     if not reason:
@@ -89,11 +95,12 @@ def withdraw_items(
     return batch
 
 
-def get_removal(batch_id: int) -> AcquisitionBatch:
-    """A removal line (withdrawal) by id, or NotFound."""
+def get_removal(batch_id: int, *, user=None) -> AcquisitionBatch:
+    """A removal line (withdrawal) by id, or NotFound (`user`: its own library's)."""
     batch = db.session.get(AcquisitionBatch, batch_id)
     if batch is None or batch.kind != "removal":
         raise NotFound(_l("No such withdrawal."))
+    require_library_scope(user, batch.library_id)
     return batch
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from stdnum import issn as stdnum_issn
 
+from libsys.accounts.scope import require_library_scope
 from libsys.catalog.periodicals.models import (
     EXPECTED_AFTER,
     FREQUENCIES,
@@ -40,8 +41,12 @@ def _positive_int(value, field: str, errors: dict, *, allow_empty=False, minimum
     return number
 
 
-def save_periodical(library: Library, data: dict, *, periodical=None) -> Periodical:
-    """Create or edit a periodical title from form data (name, issn, frequency, kind...)."""
+def save_periodical(library: Library, data: dict, *, periodical=None, user=None) -> Periodical:
+    """Create or edit a periodical title from form data (name, issn, frequency, kind...);
+    `user`, a library's account, keeps its own library's titles only."""
+    require_library_scope(user, library.id)
+    if periodical is not None:
+        require_library_scope(user, periodical.library_id)
     errors = {}
     name = (data.get("name") or "").strip()
     if not name:
@@ -80,9 +85,17 @@ def save_periodical(library: Library, data: dict, *, periodical=None) -> Periodi
 
 
 def subscribe(
-    periodical: Periodical, library: Library, year: int, copies: int = 1, price: int | None = None
+    periodical: Periodical,
+    library: Library,
+    year: int,
+    copies: int = 1,
+    price: int | None = None,
+    *,
+    user=None,
 ) -> Subscription:
-    """Record (or change) a library's subscription to a periodical for a year."""
+    """Record (or change) a library's subscription to a periodical for a year (`user`: its
+    own library's only)."""
+    require_library_scope(user, library.id)
     errors = {}
     copies_value = _positive_int(copies, "copies", errors)
     price_value = _positive_int(price, "price", errors, allow_empty=True, minimum=0)
@@ -125,8 +138,13 @@ def receive_issue(
     copies: int | None = None,
     day: date | None = None,
     user_id: int | None = None,
+    user=None,
 ) -> IssueReceived:
-    """Check in an issue: one row and a `periodical_received` event for the library."""
+    """Check in an issue: one row and a `periodical_received` event for the library
+    (`user`, a library's account: its own library's subscriptions only)."""
+    require_library_scope(user, subscription.library_id)
+    if user is not None:
+        user_id = user.id
     errors = {}
     copies_value = (
         subscription.copies if copies in (None, "") else _positive_int(copies, "copies", errors)
@@ -244,9 +262,10 @@ def checkin_list(library: Library, day: date) -> list[dict]:
     return rows
 
 
-def get_periodical(periodical_id: int) -> Periodical:
-    """A periodical title by id, or NotFound."""
+def get_periodical(periodical_id: int, *, user=None) -> Periodical:
+    """A periodical title by id, or NotFound (`user`, a library's account: its own only)."""
     periodical = db.session.get(Periodical, periodical_id)
     if periodical is None:
         raise NotFound(_l("No such periodical."))
+    require_library_scope(user, periodical.library_id)
     return periodical

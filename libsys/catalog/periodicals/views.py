@@ -28,7 +28,7 @@ from libsys.catalog.periodicals.services import (
 )
 from libsys.core.clock import local_today
 from libsys.core.forms import error_text
-from libsys.errors import LibsysError
+from libsys.errors import LibsysError, PermissionDenied
 from libsys.extensions import db
 from libsys.network.models import Library
 
@@ -43,12 +43,6 @@ def _library_for_page() -> Library:
     if not libraries:
         abort(403)
     return libraries[0]
-
-
-def _own(periodical: Periodical) -> Periodical:
-    if not current_user.can_act_for(periodical.library_id):
-        abort(403)
-    return periodical
 
 
 @bp.route("/")
@@ -106,7 +100,7 @@ def new():
         values = request.form.to_dict()
         try:
             with db.session.begin_nested():
-                periodical = save_periodical(library, values)
+                periodical = save_periodical(library, values, user=current_user)
                 if values.get("copies"):
                     subscribe(
                         periodical,
@@ -114,9 +108,12 @@ def new():
                         values.get("year") or year,
                         values.get("copies"),
                         values.get("price"),
+                        user=current_user,
                     )
             flash(_("Periodical %(name)s added.", name=periodical.name), "success")
             return redirect(url_for("periodicals.index", library=library.code))
+        except PermissionDenied:
+            raise  # another library's: a 403 page, nothing written
         except LibsysError as exc:
             errors = exc.fields
             flash(str(exc.message), "error")
@@ -127,7 +124,7 @@ def new():
 @permission_required("catalog.edit")
 def edit(periodical_id):
     """Edit a title and set a year's subscription; its receipts below."""
-    periodical = _own(get_periodical(periodical_id))
+    periodical = get_periodical(periodical_id, user=current_user)
     errors = {}
     values = {
         "name": periodical.name,
@@ -145,7 +142,9 @@ def edit(periodical_id):
         values.setdefault("active", "")
         try:
             with db.session.begin_nested():
-                save_periodical(periodical.library, values, periodical=periodical)
+                save_periodical(
+                    periodical.library, values, periodical=periodical, user=current_user
+                )
                 if values.get("copies"):
                     subscribe(
                         periodical,
@@ -153,9 +152,12 @@ def edit(periodical_id):
                         values.get("year"),
                         values.get("copies"),
                         values.get("price"),
+                        user=current_user,
                     )
             flash(_("Changes saved."), "success")
             return redirect(url_for("periodicals.edit", periodical_id=periodical.id))
+        except PermissionDenied:
+            raise
         except LibsysError as exc:
             errors = exc.fields
             flash(str(exc.message), "error")
@@ -185,20 +187,20 @@ def receive(subscription_id):
     subscription = db.session.get(Subscription, subscription_id)
     if subscription is None:
         abort(404)
-    if not current_user.can_act_for(subscription.library_id):
-        abort(403)
     try:
         with db.session.begin_nested():
             receive_issue(
                 subscription,
                 issue=request.form.get("issue"),
                 copies=request.form.get("copies") or None,
-                user_id=current_user.id,
+                user=current_user,
             )
         flash(
             _("%(name)s received.", name=subscription.periodical.name),
             "success",
         )
+    except PermissionDenied:
+        raise  # another library's subscription: a 403 page, nothing received
     except LibsysError as exc:
         flash(error_text(exc), "error")
     return redirect(url_for("periodicals.checkin", library=subscription.library.code))

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
+from libsys.accounts.scope import require_library_scope, require_one_of_libraries
 from libsys.catalog.models import ITEM_STATUS_LABELS, Item, Record
 from libsys.catalog.states import ITEM_STATES, placed_at
 from libsys.circulation.holds.models import ACTIVE_HOLD_STATUSES, Hold
@@ -100,13 +101,17 @@ def request_transfer(
     user_id: int | None = None,
     hold_id: int | None = None,
     from_library: Library | None = None,
+    user=None,
 ) -> Transfer:
     """Ask for a copy to be sent to another library; it appears on the sender's pull list.
 
     `from_library`: where the copy waits to leave, when not where the copy stands (the
-    returns desk routed it, and an in-transit copy's place is its destination).
+    returns desk routed it, and an in-transit copy's place is its destination). `user`, a
+    library's account, asks only for a copy leaving or coming to its own library.
     """
     from_library_id = from_library.id if from_library is not None else current_library_id(item)
+    require_one_of_libraries(user, from_library_id, to_library.id)
+    user_id = user_id if user is None else user.id
     if to_library.id == from_library_id:
         raise ValidationFailed(
             fields={
@@ -151,8 +156,11 @@ def _hold_in_transit_to(item: Item, library_id: int) -> int | None:
     )
 
 
-def send_transfer(transfer: Transfer, *, user_id: int | None = None) -> Transfer:
-    """The copy leaves: in transit to the destination (event transfer_sent)."""
+def send_transfer(transfer: Transfer, *, user_id: int | None = None, user=None) -> Transfer:
+    """The copy leaves: in transit to the destination (event transfer_sent); `user`, a
+    library's account, sends only what leaves its own library."""
+    require_library_scope(user, transfer.from_library_id)
+    user_id = user_id if user is None else user.id
     _mark_sent(transfer, user_id=user_id)
     ITEM_STATES.trigger(transfer.item, "send", apply=placed_at(transfer.to_library_id))
     db.session.flush()
@@ -370,9 +378,11 @@ def routed_at_returns(transfer: Transfer) -> bool:
     return transfer.status == "requested" and transfer.item.status == "in_transit"
 
 
-def cancel_by_hand(transfer: Transfer) -> Transfer:
+def cancel_by_hand(transfer: Transfer, *, user=None) -> Transfer:
     """Cancel a transfer from the transfers page: not one the returns desk routed, whose
-    copy must travel (for a reader's hold, or home)."""
+    copy must travel (for a reader's hold, or home); `user`, a library's account, only a
+    transfer from or to its own library."""
+    require_one_of_libraries(user, transfer.from_library_id, transfer.to_library_id)
     if routed_at_returns(transfer):
         raise Conflict(
             _l("Copy %(barcode)s was routed at returns and must travel: mark it sent when the "
@@ -389,8 +399,14 @@ def cancel_transfer(transfer: Transfer) -> Transfer:
     return transfer
 
 
-def receive_by_barcode(barcode: str, library_id: int | None, *, user_id=None) -> Transfer:
-    """Receive the copy scanned at a library: its transfer on the road to that library."""
+def receive_by_barcode(
+    barcode: str, library_id: int | None, *, user_id=None, user=None
+) -> Transfer:
+    """Receive the copy scanned at a library: its transfer on the road to that library
+    (`user`, a library's account, receives at its own library only)."""
+    if user is not None and user.library_id is not None:
+        require_library_scope(user, library_id)
+        user_id = user.id
     item = find_copy(barcode)
     transfer = open_transfer(item)
     if transfer is None or (library_id is not None and transfer.to_library_id != library_id):
