@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
+from libsys.accounts.scope import require_library_scope
 from libsys.audit.models import AuditEntry
 from libsys.audit.services import forget_reader
 from libsys.audit.tracking import record_action
@@ -119,8 +120,10 @@ def anonymise(before: date) -> dict:
     return counts
 
 
-def reader_data(reader: Reader) -> dict:
-    """Everything libsys keeps about a reader, for her (the export)."""
+def reader_data(reader: Reader, *, user=None) -> dict:
+    """Everything libsys keeps about a reader, for her (the export); `user`, a library's
+    account, gives it only to the readers of its own library."""
+    require_library_scope(user, reader.home_library_id)
     record = {name: _plain(getattr(reader, name)) for name in READER_FIELDS}
     record["category"] = reader.category.name
     record["admin_unit"] = reader.admin_unit.path() if reader.admin_unit else None
@@ -220,14 +223,18 @@ def deletion_refusals(reader: Reader) -> list:
     return reasons
 
 
-def delete_reader(reader: Reader) -> int:
+def delete_reader(reader: Reader, *, user=None) -> int:
     """Delete a reader on her request: her record and every row naming her; returns her id.
+
+    `user`, a library's account, deletes only the readers of its own library (her home
+    library is where she asks).
 
     Refused (READER_STILL_ACTIVE) while she has open loans, fines owed or active holds. Her
     returned loans and visits stay without her, her closed holds and settled fines go, the
     audit log keeps who changed her record and when but no longer what it said. The event log
     is untouched: its rows never held her id, so every statistic stays as it was.
     """
+    require_library_scope(user, reader.home_library_id)
     reader = lock_row(Reader, reader.id)
     reasons = deletion_refusals(reader)
     if reasons:

@@ -6,8 +6,9 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from libsys.accounts.access import permission_required
+from libsys.accounts.scope import in_scope
 from libsys.core.forms import error_text
-from libsys.errors import LibsysError
+from libsys.errors import LibsysError, PermissionDenied
 from libsys.extensions import db
 from libsys.privacy.exports import data_json, data_xlsx
 from libsys.privacy.services import delete_reader, deletion_refusals, reader_data
@@ -30,7 +31,7 @@ def export(card_number, kind):
     reader = get_reader(card_number, scope=readers_scope(current_user))
     mimetype, render = EXPORT_TYPES[kind]
     return Response(
-        render(reader_data(reader)),
+        render(reader_data(reader, user=current_user)),
         mimetype=mimetype,
         headers={"Content-Disposition": f"attachment; filename=reader-{reader.card_number}.{kind}"},
     )
@@ -43,7 +44,9 @@ def delete(card_number):
     reader = get_reader(card_number, scope=readers_scope(current_user))
     try:
         with db.session.begin_nested():
-            delete_reader(reader)
+            delete_reader(reader, user=current_user)
+    except PermissionDenied:
+        raise  # another library's reader: a 403 page, nothing deleted
     except LibsysError as exc:
         flash(error_text(exc), "error")
         return redirect(url_for("readers.show", card_number=card_number))
@@ -55,6 +58,8 @@ def privacy_panel(reader) -> Markup:
     """The reader's data and deletion on request, on the staff reader page."""
     if not (current_user.is_authenticated and current_user.can("readers.privacy")):
         return Markup("")
+    if not in_scope(current_user, reader.home_library_id):
+        return Markup("")  # her home library gives her data and deletes it
     return Markup(
         render_template("privacy/_panel.html", reader=reader, refusals=deletion_refusals(reader))
     )

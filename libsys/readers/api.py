@@ -103,11 +103,16 @@ def create_reader():
         201:
           description: The new reader
           content: {application/json: {schema: {$ref: '#/components/schemas/Reader'}}}
+        403:
+          description: The home library is another library's (code OUT_OF_SCOPE)
+          content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}
         422:
           description: A field is missing or wrong (code VALIDATION_ERROR, with fields)
           content: {application/json: {schema: {$ref: '#/components/schemas/Error'}}}
     """
-    reader = register_reader(load_body(ReaderSchema()), scope=readers_scope(g.api_user))
+    reader = register_reader(
+        load_body(ReaderSchema()), scope=readers_scope(g.api_user), user=g.api_user
+    )
     response = jsonify(reader_json(reader, full=True))
     response.status_code = 201
     response.headers["Location"] = url_for("api.show_reader", card_number=reader.card_number)

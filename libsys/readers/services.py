@@ -122,7 +122,13 @@ def next_card_number() -> str:
 
 
 def _apply(
-    reader: Reader, values: dict, errors: dict, *, creating: bool, scope: int | None = None
+    reader: Reader,
+    values: dict,
+    errors: dict,
+    *,
+    creating: bool,
+    scope: int | None = None,
+    user=None,
 ) -> None:
     """Set clean values (from ReaderSchema) on the reader; raise with every broken rule.
 
@@ -149,6 +155,8 @@ def _apply(
         reader.category = _by_code(ReaderCategory, given.get("category"), "category", errors)
     if "home_library" in given or creating:
         reader.home_library = _by_code(Library, given.get("home_library"), "home_library", errors)
+        if reader.home_library is not None:
+            require_library_scope(user, reader.home_library.id)  # its own library's readers
     if scope is not None and reader.home_library is not None and reader.home_library.id != scope:
         errors.setdefault("home_library", _l("A point keeper registers readers at their point."))
     if "admin_unit" in given:
@@ -198,19 +206,23 @@ def clean_reader_values(data: dict, *, creating: bool) -> tuple[dict, dict]:
         return exc.valid_data or {}, dict(validation_failed(exc).fields)
 
 
-def register_reader(data: dict, *, scope: int | None = None) -> Reader:
+def register_reader(data: dict, *, scope: int | None = None, user=None) -> Reader:
     """Register a reader and issue a card; nothing is written when a field is wrong.
 
     `scope` (readers_scope): a point keeper registers readers at their point only, which
-    is their home library when the form leaves it out.
+    is their home library when the form leaves it out. A library's account (`user`)
+    registers readers of its own library only (and so sets only their first password).
     """
-    if scope is not None and not data.get("home_library"):
-        point = db.session.get(Library, scope)
+    own = scope if scope is not None else getattr(user, "library_id", None)
+    if own is not None and not data.get("home_library"):
+        point = db.session.get(Library, own)
         data = {**data, "home_library": point.code if point else None}
     values, errors = clean_reader_values(data, creating=True)
     reader = Reader(status="active")
     with db.session.no_autoflush:
-        _apply(reader, values, errors, creating=True, scope=scope)
+        # A keeper (scope) is told which field is wrong; another library's account gets a 403.
+        _apply(reader, values, errors, creating=True, scope=scope,
+               user=user if scope is None else None)  # fmt: skip
     if not reader.card_number:
         reader.card_number = next_card_number()
     if values.get("password"):

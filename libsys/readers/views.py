@@ -88,7 +88,9 @@ def new():
         form = ReaderForm()
         response, errors = save_form(
             lambda: register_reader(
-                form.reader_values(creating=True), scope=readers_scope(current_user)
+                form.reader_values(creating=True),
+                scope=readers_scope(current_user),
+                user=current_user,
             ),
             lambda reader: url_for("readers.show", card_number=reader.card_number),
             lambda reader: _(
