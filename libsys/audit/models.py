@@ -16,7 +16,8 @@ class AuditEntry(db.Model):
 
     Written in the same transaction as the change (a rolled-back request leaves none).
     `record_id` and `reader_id` name the title or the reader the row belongs to, so the
-    admin can find every change of a record's copies or of a reader. No foreign keys: an
+    admin can find every change of a record's copies or of a reader; `library_id` the
+    library, so a library's administrator reads her library's entries only. No foreign keys: an
     entry outlives the row it tells of.
     """
 
@@ -27,6 +28,7 @@ class AuditEntry(db.Model):
         Index("ix_audit_entry_user", "user_id", "occurred_at"),
         Index("ix_audit_entry_record", "record_id"),
         Index("ix_audit_entry_reader", "reader_id"),
+        Index("ix_audit_entry_library", "library_id", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,5 +42,8 @@ class AuditEntry(db.Model):
     label: Mapped[str] = mapped_column(String(300), default="")
     record_id: Mapped[int | None]
     reader_id: Mapped[int | None]
+    # The library the changed row belongs to (a copy's, a reader's home library...); empty
+    # for what belongs to the network (records, categories, units): network admins' only.
+    library_id: Mapped[int | None]
     # {column: [before, after]}; secrets are masked, never written.
     changes: Mapped[dict | None] = mapped_column(JSON)

@@ -34,9 +34,17 @@ def search_entries(
     until: date | None = None,
     limit: int = PAGE_SIZE,
     offset: int = 0,
+    account=None,
 ) -> list[AuditEntry]:
-    """Entries newest first, filtered by user name, kind, record, reader and local days."""
+    """Entries newest first, filtered by user name, kind, record, reader and local days.
+
+    `account`, the administrator who reads: a library's reads only the entries about its
+    own library's things (its copies, readers, rules, calendars, batches, periodicals,
+    accounts, stores); what belongs to the network and every other library's entries are a
+    network administrator's to read."""
     statement = select(AuditEntry).order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc())
+    if account is not None and account.library_id is not None:
+        statement = statement.where(AuditEntry.library_id == account.library_id)
     if user:
         statement = statement.where(AuditEntry.user_name == user.strip())
     if kind in KINDS:

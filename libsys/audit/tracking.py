@@ -14,6 +14,7 @@ and are in the event log (`record_created`).
 """
 
 import getpass
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -161,6 +162,17 @@ def _changes(state, mapper, action: str) -> dict:
     return changes
 
 
+def library_of(table: str, obj) -> int | None:
+    """The library a changed row belongs to: a library itself, a reader's home library, else
+    the row's own `library_id` (copies, rules, calendars, batches, periodicals, accounts...)."""
+    values = obj.__dict__
+    if table == "library":
+        return values.get("id")
+    if table == "reader":
+        return values.get("home_library_id")
+    return values.get("library_id")
+
+
 def _entry(obj, action: str, user: tuple, now) -> dict | None:
     state = inspect(obj)
     mapper = state.mapper
@@ -180,12 +192,28 @@ def _entry(obj, action: str, user: tuple, now) -> dict | None:
         "label": (label(obj) or f"#{row_id}")[:300],
         "record_id": record_of(obj) if record_of else None,
         "reader_id": reader_of(obj) if reader_of else None,
+        "library_id": library_of(table, obj),
         "changes": changes or None,
     }
 
 
 def _audited(objects) -> list:
     return [obj for obj in objects if getattr(obj, "__tablename__", None) in AUDITED]
+
+
+@contextmanager
+def audit_paused(session):
+    """Write no audit entry for what the session flushes inside the block (the demo's load,
+    a deletion that writes its own entry). Pauses nest: the outer one stays."""
+    before = session.info.get("audit_paused")
+    session.info["audit_paused"] = True
+    try:
+        yield session
+    finally:
+        if before:
+            session.info["audit_paused"] = before
+        else:
+            session.info.pop("audit_paused", None)
 
 
 def _after_flush(session, _flush_context) -> None:
@@ -224,6 +252,7 @@ def record_action(
             "label": label[:300],
             "record_id": about.get("record_id"),
             "reader_id": about.get("reader_id"),
+            "library_id": about.get("library_id"),
             "changes": {key: [plain_value(a), plain_value(b)] for key, (a, b) in changes.items()},
         },
     )

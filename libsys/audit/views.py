@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import select
 
 from libsys.accounts.access import permission_required
@@ -82,7 +83,9 @@ def index():
     page = _page()
     entries = []
     if not errors:
-        entries = search_entries(**wanted, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+        entries = search_entries(
+            **wanted, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE, account=current_user
+        )
     return render_template(
         "audit/index.html",
         values=typed,
@@ -112,7 +115,9 @@ def entries_json():
             }
         ), 422
     page = _page()
-    entries = search_entries(**wanted, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    entries = search_entries(
+        **wanted, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE, account=current_user
+    )
     return jsonify(
         {
             "entries": [entry_json(entry) for entry in entries[:PAGE_SIZE]],

@@ -6,6 +6,7 @@ in DEMO_PARTS.
 
 from sqlalchemy import func, select
 
+from libsys.audit.tracking import audit_paused
 from libsys.catalog import demo as catalog_demo
 from libsys.circulation import demo as circulation_demo
 from libsys.core.clock import local_today
@@ -36,7 +37,15 @@ def database_is_empty() -> bool:
 
 
 def load_demo(reader_count: int = DEMO_READER_COUNT) -> list[str]:
-    """Load the whole demo in one transaction and say what was loaded."""
+    """Load the whole demo in one transaction and say what was loaded.
+
+    The audit log stays empty: the demo is the installation's starting point, not a staff
+    change, and a new installation's log begins with the first change its staff make."""
+    with audit_paused(db.session()):
+        return _load_demo(reader_count)
+
+
+def _load_demo(reader_count: int) -> list[str]:
     from libsys.demo.network import load_network, load_reader_categories
     from libsys.demo.people import DEMO_PASSWORD, DEMO_READER_PASSWORD, load_readers, load_staff
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from libsys.accounts.scope import require_library_scope
 from libsys.audit.models import AuditEntry
 from libsys.audit.services import forget_reader
-from libsys.audit.tracking import record_action
+from libsys.audit.tracking import audit_paused, record_action
 from libsys.catalog.models import Item
 from libsys.circulation.fines.models import Fine
 from libsys.circulation.holds.models import ACTIVE_HOLD_STATUSES, Hold
@@ -239,7 +239,7 @@ def delete_reader(reader: Reader, *, user=None) -> int:
     reasons = deletion_refusals(reader)
     if reasons:
         raise Conflict(" ".join(str(reason) for reason in reasons), code="READER_STILL_ACTIVE")
-    reader_id = reader.id
+    reader_id, library_id = reader.id, reader.home_library_id
     for statement in (
         update(Loan).where(Loan.reader_id == reader_id).values(reader_id=None),
         update(Visit).where(Visit.reader_id == reader_id).values(reader_id=None),
@@ -248,15 +248,11 @@ def delete_reader(reader: Reader, *, user=None) -> int:
     ):
         db.session.execute(statement.execution_options(synchronize_session=False))
     forget_reader(reader_id)
-    session = db.session()
-    session.info["audit_paused"] = True  # the entry below says it, without her values
-    try:
+    with audit_paused(db.session()) as session:  # the entry below says it, without her values
         session.delete(reader)
         session.flush()
-    finally:
-        session.info.pop("audit_paused", None)
     record_action("reader", reader_id, f"#{reader_id}", {"deleted": [None, "on request"]},
-                  reader_id=reader_id)  # fmt: skip
+                  reader_id=reader_id, library_id=library_id)  # fmt: skip
     return reader_id
 
 

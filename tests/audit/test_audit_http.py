@@ -157,3 +157,31 @@ def test_every_audited_table_exists_and_no_secret_is_kept(app):
     assert set(AUDITED) <= set(_db.metadata.tables)
     assert {"loan", "hold", "visit", "event"}.isdisjoint(AUDITED)
     assert is_secret("password_hash") and is_secret("token_hash") and not is_secret("address")
+
+
+def test_a_library_admin_reads_only_her_librarys_entries(client, network, db):
+    ours, theirs = make_reader(home_library="TVLC"), make_reader(home_library="TVTD")
+    ours.phone, theirs.phone = "0912000222", "0912000333"
+    db.session.flush()
+    assert {e.library_id for e in _entries(db, "reader", theirs.id)} == {theirs.home_library_id}
+    make_staff("admin", "TVLC", "quantri-tinh")
+    sign_in(client, "quantri-tinh")
+    listed = client.get("/staff/audit/entries.json?kind=readers").get_json()["entries"]
+    assert {e["row_id"] for e in listed} == {ours.id}
+    page = client.get("/staff/audit/?kind=readers").get_data(as_text=True)
+    assert "0912000222" in page and "0912000333" not in page
+    asked = client.get(f"/staff/audit/entries.json?reader={theirs.card_number}").get_json()
+    assert asked["entries"] == []  # asking for her by card shows nothing either
+    for lib in (network["TVLC"], network["TVTD"]):
+        lib.phone = "0213 3876 000"
+    db.session.flush()
+    listed = client.get("/staff/audit/entries.json?kind=network").get_json()["entries"]
+    libraries = {e["row_id"] for e in listed if e["table"] == "library"}
+    assert libraries == {network["TVLC"].id}  # her own library's row, not the district's
+    assert not any(e["table"] == "admin_unit" for e in listed)  # the network's
+
+
+def test_the_network_admin_reads_every_librarys_entries(staff_client, db):
+    ours, theirs = make_reader(home_library="TVLC"), make_reader(home_library="TVTD")
+    listed = staff_client.get("/staff/audit/entries.json?kind=readers").get_json()["entries"]
+    assert {ours.id, theirs.id} <= {e["row_id"] for e in listed}

@@ -33,3 +33,20 @@ def test_the_reader_who_signs_in_may_borrow_whatever_the_day(db, monkeypatch, da
     assert loans, "the demo reader who signs in has books on loan"
     assert all(loan.due_date >= day for loan in loans)
     assert reader_blocks(reader, day) == []
+
+
+def test_a_fresh_demo_leaves_the_audit_log_empty_and_the_log_listening(db):
+    from sqlalchemy import func
+
+    from libsys.audit.models import AuditEntry
+    from libsys.demo import load_demo
+
+    load_demo(reader_count=5)
+    assert db.session.scalar(select(func.count(AuditEntry.id))) == 0
+    reader = db.session.scalar(select(Reader).order_by(Reader.id))
+    reader.phone = "0912345000"  # the first staff change after the install is logged
+    db.session.flush()
+    changed = db.session.scalars(select(AuditEntry)).all()
+    assert [(e.table_name, e.row_id, e.changes["phone"][1]) for e in changed] == [
+        ("reader", reader.id, "0912345000")
+    ]

@@ -217,4 +217,5 @@ def settle_refusals(codes, *, user, override_reason, library, reader, item, mess
         {"refusals": [None, ", ".join(codes)], "reason": [None, reason]},
         user=user,
         record_id=getattr(item, "record_id", None),
+        library_id=getattr(library, "id", None),  # the desk that lent: its admin reads it
     )
