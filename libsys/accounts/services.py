@@ -10,6 +10,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from libsys.accounts.models import ApiToken, User, hash_token
 from libsys.accounts.permissions import ROLES
+from libsys.core.characters import INVISIBLE_MESSAGE, invisible
+from libsys.core.forms import read_name
 from libsys.db import utcnow
 from libsys.errors import Conflict, NotFound, ValidationFailed
 from libsys.extensions import db
@@ -41,10 +43,10 @@ def create_user(
 ) -> User:
     """Create a staff account; library_code None scopes it to the whole network."""
     errors = {}
-    username = (username or "").strip()
-    if not username:
-        errors["username"] = _l("Enter a user name.")
-    elif db.session.scalar(select(User.id).where(User.username == username)):
+    username = read_name(username, "username", errors, _l("Enter a user name."))
+    if full_name and full_name.strip() and invisible(full_name.strip()):
+        errors["full_name"] = INVISIBLE_MESSAGE
+    if username and db.session.scalar(select(User.id).where(User.username == username)):
         raise Conflict(_l("The user name %(name)s is taken.", name=username), code="DUPLICATE")
     if role not in ROLES:
         errors["role"] = _l("Unknown role.")
@@ -185,7 +187,10 @@ def update_user(user: User, data: dict) -> User:
             else:
                 user.library = library
     if "full_name" in data:
-        user.full_name = (data["full_name"] or "").strip() or user.username
+        full_name = (data["full_name"] or "").strip()
+        if full_name and invisible(full_name):
+            errors["full_name"] = INVISIBLE_MESSAGE
+        user.full_name = full_name or user.username
     if "email" in data:
         user.email = (data["email"] or "").strip() or None
     if "active" in data:

@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, request
 from flask_babel import gettext as _
+from wtforms.validators import ValidationError
 
+from libsys.core.characters import INVISIBLE_MESSAGE, invisible
 from libsys.db import MAX_INTEGER
 from libsys.errors import LibsysError, PermissionDenied
 from libsys.extensions import db
@@ -26,6 +28,31 @@ def whole_number(raw, maximum: int = MAX_INTEGER) -> int | None:
         return None
     number = int(raw)
     return number if number <= maximum else None
+
+
+def read_name(raw, field: str, errors: dict, missing) -> str | None:
+    """A name from a page's form (a library, a store, a unit, a holiday, a route...), stripped:
+    `missing` in `errors` when it is blank, and the API's refusal of a name that shows
+    nothing (only zero-width spaces, joiners, blank letters) when it is invisible."""
+    name = str(raw if raw is not None else "").strip()
+    if not name:
+        errors[field] = missing
+        return None
+    if invisible(name):
+        errors[field] = INVISIBLE_MESSAGE
+        return None
+    return name
+
+
+class VisibleText:
+    """WTForms validator: a name or title made only of invisible characters is refused with
+    the API's message (a blank field is left to InputRequired or Optional)."""
+
+    def __call__(self, form, field):
+        """Raise the refusal when the field's text shows nothing."""
+        text = str(field.data or "").strip()
+        if text and invisible(text):
+            raise ValidationError(str(INVISIBLE_MESSAGE))
 
 
 def local_next(default: str) -> str:

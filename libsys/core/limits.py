@@ -21,7 +21,7 @@ from flask import Request as FlaskRequest
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 
-from libsys.core.schemas import CONTROL_MESSAGE, has_control_characters
+from libsys.core.characters import CONTROL_MESSAGE, has_control_characters
 from libsys.errors import ValidationFailed
 
 DEFAULTS = {

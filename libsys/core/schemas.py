@@ -7,12 +7,16 @@ what is documented is what is checked. A wrong field is a 422 in the project's e
 messages in the request's language.
 """
 
-import unicodedata
-
 from flask import request
 from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from libsys.core.characters import (
+    CONTROL_MESSAGE,
+    INVISIBLE_MESSAGE,
+    has_control_characters,
+    invisible,
+)
 from libsys.core.dates import DATE_MESSAGE, InvalidDate, parse_date
 from libsys.core.forms import whole_number
 from libsys.db import MAX_INTEGER
@@ -21,33 +25,7 @@ from libsys.text import nfc
 
 REQUIRED = _l("This field is required.")
 TEXT_MESSAGE = _l("Write this as text.")
-CONTROL_MESSAGE = _l("Remove the control characters from this text.")
 FLAG_MESSAGE = _l("Write true or false.")
-INVISIBLE_MESSAGE = _l("Write this with visible letters or digits, not only invisible characters.")
-# Line breaks and tabs belong in addresses and notes; other control characters (NUL above
-# all, which PostgreSQL refuses) and lone surrogates never come from a keyboard.
-_ALLOWED_CONTROLS = {"\t", "\n", "\r"}
-# Characters that show nothing: format characters (zero-width space and joiners, the byte
-# order mark, bidi marks), separators, and the blank letters some fonts draw as nothing.
-_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp"}
-_BLANK_LETTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
-
-
-def has_control_characters(text: str) -> bool:
-    """True when the text holds a control character other than a tab or line break (NUL
-    above all, which PostgreSQL refuses), or half of a surrogate pair."""
-    return any(
-        (ord(char) < 32 and char not in _ALLOWED_CONTROLS) or 0xD800 <= ord(char) <= 0xDFFF
-        for char in text
-    )
-
-
-def invisible(text: str) -> bool:
-    """True when the text shows nothing at all (a name of only zero-width spaces)."""
-    return all(
-        unicodedata.category(char) in _INVISIBLE_CATEGORIES or char in _BLANK_LETTERS
-        for char in text
-    )
 
 
 def _default_messages(field: fields.Field) -> None:

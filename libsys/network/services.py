@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from libsys.accounts.scope import require_library_scope, require_network_scope
+from libsys.core.forms import read_name
 from libsys.errors import NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import (
@@ -100,10 +101,8 @@ def _fill_library(library: Library, data: dict, creating: bool) -> dict:
                 errors["code"] = _l("The code %(code)s is already used.", code=code)
             else:
                 library.code = code
-    name = _text(data, "name")
-    if not name:
-        errors["name"] = _l("Enter the name.")
-    else:
+    name = read_name(_text(data, "name"), "name", errors, _l("Enter the name."))
+    if name:
         library.name = name
     level = _text(data, "level")
     if level not in LIBRARY_LEVELS:
@@ -166,10 +165,8 @@ def _fill_store(store: Store, library: Library, data: dict) -> dict:
             errors["code"] = _l("The code %(code)s is already used.", code=code)
         else:
             store.code = code
-    name = _text(data, "name")
-    if not name:
-        errors["name"] = _l("Enter the name.")
-    else:
+    name = read_name(_text(data, "name"), "name", errors, _l("Enter the name."))
+    if name:
         store.name = name
     kind = _text(data, "kind")
     if kind not in STORE_KINDS:
@@ -199,10 +196,8 @@ def _fill_admin_unit(unit: AdminUnit, data: dict) -> dict:
             errors["code"] = _l("The code %(code)s is already used.", code=code)
         else:
             unit.code = code
-    name = _text(data, "name")
-    if not name:
-        errors["name"] = _l("Enter the name.")
-    else:
+    name = read_name(_text(data, "name"), "name", errors, _l("Enter the name."))
+    if name:
         unit.name = name
     level = _text(data, "level")
     if level not in ADMIN_LEVELS:

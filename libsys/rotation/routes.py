@@ -32,6 +32,7 @@ from sqlalchemy import delete, select
 
 from libsys.catalog.models import Item
 from libsys.core.clock import local_today
+from libsys.core.forms import read_name
 from libsys.db import lock_row
 from libsys.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from libsys.extensions import db
@@ -105,9 +106,7 @@ def save_route(user, data: dict, route: RotationRoute | None = None) -> Rotation
         # (the unique index on a route's positions would refuse a stage added twice).
         route = lock_row(RotationRoute, route.id)
         library = route.library
-    name = (data.get("name") or "").strip()
-    if not name:
-        errors["name"] = _l("Enter the name.")
+    name = read_name(data.get("name"), "name", errors, _l("Enter the name."))
     stages = _read_stages(data.get("stages") or [], library, errors)
     if errors:
         raise ValidationFailed(fields=errors)

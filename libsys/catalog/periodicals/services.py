@@ -17,6 +17,7 @@ from libsys.catalog.periodicals.models import (
     Subscription,
 )
 from libsys.core.clock import local_today
+from libsys.core.forms import read_name
 from libsys.errors import Conflict, NotFound, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import Library
@@ -48,9 +49,9 @@ def save_periodical(library: Library, data: dict, *, periodical=None, user=None)
     if periodical is not None:
         require_library_scope(user, periodical.library_id)
     errors = {}
-    name = (data.get("name") or "").strip()
-    if not name:
-        errors["name"] = _l("Enter the name of the newspaper or magazine.")
+    name = read_name(
+        data.get("name"), "name", errors, _l("Enter the name of the newspaper or magazine.")
+    )
     issn = (data.get("issn") or "").strip()
     if issn:
         if stdnum_issn.is_valid(issn):

@@ -21,7 +21,7 @@ from sqlalchemy import Date, Integer, bindparam, cast, null, or_, select, union_
 from libsys.accounts.scope import require_library_scope
 from libsys.circulation.policies.models import CirculationPolicy, ClosedWeekday, Holiday
 from libsys.core.dates import read_date
-from libsys.core.forms import whole_number
+from libsys.core.forms import read_name, whole_number
 from libsys.db import plain_rows
 from libsys.errors import ValidationFailed
 from libsys.extensions import db
@@ -384,10 +384,8 @@ def add_holiday(values: dict, *, user=None) -> Holiday:
     """A holiday from form values: name, first_day, last_day (optional), library_id or none
     (the whole network's, which only a network account adds)."""
     errors = {}
-    name = (values.get("name") or "").strip()
-    if not name:
-        errors["name"] = _l("This field is required.")
-    elif len(name) > MAX_HOLIDAY_NAME:
+    name = read_name(values.get("name"), "name", errors, _l("This field is required."))
+    if name and len(name) > MAX_HOLIDAY_NAME:
         errors["name"] = _l("Write at most %(n)s characters.", n=MAX_HOLIDAY_NAME)
     library_id = _existing_id("library_id", values.get("library_id"), errors)
     days = {}

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from libsys.core.forms import VisibleText
 from libsys.network.forms import CountField
 from libsys.readers.forms import DayField
 
@@ -22,6 +23,7 @@ class ActivityForm(FlaskForm):
     title = StringField(
         validators=[
             InputRequired(_l("Write the title of the activity.")),
+            VisibleText(),
             Length(max=300, message=_l("At most %(max)d characters.")),
         ]
     )

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from libsys.core.forms import VisibleText
 from libsys.readers.forms import DayField
 
 _strip = [lambda value: value.strip() if isinstance(value, str) else value]
@@ -21,6 +22,7 @@ class PlanForm(FlaskForm):
     issuer = StringField(
         validators=[
             DataRequired(_l("Write who issued the plan.")),
+            VisibleText(),
             Length(max=300, message=_l("At most %(max)d characters.")),
         ],
         filters=_strip,
@@ -31,6 +33,7 @@ class PlanForm(FlaskForm):
     title = StringField(
         validators=[
             DataRequired(_l("Write the plan's title.")),
+            VisibleText(),
             Length(max=500, message=_l("At most %(max)d characters.")),
         ],
         filters=_strip,
