@@ -41,8 +41,8 @@ def grow_records(db, target: int) -> int:
     record_columns = _columns(connection, "record", skip={"id"})
     search_columns = _columns(connection, "search_document", skip={"record_id"})
     changed = {
-        "control_number": "control_number || '-' || :copy",
-        "match_key": "match_key || '-' || :copy",
+        "control_number": "left(control_number, 90) || '-' || :copy",
+        "match_key": "left(match_key, 390) || '-' || :copy",
     }
     select_record = ", ".join(changed.get(column, column) for column in record_columns)
     added, copy = 0, 1
