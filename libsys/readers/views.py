@@ -37,6 +37,8 @@ def _form_choices() -> dict:
     """Options for the reader form's lists, labels in the interface language."""
     locale = str(get_locale() or "vi")
     scope = readers_scope(current_user)
+    if scope is None:
+        scope = current_user.library_id  # a library's account registers its own readers
     if scope is not None:  # a point keeper registers readers at their point
         libraries = db.session.scalars(select(Library).where(Library.id == scope))
     else:

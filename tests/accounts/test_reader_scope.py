@@ -54,6 +54,8 @@ def _named(name: str) -> int:
 
 def test_a_desk_registers_readers_of_its_own_library_only(client, network):
     signed_in(client, "circulation", "TVLC")
+    form = client.get("/staff/readers/new").get_data(as_text=True)
+    assert 'value="TVLC"' in form and 'value="TVTD"' not in form  # only its own offered
     response = client.post("/staff/readers/new", data={**READER_FORM, "home_library": "TVTD"})
     assert refused(response)
     assert _named("Giàng Thị Dợ") == 0
