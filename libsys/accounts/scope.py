@@ -3,8 +3,10 @@
 A staff account belongs to one library (`User.library_id`) or to the whole network (empty).
 A library's account acts only on what belongs to its library: its copies, readers, lending
 rules, calendar (closed days, holidays), transfers, rotation batches, stocktaking and
-periodicals. What applies to the whole network (the network default lending rule, holidays of
-the whole network, network settings) is changed only by a network account. Services call these
+periodicals, stores, its readers' passwords and data, the audit entries about them. What
+applies to the whole network (the network default lending rule, holidays of the whole
+network, the libraries and administrative units) is changed only by a network account.
+docs/security.md has the whole table. Services call these
 checks with the account that acts (`user=None` is the system itself: commands, imports, the
 demo); a refusal is a PermissionDenied (a 403 page, or the JSON error under /api/), raised
 before anything is written.
