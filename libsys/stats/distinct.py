@@ -29,10 +29,7 @@ from sqlalchemy import (
     case,
     cast,
     delete,
-    distinct,
-    exists,
     func,
-    or_,
     select,
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -219,18 +216,22 @@ def _add_seen(year: int, month: int, code: str, members_by_key: dict) -> None:
         for key, members in members_by_key.items()
         for member in members
     ]
-    for start in range(0, len(rows), CHUNK):
-        statement = _insert()(table).values(rows[start : start + CHUNK])
-        earlier = case(
-            (statement.excluded.first_month < table.c.first_month, statement.excluded.first_month),
-            else_=table.c.first_month,
-        )
-        db.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["year", "indicator", "scope_key", "member"],
-                set_={"first_month": earlier},
-            )
-        )
+    if not rows:
+        return
+    # One statement compiled once, its rows sent in batches (executemany; SQLAlchemy's
+    # "insertmanyvalues" on PostgreSQL), not a new thousand-row VALUES compiled per chunk.
+    statement = _insert()(table)
+    earlier = case(
+        (statement.excluded.first_month < table.c.first_month, statement.excluded.first_month),
+        else_=table.c.first_month,
+    )
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["year", "indicator", "scope_key", "member"],
+            set_={"first_month": earlier},
+        ),
+        rows,
+    )
 
 
 def _month_seen(year: int, month: int, scopes: dict, *, figures: bool):
@@ -386,12 +387,12 @@ def _prefix(period: Period, covered: list) -> int:
     return last
 
 
-def _seen_before(code: str, key: str, year: int, month: int, member) -> ColumnElement:
-    return exists().where(
+def _seen(code: str, key: str, year: int, month: int):
+    """The members a scope's frozen months of a year counted by `month` (a subquery)."""
+    return select(StatSeen.member).where(
         StatSeen.year == year,
         StatSeen.indicator == code,
         StatSeen.scope_key == key,
-        StatSeen.member == cast(member, String),
         StatSeen.first_month <= month,
     )
 
@@ -401,22 +402,22 @@ def _year_total(figures, code: str, spec: Distinct, key: str, prefix: int) -> in
     period, scope = figures.period, figures.scope
     year = period.start.year
     total = db.session.scalar(
-        select(func.count()).where(
-            StatSeen.year == year,
-            StatSeen.indicator == code,
-            StatSeen.scope_key == key,
-            StatSeen.first_month <= prefix,
-        )
+        select(func.count()).select_from(_seen(code, key, year, prefix).subquery())
     )
     after = month_period(year, prefix).end.toordinal() + 1
     if after <= period.end.toordinal():
-        statement = _month_filter(
-            select(func.count(distinct(spec.member))),
+        # The open days' distinct members first, then those not seen: a set anti-join on
+        # stat_seen's unique index, not a lookup per event.
+        members = _month_filter(
+            select(cast(spec.member, String).label("member")).distinct(),
             spec,
             Period(date.fromordinal(after), period.end, ""),
-        ).where(~_seen_before(code, key, year, prefix, spec.member))
+        ).where(spec.member.is_not(None))
         if scope.library_ids is not None:
-            statement = statement.where(Event.library_id.in_(sorted(scope.library_ids)))
+            members = members.where(Event.library_id.in_(sorted(scope.library_ids)))
+        members = members.subquery()
+        seen = _seen(code, key, year, prefix).where(StatSeen.member == members.c.member)
+        statement = select(func.count()).select_from(members).where(~seen.exists())
         total += db.session.scalar(statement) or 0
     return int(total or 0)
 
@@ -465,7 +466,15 @@ def used_copies_statement(figures, held_select):
     from libsys.catalog.models import Item
 
     year = period.start.year
-    seen = _seen_before(COPIES_USED, NETWORK_KEY, year, prefix, Item.id)
+    # EXISTS alone (no OR beside it) is a semi-join each database plans by the sizes: a
+    # lookup per copy on stat_seen's unique index or a hash of the seen copies; the copies
+    # used only in the open days are added by a second count (an anti-join), not by an OR
+    # that would make it a lookup per copy whatever the sizes.
+    seen = (
+        _seen(COPIES_USED, NETWORK_KEY, year, prefix)
+        .where(StatSeen.member == cast(Item.id, String))
+        .exists()
+    )
     after = date.fromordinal(month_period(year, prefix).end.toordinal() + 1)
     if after > period.end:
         return held_select.where(seen)
@@ -475,4 +484,5 @@ def used_copies_statement(figures, held_select):
         Event.day <= period.end,
         Event.item_id.is_not(None),
     )
-    return held_select.where(or_(seen, Item.id.in_(later)))
+    only_later = held_select.where(Item.id.in_(later), ~seen)
+    return select(held_select.where(seen).scalar_subquery() + only_later.scalar_subquery())

@@ -7,7 +7,7 @@ was at that moment, so every figure can be recomputed later from this table alon
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from libsys.db import utcnow
@@ -58,6 +58,10 @@ EVENT_KINDS = (
     "online_activity",
 )
 
+# Events that carry a reader's pseudonym: a reader named by one was active that day.
+READER_KEY_KINDS = ("visit", "reader_registered", "card_renewed", "online_activity")
+_READER_KEY_ROWS = text("kind IN ({})".format(", ".join(f"'{kind}'" for kind in READER_KEY_KINDS)))
+
 
 class Event(db.Model):
     """One action, with the attributes reports group by as they were at that moment."""
@@ -71,6 +75,17 @@ class Event(db.Model):
         Index("ix_event_kind_day_reader", "kind", "day", "reader_key"),
         Index("ix_event_kind_day_item", "kind", "day", "item_id"),
         Index("ix_event_library_day", "library_id", "day"),
+        # The learners active at a set of schools (students reached): the index alone,
+        # only the rows that carry a pseudonym.
+        Index(
+            "ix_event_reader_library_day",
+            "library_id",
+            "day",
+            "reader_category",
+            "reader_key",
+            postgresql_where=_READER_KEY_ROWS,
+            sqlite_where=_READER_KEY_ROWS,
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

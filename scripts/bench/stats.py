@@ -109,13 +109,15 @@ def setup_network(db) -> dict:
     db.drop_all()
     db.create_all()
     load_demo(reader_count=20)
-    # The demo's own history and its frozen months go: the log is the benchmark's alone.
+    # The demo's own history and its frozen months (with their distinct counts) go: the log
+    # is the benchmark's alone.
     from sqlalchemy import delete
 
+    from libsys.stats.distinct import StatDistinct, StatSeen
     from libsys.stats.models import Event
     from libsys.stats.months import FrozenMonth, StatMonth
 
-    for model in (StatMonth, FrozenMonth, Event):
+    for model in (StatMonth, StatDistinct, StatSeen, FrozenMonth, Event):
         db.session.execute(delete(model))
     parent = db.session.scalar(select(Library).where(Library.code == "TVTD"))
     for code, name, unit in EXTRA_LIBRARIES:

@@ -6,7 +6,13 @@ from datetime import date
 from sqlalchemy import select, update
 
 from libsys.extensions import db as _db
-from libsys.stats.distinct import DISTINCT_CODES, StatDistinct, StatSeen, distinct_figure
+from libsys.stats.distinct import (
+    DISTINCT_CODES,
+    StatDistinct,
+    StatSeen,
+    distinct_figure,
+    used_copies_statement,
+)
 from libsys.stats.events import record_event
 from libsys.stats.freezing import freeze_closed_months, freeze_month
 from libsys.stats.indicators import INDICATORS, Figures
@@ -92,3 +98,21 @@ def test_freezing_a_month_again_recounts_the_year(db, history):
     assert values["month"]["active_readers"][1]["2025-04"] == 2
     freeze_month(2025, 4, again=True)
     assert _all("2025", library_scope("TVTD"), (None,))[None]["active_readers"][0] == 3
+
+
+def test_copies_used_in_the_open_days_join_those_of_the_frozen_months(db, history):
+    """The share of stock not used over a year so far: the copies seen in the frozen months
+    and those used in the open days make one set; a copy used in both counts once."""
+    i1, _i2, _i3, _i4, i5 = history["copies"]
+    freeze_closed_months(parse_period("2025-01-01..2025-06-30"))
+    period = parse_period("2025-01-01..2025-07-31")
+    # Seven copies held on 31/07; used by then: i1, i2, i3, i4 and the province's: 2 unused.
+    assert Figures(period, network_scope()).get("stock_not_used")[0] == 28.6
+    # i1, used in March and June, again in July; i5, never used, in July.
+    record_event("checkout", library=library("TVTD"), item=i1, day=date(2025, 7, 15))
+    record_event("inhouse_use", library=library("TVTD"), item=i5, day=date(2025, 7, 16))
+    frozen = Figures(period, network_scope())
+    assert used_copies_statement(frozen, select(Event.id)) is not None
+    assert frozen.get("stock_not_used")[0] == 14.3
+    live = Figures(period, network_scope(), live=True)
+    assert live.get("stock_not_used")[0] == 14.3
