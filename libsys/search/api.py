@@ -36,16 +36,26 @@ SEARCH_RESULT = {
     "type": "object",
     "required": [
         "total",
+        "total_exact",
         "page",
         "per_page",
         "hits",
         "facets",
+        "facets_from",
         "suggestion",
         "searched_for",
         "relaxed",
     ],
     "properties": {
-        "total": {"type": "integer"},
+        "total": {
+            "type": "integer",
+            "description": "records found; when total_exact is false, an estimate",
+        },
+        "total_exact": {
+            "type": "boolean",
+            "description": "false when more records match than were read (PostgreSQL"
+            " search reads 1,000): total is then estimated and rounded",
+        },
         "page": {"type": "integer"},
         "per_page": {"type": "integer"},
         "hits": {"type": "array", "items": {"$ref": "#/components/schemas/SearchHit"}},
@@ -59,6 +69,12 @@ SEARCH_RESULT = {
                     "properties": {"value": {"type": "string"}, "count": {"type": "integer"}},
                 },
             },
+        },
+        "facets_from": {
+            "type": "integer",
+            "nullable": True,
+            "description": "the facets were counted in only this many hits, the first"
+            " found (null: in every hit)",
         },
         "suggestion": {
             "type": "string",
@@ -98,7 +114,10 @@ def search():
         only its first 12 words are searched. A word typed without
         diacritics matches every spelling; with diacritics, exact matches rank first. An
         empty q lists new arrivals. Facet parameters may repeat (OR within a facet,
-        AND between facets); facet counts ignore the facet's own selection.
+        AND between facets); facet counts ignore the facet's own selection. On PostgreSQL a
+        search reads its first 1,000 hits: with more, total is an estimate (total_exact
+        false), the facets are counted in those 1,000 (facets_from) and the order asked
+        for applies to them, the hits beyond following in the order they were found.
       tags: [search]
       parameters:
         - {name: q, in: query, schema: {type: string, maxLength: 500}}

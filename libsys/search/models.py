@@ -22,6 +22,13 @@ class SearchDocument(db.Model):
         Index("ix_search_document_tsv_fold", "tsv_fold", postgresql_using="gin"),
         Index("ix_search_document_libraries", "libraries", postgresql_using="gin"),
         Index("ix_search_document_added", "added"),
+        # Facet filters: combined with the words' GIN bitmap, or alone for the empty query.
+        Index("ix_search_document_subjects", "subjects", postgresql_using="gin"),
+        Index("ix_search_document_material_type", "material_type"),
+        Index("ix_search_document_language", "language"),
+        Index("ix_search_document_year_range", "year_range"),
+        Index("ix_search_document_audience", "audience"),
+        Index("ix_search_document_available", "available"),
     )
 
     record_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

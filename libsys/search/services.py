@@ -46,6 +46,8 @@ class SearchResult:
     total: int
     records: list[Record]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    total_exact: bool = True  # False: `total` is an estimate (more hits than were read)
+    facets_from: int | None = None  # the facets were counted in this many hits, not all
     suggestion: str | None = None
     # The query searched when it is not the one typed: its words without the operators that
     # made it find nothing, or its first MAX_WORDS words.
@@ -192,6 +194,8 @@ def search_catalogue(args, *, facets: bool = True, suggest: bool = True) -> Sear
         total=outcome.total,
         records=load_records(outcome.ids),
         facets=outcome.facets,
+        total_exact=outcome.total_exact,
+        facets_from=outcome.facets_from,
         suggestion=suggestion,
         searched_for=searched_for,
         relaxed=relaxed,
@@ -257,6 +261,7 @@ def result_json(result: SearchResult) -> dict:
     """A search result as the API shows it."""
     return {
         "total": result.total,
+        "total_exact": result.total_exact,
         "page": result.page,
         "per_page": result.per_page,
         "hits": [hit_json(r) for r in result.records],
@@ -264,6 +269,7 @@ def result_json(result: SearchResult) -> dict:
             name: [{"value": v, "count": c} for v, c in values]
             for name, values in result.facets.items()
         },
+        "facets_from": result.facets_from,
         "suggestion": result.suggestion,
         "searched_for": result.searched_for,
         "relaxed": result.relaxed,

@@ -19,15 +19,18 @@ def test_search_api_shape(client, catalogue):
     body = response.get_json()
     assert set(body) == {
         "total",
+        "total_exact",
         "page",
         "per_page",
         "hits",
         "facets",
+        "facets_from",
         "suggestion",
         "searched_for",
         "relaxed",
     }
     assert body["total"] == 1 and body["page"] == 1 and body["per_page"] == 20
+    assert body["total_exact"] is True and body["facets_from"] is None
     hit = body["hits"][0]
     assert set(hit) == {
         "id",

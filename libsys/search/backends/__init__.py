@@ -37,6 +37,10 @@ class SearchOutcome:
     total: int
     ids: list[int]
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # False when more records match than were read: total is then an estimate.
+    total_exact: bool = True
+    # When the facets were counted in only the first hits found: how many (None = all).
+    facets_from: int | None = None
 
 
 def facet_value(doc: dict, name: str) -> list[str]:

@@ -7,7 +7,9 @@ counted by SQL and did-you-mean from search_term by pg_trgm similarity. Query tr
 tsquery literals, so PostgreSQL's own parser and dictionaries never change a token.
 """
 
+import json
 import logging
+from contextlib import contextmanager
 
 from sqlalchemy import text
 from sqlalchemy.schema import CreateIndex, DropIndex
@@ -41,13 +43,34 @@ COPY_COLUMNS = (
 COPY_DOCUMENTS = f"COPY search_document ({COPY_COLUMNS}) FROM STDIN"
 # What the facets count and filter on (read once per search, see _facets).
 FACET_COLUMNS = "libraries, subjects, material_type, language, year_range, audience, available"
-FACET_MEMORY = "32MB"  # work_mem while the facets are counted
+# A search reads at most HITS matched rows, so a broad query (`the`: 90,000 hits) costs
+# about what a narrow one does: Evergreen's superpage, Koha's maxRecordsForFacets. The first
+# HITS hits the GIN index gives (in table order; for the empty query, the newest) are sorted
+# for the first pages and their facets counted; a search with more hits gives the planner's
+# estimate of their number, as "about N".
+HITS = 1000
+NEWEST_FIRST = "d.added DESC, d.record_id DESC"
+SORT_ORDER = {
+    "newest": NEWEST_FIRST,
+    "title": 'd.title_sort COLLATE "C", d.record_id',
+    "author": 'd.author_sort COLLATE "C", d.title_sort COLLATE "C", d.record_id',
+}
+# While the hits are read: the GIN index's bitmap and nothing else, so the first hits are
+# the same at every search (a sequential scan may start anywhere in the table, a parallel
+# one returns rows in any order) and a LIMIT stops the scan early.
+IN_TABLE_ORDER = ("enable_seqscan", "enable_indexscan", "max_parallel_workers_per_gather")
 TRIGRAM_INDEX = "ix_search_term_trgm"
 FREQUENCY_CAP = 1000  # records counted for a did-you-mean word's frequency
 NEAR_WORDS = (
     12  # near words counted per did-you-mean word  # made by `libsys reindex` (needs pg_trgm)
 )
 INDEX_BUILD_MEMORY = "256MB"  # maintenance_work_mem while a reindex builds the GIN indexes
+
+
+def about(number: int) -> int:
+    """An estimate rounded to two significant digits (46,646 -> 47,000)."""
+    places = len(str(number)) - 2
+    return round(number, -places) if places > 0 else number
 
 
 def _quote(lexeme: str) -> str:
@@ -149,8 +172,6 @@ class PostgresBackend:
         the whole data (a GIN index built at once is many times cheaper than one kept up to
         date row by row), and the tables analysed. Searches wait for the reindex's commit.
         """
-        from contextlib import contextmanager
-
         session = self._session(session)
 
         @contextmanager
@@ -300,9 +321,11 @@ class PostgresBackend:
         return clauses
 
     def search(self, request: SearchRequest, session=None) -> SearchOutcome:
-        """Match with the GIN index, count facets with SQL, order and cut one page."""
+        """Read the first HITS hits once: sort them for the page, count their facets (each
+        facet under the other facets' filters), and count them, or estimate the hits when
+        there are more (see HITS)."""
         session = self._session(session)
-        params: dict = {}
+        params: dict = {"hits": HITS}
         match = "TRUE"
         if request.node is not None:
             query = tsquery_literal(request.node)
@@ -310,88 +333,145 @@ class PostgresBackend:
                 return SearchOutcome(0, [], {})
             params["q"] = query
             match = "d.tsv_fold @@ CAST(:q AS tsquery)"
-        filters = self._filter_sql(request.filters, None, params)
-        where = " AND ".join([match, *filters])
-        if request.facets:
-            total, facets = self._facets(session, request, match, params)
-        else:
-            total, facets = self._count(session, where, params), {}
-        ids = self._page(session, request, where, params) if total else []
-        return SearchOutcome(total, ids, facets)
-
-    @staticmethod
-    def _count(session, where: str, params: dict) -> int:
-        return session.execute(
-            text(f"SELECT count(*) FROM search_document d WHERE {where}"), params
-        ).scalar_one()
-
-    def _page(self, session, request, where, params) -> list[int]:
+        where = " AND ".join([match, *self._filter_sql(request.filters, None, params)])
         sort = request.sort
         if sort == "relevance" and request.node is None:
             sort = "newest"
-        order = {
-            "newest": "d.added DESC, d.record_id DESC",
-            "title": 'd.title_sort COLLATE "C", d.record_id',
-            "author": 'd.author_sort COLLATE "C", d.title_sort COLLATE "C", d.record_id',
-        }.get(sort)
-        select_rank = ""
+        # Without words the hits are the newest records (the index on `added`).
+        first = "" if request.node is not None else f" ORDER BY {NEWEST_FIRST}"
+        samples = {where: "hits"}
+        selects = [self._ordered_hits(request, sort, params)]
+        if request.facets:
+            selects += self._facet_counts(request, match, params, samples)
+        with_ = ", ".join(
+            f"{name} AS MATERIALIZED (SELECT {self._sample_columns(name, sort)}"
+            f" FROM search_document d WHERE {sample_where}{first} LIMIT :hits)"
+            for sample_where, name in samples.items()
+        )
+        ordered: list[int] = []
+        counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        read = {}
+        with self._in_table_order(session, request.node is not None):
+            rows = session.execute(text(f"WITH {with_} " + " UNION ALL ".join(selects)), params)
+            for facet, value, number in rows:
+                if facet == "#":
+                    ordered.append((number, int(value)))
+                elif facet == "":
+                    read[value] = number
+                else:
+                    counts[facet][value] = number
+            ids = [record_id for _, record_id in sorted(ordered)]
+            total, exact = len(ids), len(ids) < HITS
+            page = ids[request.offset : request.offset + request.limit]
+            beyond = request.offset + request.limit - max(request.offset, HITS)
+            if not exact and beyond > 0:
+                page += self._ids_beyond(session, where, first, params, request, beyond)
+        if not exact:
+            total = about(max(total, self._estimate(session, where, params)))
+        facets, facets_from = {}, None
+        if request.facets:
+            facets = {name: order_facet(name, counts[name]) for name in FACETS}
+            if any(n >= HITS for n in read.values()):
+                facets_from = HITS
+        return SearchOutcome(total, page, facets, total_exact=exact, facets_from=facets_from)
+
+    @staticmethod
+    def _sample_columns(name: str, sort: str) -> str:
+        if name != "hits":
+            return FACET_COLUMNS
+        columns = f"d.record_id, d.added, d.title_sort, d.author_sort, {FACET_COLUMNS}"
+        if sort == "relevance":
+            columns += ", d.tsv_fold, d.tsv_exact"
+        return columns
+
+    @staticmethod
+    def _ordered_hits(request, sort: str, params: dict) -> str:
+        """The first hits with their places in the order asked for ('#', id, place)."""
         if sort == "relevance":
             rank = f"ts_rank({RANK_WEIGHTS}, d.tsv_fold, CAST(:q AS tsquery))"
             exact = tsquery_literal(request.node, exact=True)
             if exact:
-                params = {**params, "qx": exact}
+                params["qx"] = exact
                 rank += (
                     f" + {EXACT_BOOST} * ts_rank({RANK_WEIGHTS}, d.tsv_exact, CAST(:qx AS tsquery))"
                 )
-            select_rank = f", {rank} AS rank"
-            order = "rank DESC, d.record_id"
+            order = f"{rank} DESC, d.record_id"
+        else:
+            order = SORT_ORDER[sort]
+        return (
+            "(SELECT '#' AS facet, CAST(d.record_id AS text) AS value,"
+            f" row_number() OVER (ORDER BY {order}) AS n FROM hits d)"
+        )
+
+    def _facet_counts(self, request, match, params, samples) -> list[str]:
+        """A facet's counts come from the first hits under the other facets' filters."""
+        selects = []
+        for name in FACETS:
+            where = " AND ".join([match, *self._filter_sql(request.filters, name, params)])
+            sample = samples.setdefault(where, f"hits{len(samples)}")
+            if name in MULTI_VALUED:
+                value = "v"
+                source = f"{sample} d CROSS JOIN LATERAL unnest(d.{ARRAY_COLUMN[name]}) AS v"
+                condition = ""
+            elif name == "available":
+                value, source, condition = "'1'", f"{sample} d", " WHERE d.available"
+            else:
+                value, source = f"d.{SINGLE_COLUMN[name]}", f"{sample} d"
+                condition = f" WHERE d.{SINGLE_COLUMN[name]} IS NOT NULL"
+            limit = " LIMIT 20" if name == "subject" else ""
+            selects.append(
+                f"(SELECT '{name}', CAST({value} AS text), count(*) AS n"
+                f" FROM {source}{condition} GROUP BY 2"
+                f' ORDER BY n DESC, CAST({value} AS text) COLLATE "C"{limit})'
+            )
+        for sample in samples.values():
+            selects.append(f"(SELECT '', '{sample}', count(*) FROM {sample})")
+        return selects
+
+    @staticmethod
+    def _ids_beyond(session, where, first, params, request, beyond) -> list[int]:
+        """Hits after the first HITS, in the order they were read (pages deeper than HITS)."""
         rows = session.execute(
             text(
-                f"SELECT d.record_id{select_rank} FROM search_document d WHERE {where}"
-                f" ORDER BY {order} LIMIT :limit OFFSET :offset"
+                f"SELECT d.record_id FROM search_document d WHERE {where}{first}"
+                " LIMIT :limit OFFSET :offset"
             ),
-            {**params, "limit": request.limit, "offset": request.offset},
+            {**params, "limit": beyond, "offset": max(request.offset, HITS)},
         )
         return [row[0] for row in rows]
 
-    def _facets(self, session, request, match, params) -> tuple[int, dict]:
-        """The number of hits and every facet's counts in one statement: the query is
-        matched once (the tsvectors are read once), then the hits are counted under all
-        filters and each facet under the other facets' filters."""
-        params = dict(params)
-        everything = " AND ".join(["TRUE", *self._filter_sql(request.filters, None, params)])
-        selects = [f"(SELECT '', '', count(*) FROM hits d WHERE {everything})"]
-        for name in FACETS:
-            where = " AND ".join(["TRUE", *self._filter_sql(request.filters, name, params)])
-            if name in MULTI_VALUED:
-                column = ARRAY_COLUMN[name]
-                value = "v"
-                source = f"hits d CROSS JOIN LATERAL unnest(d.{column}) AS v"
-            elif name == "available":
-                value, source = "'1'", "hits d"
-                where += " AND d.available"
-            else:
-                value, source = f"d.{SINGLE_COLUMN[name]}", "hits d"
-                where += f" AND d.{SINGLE_COLUMN[name]} IS NOT NULL"
-            limit = " LIMIT 20" if name == "subject" else ""
-            selects.append(
-                f"(SELECT '{name}' AS facet, CAST({value} AS text) AS value, count(*) AS n"
-                f" FROM {source} WHERE {where} GROUP BY 2"
-                f' ORDER BY n DESC, CAST({value} AS text) COLLATE "C"{limit})'
+    @staticmethod
+    def _estimate(session, where, params) -> int:
+        """The planner's estimate of the number of hits (from the words' statistics)."""
+        plan = session.execute(
+            text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM search_document d WHERE {where}"), params
+        ).scalar_one()
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        return int(plan[0]["Plan"]["Plan Rows"])
+
+    @staticmethod
+    @contextmanager
+    def _in_table_order(session, with_words: bool):
+        """Plans that read the hits from the GIN index's bitmap (see IN_TABLE_ORDER), for
+        this transaction, then the settings as they were (one round trip each way)."""
+        if not with_words:
+            yield
+            return
+        values = {"enable_seqscan": "off", "enable_indexscan": "off"}
+        values["max_parallel_workers_per_gather"] = "0"
+        old = ", ".join(f"current_setting('{name}') AS {name}" for name in IN_TABLE_ORDER)
+        new = ", ".join(f"set_config('{name}', '{values[name]}', true)" for name in IN_TABLE_ORDER)
+        before = session.execute(
+            text(f"WITH old AS MATERIALIZED (SELECT {old}) SELECT old.*, {new} FROM old")
+        ).one()
+        try:
+            yield
+        finally:
+            restore = ", ".join(f"set_config('{name}', :{name}, true)" for name in IN_TABLE_ORDER)
+            session.execute(
+                text(f"SELECT {restore}"), dict(zip(IN_TABLE_ORDER, before[:3], strict=True))
             )
-        hits = (
-            f"WITH hits AS MATERIALIZED (SELECT {FACET_COLUMNS} FROM search_document d"
-            f" WHERE {match}) "
-        )
-        counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        counts[""] = {"": 0}
-        # Counting the subjects of tens of thousands of hits spills to disk with the default
-        # 4 MB (for this transaction only).
-        session.execute(text(f"SET LOCAL work_mem = '{FACET_MEMORY}'"))
-        statement = text(hits + " UNION ALL ".join(selects))
-        for facet, value, number in session.execute(statement, params):
-            counts[facet][value] = number
-        return counts[""][""], {name: order_facet(name, counts[name]) for name in FACETS}
 
     # -- did you mean -----------------------------------------------------------------
     def _ensure_trigram(self, session) -> bool:
