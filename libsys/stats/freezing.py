@@ -1,20 +1,32 @@
 """Freezing closed months: every additive figure of a month counted once from the event log
-and stored in stat_month (stats.months), and what recomputing a frozen month would change."""
+and stored in stat_month (stats.months), its distinct counts and the things they counted in
+stat_month_distinct and stat_seen (stats.indicators.distinct), and what recomputing a frozen
+month would change."""
 
 import logging
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from libsys.core.clock import local_today
 from libsys.db import lock_row, utcnow
 from libsys.extensions import db
-from libsys.network.models import Library
-from libsys.stats.distinct import fill_distinct, freeze_distinct
+from libsys.network.models import LIBRARY_LEVELS, Library
+from libsys.stats.indicators.distinct import (
+    COPIES_USED,
+    DISTINCT_SPECS,
+    NETWORK_KEY,
+    Distinct,
+    StatDistinct,
+    StatSeen,
+    month_events,
+    scope_key,
+)
 from libsys.stats.indicators.figures import Figures
+from libsys.stats.indicators.queries import SNAPSHOT_COLUMNS, UNKNOWN
 from libsys.stats.indicators.registry import INDICATORS
-from libsys.stats.models import Event
+from libsys.stats.models import USE_KINDS, Event
 from libsys.stats.months import (
     PLACE_BREAKDOWNS,
     FrozenMonth,
@@ -25,9 +37,16 @@ from libsys.stats.months import (
     stored_number,
 )
 from libsys.stats.periods import Period
-from libsys.stats.scope import network_scope
+from libsys.stats.scope import level_scope, library_scope, network_scope
 
 log = logging.getLogger(__name__)
+# Rows written per INSERT statement (well under SQLite's limit of bound values).
+CHUNK = 1000
+
+
+def _insert():
+    dialect = db.session.get_bind().dialect.name
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert
 
 
 def _stored_breakdowns(indicator) -> list[str | None]:
@@ -55,12 +74,9 @@ def _claim(year: int, month: int) -> bool:
     transaction wrote it, so freezes the month. One guarded INSERT: of two freezes at once,
     the second waits for the first's commit (PostgreSQL: the unique index; SQLite: the write
     lock) and then does nothing, instead of failing on the unique index."""
-    insert = (
-        postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    )
     table = FrozenMonth.__table__
     claimed = db.session.execute(
-        insert(table)
+        _insert()(table)
         .values(year=year, month=month, frozen_at=utcnow())
         .on_conflict_do_nothing(index_elements=["year", "month"])
         .returning(table.c.id)
@@ -165,3 +181,180 @@ def month_changes(year: int, month: int) -> list[dict]:
                 "group": label, "frozen": before, "now": now,
             })  # fmt: skip
     return changes
+
+
+# Distinct counts -------------------------------------------------------------------------
+
+
+def frozen_scopes() -> dict[str, frozenset | None]:
+    """The scopes the dashboard, the API and the exports offer: key -> library ids."""
+    scopes: dict[str, frozenset | None] = {NETWORK_KEY: None}
+    for code in db.session.scalars(select(Library.code)):
+        scope = library_scope(code)
+        scopes[scope_key(scope)] = scope.library_ids
+    levels = set(db.session.scalars(select(Library.level).distinct()))
+    for level in LIBRARY_LEVELS:
+        if level in levels:
+            scope = level_scope(level)
+            scopes[scope_key(scope)] = scope.library_ids
+    return scopes
+
+
+def _keys_by_library(scopes: dict) -> dict:
+    keys: dict = {}
+    for key, ids in scopes.items():
+        for library_id in ids or ():
+            keys.setdefault(library_id, []).append(key)
+    return keys
+
+
+def _month_sets(spec: Distinct, year: int, month: int, scopes: dict, breakdowns):
+    """{scope key: members} and {(scope key, breakdown, group): members} of one month."""
+    snapshot = [b for b in breakdowns if b in SNAPSHOT_COLUMNS]
+    columns = [Event.library_id, spec.member, *(SNAPSHOT_COLUMNS[b] for b in snapshot)]
+    rows = db.session.execute(
+        month_events(select(*columns).distinct(), spec, month_period(year, month))
+    )
+    libraries = {
+        library_id: (code, level)
+        for library_id, code, level in db.session.execute(
+            select(Library.id, Library.code, Library.level)
+        )
+    }
+    keys_of = _keys_by_library(scopes)
+    place = [b for b in ("library", "level") if b in breakdowns]
+    totals: dict = {key: set() for key in scopes}
+    groups: dict = {}
+    for library_id, member, *values in rows:
+        if member is None:
+            continue
+        member = str(member)
+        labels = []
+        for breakdown in place:
+            found = libraries.get(library_id)
+            label = found[0 if breakdown == "library" else 1] if found else None
+            labels.append((breakdown, UNKNOWN if label in (None, "") else str(label)))
+        for breakdown, value in zip(snapshot, values, strict=True):
+            labels.append((breakdown, UNKNOWN if value in (None, "") else str(value)))
+        for key in (NETWORK_KEY, *keys_of.get(library_id, ())):
+            totals[key].add(member)
+            for breakdown, label in labels:
+                groups.setdefault((key, breakdown, label), set()).add(member)
+    return totals, groups
+
+
+def _used_copies(year: int, month: int) -> set[str]:
+    span = month_period(year, month)
+    rows = db.session.scalars(
+        select(Event.item_id)
+        .distinct()
+        .where(
+            Event.kind.in_(USE_KINDS),
+            Event.day >= span.start,
+            Event.day <= span.end,
+            Event.item_id.is_not(None),
+        )
+    )
+    return {str(item_id) for item_id in rows}
+
+
+def _add_seen(year: int, month: int, code: str, members_by_key: dict) -> None:
+    """Add what a month counted to the year's seen rows, keeping each one's first month."""
+    table = StatSeen.__table__
+    rows = [
+        {"year": year, "indicator": code, "scope_key": key, "member": member, "first_month": month}
+        for key, members in members_by_key.items()
+        for member in members
+    ]
+    if not rows:
+        return
+    # One statement compiled once, its rows sent in batches (executemany; SQLAlchemy's
+    # "insertmanyvalues" on PostgreSQL), not a new thousand-row VALUES compiled per chunk.
+    statement = _insert()(table)
+    earlier = case(
+        (statement.excluded.first_month < table.c.first_month, statement.excluded.first_month),
+        else_=table.c.first_month,
+    )
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["year", "indicator", "scope_key", "member"],
+            set_={"first_month": earlier},
+        ),
+        rows,
+    )
+
+
+def _month_seen(year: int, month: int, scopes: dict, *, figures: bool):
+    """Count one frozen month: its stat_month_distinct rows (when `figures`) and its seen
+    rows."""
+    rows = []
+    for code, spec in DISTINCT_SPECS.items():
+        breakdowns = [b for b in INDICATORS[code].breakdowns if b != "month"]
+        totals, groups = _month_sets(spec, year, month, scopes, breakdowns)
+        if figures:
+            rows += [(code, key, "", "", len(members)) for key, members in totals.items()]
+            rows += [
+                (code, key, breakdown, label, len(members))
+                for (key, breakdown, label), members in groups.items()
+            ]
+        _add_seen(year, month, code, totals)
+    used = _used_copies(year, month)
+    if figures:
+        rows.append((COPIES_USED, NETWORK_KEY, "", "", len(used)))
+    _add_seen(year, month, COPIES_USED, {NETWORK_KEY: used})
+    if figures:
+        db.session.execute(
+            delete(StatDistinct).where(StatDistinct.year == year, StatDistinct.month == month)
+        )
+        mapped = [
+            {"year": year, "month": month, "indicator": code, "scope_key": key,
+             "breakdown": breakdown, "group_label": label, "value": value}
+            for code, key, breakdown, label, value in rows
+        ]  # fmt: skip
+        for start in range(0, len(mapped), CHUNK):
+            db.session.execute(StatDistinct.__table__.insert(), mapped[start : start + CHUNK])
+
+
+def freeze_distinct(year: int, month: int, *, again: bool = False) -> None:
+    """Freeze a month's distinct counts (called by _freeze, which holds the month).
+    `again` rebuilds the year's seen rows from the log, since the month may have lost some."""
+    scopes = frozen_scopes()
+    if again:
+        db.session.execute(delete(StatSeen).where(StatSeen.year == year))
+        others = db.session.scalars(
+            select(FrozenMonth.month).where(FrozenMonth.year == year, FrozenMonth.month != month)
+        ).all()
+        for other in sorted(others):
+            _month_seen(year, other, scopes, figures=False)
+    _month_seen(year, month, scopes, figures=True)
+    db.session.flush()
+
+
+def fill_distinct() -> list[tuple[int, int]]:
+    """Freeze the distinct counts of frozen months that have none (months frozen before
+    stat_month_distinct existed); each month committed on its own, under its frozen row's
+    lock, so two workers fill it once."""
+    done = set(db.session.execute(select(StatDistinct.year, StatDistinct.month).distinct()).all())
+    missing = db.session.execute(
+        # This year first: the dashboard opens on it.
+        select(FrozenMonth.id, FrozenMonth.year, FrozenMonth.month).order_by(
+            FrozenMonth.year.desc(), FrozenMonth.month
+        )
+    ).all()
+    filled = []
+    for row_id, year, month in missing:
+        if (year, month) in done:
+            continue
+        try:
+            lock_row(FrozenMonth, row_id)
+            there = select(StatDistinct.id).where(
+                StatDistinct.year == year, StatDistinct.month == month
+            )
+            if db.session.scalar(there.limit(1)) is None:
+                freeze_distinct(year, month)
+                filled.append((year, month))
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+    return filled

@@ -60,6 +60,8 @@ EVENT_KINDS = (
 
 # Events that carry a reader's pseudonym: a reader named by one was active that day.
 READER_KEY_KINDS = ("visit", "reader_registered", "card_renewed", "online_activity")
+# Events that use a copy: a copy named by one was used that day (the share of stock not used).
+USE_KINDS = ("checkout", "renewal", "inhouse_use", "point_loan")
 _READER_KEY_ROWS = text("kind IN ({})".format(", ".join(f"'{kind}'" for kind in READER_KEY_KINDS)))
 
 

@@ -113,7 +113,7 @@ def setup_network(db) -> dict:
     # is the benchmark's alone.
     from sqlalchemy import delete
 
-    from libsys.stats.distinct import StatDistinct, StatSeen
+    from libsys.stats.indicators.distinct import StatDistinct, StatSeen
     from libsys.stats.models import Event
     from libsys.stats.months import FrozenMonth, StatMonth
 
@@ -419,7 +419,7 @@ def main() -> None:
         else:
             # A log generated before the distinct counts were frozen: their tables, then the
             # frozen months' distinct counts (what the nightly job does after an upgrade).
-            from libsys.stats.distinct import fill_distinct
+            from libsys.stats.freezing import fill_distinct
 
             db.create_all()
             started = time.perf_counter()

@@ -6,16 +6,16 @@ from datetime import date
 from sqlalchemy import select, update
 
 from libsys.extensions import db as _db
-from libsys.stats.distinct import (
+from libsys.stats.events import record_event
+from libsys.stats.freezing import freeze_closed_months, freeze_month
+from libsys.stats.indicators import INDICATORS, Figures
+from libsys.stats.indicators.distinct import (
     DISTINCT_CODES,
     StatDistinct,
     StatSeen,
     distinct_figure,
     used_copies_statement,
 )
-from libsys.stats.events import record_event
-from libsys.stats.freezing import freeze_closed_months, freeze_month
-from libsys.stats.indicators import INDICATORS, Figures
 from libsys.stats.indicators.queries import BREAKDOWNS
 from libsys.stats.models import Event
 from libsys.stats.periods import parse_period

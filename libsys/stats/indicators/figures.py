@@ -4,6 +4,7 @@ reads its closed months from their frozen snapshot (stats.months) and counts the
 from dataclasses import dataclass, field
 
 from libsys.stats.indicators.base import Figure, merge_groups
+from libsys.stats.indicators.distinct import DISTINCT_CODES, distinct_figure
 from libsys.stats.indicators.registry import INDICATORS
 from libsys.stats.months import frozen_months, frozen_part, split_period
 from libsys.stats.periods import Period
@@ -31,12 +32,9 @@ class Figures:
             found = None
             if indicator.additive and not self.live:
                 found = combined_figure(self, indicator, breakdown)
-            elif not self.live and not self.per_library:
-                # Distinct counts read their frozen months where there are some (stats.distinct).
-                from libsys.stats.distinct import DISTINCT_CODES, distinct_figure
-
-                if code in DISTINCT_CODES:
-                    found = distinct_figure(self, indicator, breakdown)
+            elif not self.live and not self.per_library and code in DISTINCT_CODES:
+                # Distinct counts read their frozen months where there are some.
+                found = distinct_figure(self, indicator, breakdown)
             self.cache[key] = found if found is not None else indicator.compute(self, breakdown)
             # The total came with the groups: indicators computed from it reuse it.
             self.cache.setdefault((code, None), (self.cache[key][0], {}))
@@ -45,6 +43,10 @@ class Figures:
     def for_period(self, period: Period) -> "Figures":
         """Fresh figures for another period of the same scope (last year's, for growth)."""
         return Figures(period, self.scope)
+
+    def counted_live(self, period: Period) -> "Figures":
+        """Fresh figures for another period of the same scope, counted from the event log."""
+        return Figures(period, self.scope, live=True)
 
     def value(self, code: str):
         """Another indicator's total for the same period and scope."""
@@ -66,9 +68,7 @@ def combined_figure(figures, indicator, breakdown):
     whole, live = split_period(figures.period, figures.cache["frozen_months"])
     total, groups = frozen_part(indicator.code, whole, figures.scope, breakdown)
     for span in live:
-        part_total, part_groups = Figures(span, figures.scope, live=True).get(
-            indicator.code, breakdown
-        )
+        part_total, part_groups = figures.counted_live(span).get(indicator.code, breakdown)
         total += part_total
         groups = merge_groups(groups, part_groups)
     return total, groups

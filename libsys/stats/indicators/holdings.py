@@ -14,14 +14,13 @@ from sqlalchemy import distinct, func, or_, select
 from libsys.catalog.models import Item, Record
 from libsys.extensions import db
 from libsys.network.models import Library, Store
+from libsys.stats.indicators.distinct import used_copies_statement
 from libsys.stats.indicators.queries import UNKNOWN
-from libsys.stats.models import Event
+from libsys.stats.models import USE_KINDS, Event
 from libsys.stats.periods import Period
 from libsys.stats.scope import Scope
 
 HOLDINGS_BREAKDOWNS = ("library", "level", "store", "class")
-# Events that count as a use of a copy (the share of stock not used).
-USE_KINDS = ("checkout", "renewal", "inhouse_use", "point_loan")
 
 
 def _held_on(day: date):
@@ -73,10 +72,8 @@ def holdings(period: Period, scope: Scope, *, titles=False, breakdown=None):
 
 def copies_used(period: Period, scope: Scope, figures=None) -> int:
     """Copies held at the end of the period that were lent or used at least once in it
-    (with `figures`, the frozen months' copies used are read instead, stats.distinct)."""
+    (with `figures`, the frozen months' copies used are read instead, stats.indicators.distinct)."""
     if figures is not None:
-        from libsys.stats.distinct import used_copies_statement
-
         held = _holdings_select(func.count(Item.id), scope, period.end)
         statement = used_copies_statement(figures, held)
         if statement is not None:
