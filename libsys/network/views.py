@@ -13,7 +13,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -24,14 +23,13 @@ from libsys.core.forms import save_form
 from libsys.errors import LibsysError, NotFound
 from libsys.extensions import db
 from libsys.network.forms import PopulationForm, PopulationImportForm, form_errors
-from libsys.network.models import (
-    ADMIN_LEVELS,
-    LIBRARY_LEVELS,
-    POINT_KINDS,
-    STORE_KINDS,
-    AdminUnit,
-    Store,
+from libsys.network.labels import (
+    ADMIN_LEVEL_LABELS,
+    LEVEL_LABELS,
+    POINT_KIND_LABELS,
+    STORE_KIND_LABELS,
 )
+from libsys.network.models import AdminUnit, Store
 from libsys.network.population import (
     import_population,
     is_school,
@@ -51,40 +49,6 @@ from libsys.network.services import (
 )
 
 bp = Blueprint("network", __name__, url_prefix="/staff/network")
-
-LEVEL_LABELS = {
-    "provincial": _l("Provincial library"),
-    "district": _l("District library"),
-    "commune": _l("Commune library"),
-    "school": _l("School library"),
-    "point": _l("Rotation point"),
-    "other": _l("Other library"),
-}
-POINT_KIND_LABELS = {
-    "post_office": _l("Commune post-office cultural point"),
-    "school": _l("School bookcase"),
-    "bookcase": _l("Village or commune bookcase"),
-    "community": _l("Community or family library"),
-    "army": _l("Army unit"),
-    "prison": _l("Prison"),
-    "mobile": _l("Mobile library stop"),
-}
-STORE_KIND_LABELS = {
-    "reading": _l("Reading room"),
-    "lending": _l("Lending"),
-    "children": _l("Children"),
-    "local_studies": _l("Local studies"),
-    "foreign": _l("Foreign languages"),
-    "rotation": _l("Rotation stock"),
-    "multimedia": _l("Multimedia"),
-}
-ADMIN_LEVEL_LABELS = {
-    "province": _l("Province"),
-    "district": _l("District"),
-    "commune": _l("Commune"),
-}
-assert set(LEVEL_LABELS) == set(LIBRARY_LEVELS) and set(POINT_KIND_LABELS) == set(POINT_KINDS)
-assert set(STORE_KIND_LABELS) == set(STORE_KINDS) and set(ADMIN_LEVEL_LABELS) == set(ADMIN_LEVELS)
 
 
 @bp.app_context_processor

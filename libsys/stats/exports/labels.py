@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from libsys.extensions import db
+from libsys.network.labels import LEVEL_LABELS
 from libsys.network.models import AdminUnit, Library
 from libsys.readers.ethnicities import ETHNICITY_NAMES
 from libsys.readers.models import ReaderCategory
@@ -18,14 +19,6 @@ from libsys.stats.scope import Scope
 
 Progress = Callable[[int, int], None] | None
 
-LEVEL_LABELS = {
-    "provincial": _l("Provincial library"),
-    "district": _l("District library"),
-    "commune": _l("Commune library"),
-    "school": _l("School library"),
-    "point": _l("Rotation point"),
-    "other": _l("Other library"),
-}
 GENDER_LABELS = {"female": _l("Female"), "male": _l("Male"), "other": _l("Other")}
 AGE_GROUP_LABELS = {
     "child": _l("Under 15"),

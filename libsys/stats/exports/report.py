@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 
 from libsys.core.spreadsheets import append_row, set_widths, style_header
 from libsys.extensions import db
+from libsys.network.labels import LEVEL_LABELS
 from libsys.network.models import Library
 from libsys.stats.exports import document
-from libsys.stats.exports.labels import LEVEL_LABELS, Progress
+from libsys.stats.exports.labels import Progress
 from libsys.stats.periods import Period
 from libsys.stats.scope import Scope, level_scope
 from libsys.stats.services import IndicatorValue, indicator_values

@@ -13,10 +13,10 @@ from libsys.core.clock import local_today
 from libsys.errors import LibsysError
 from libsys.extensions import db
 from libsys.network.forms import form_errors
+from libsys.network.labels import LEVEL_LABELS
 from libsys.network.models import Library
 from libsys.stats.exports.forms import ExportForm
 from libsys.stats.exports.jobs import create_export, queue_export
-from libsys.stats.exports.labels import LEVEL_LABELS
 from libsys.stats.exports.models import EXPORT_FORMATS, ExportJob
 from libsys.stats.exports.report import REPORT_LEVELS
 

@@ -8,7 +8,7 @@ from libsys.accounts.access import permission_required
 from libsys.core.clock import local_today
 from libsys.core.forms import run_action, save_form
 from libsys.network.forms import form_errors
-from libsys.stats.exports.labels import LEVEL_LABELS
+from libsys.network.labels import LEVEL_LABELS
 from libsys.stats.indicators import INDICATORS
 from libsys.stats.targets.forms import PlanForm, TargetForm
 from libsys.stats.targets.services import (
