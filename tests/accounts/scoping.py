@@ -20,8 +20,8 @@ def library(code: str) -> Library:
 _serial = itertools.count(1)
 
 
-def make_copy(library_code: str, record=None) -> Item:
-    """A copy on the shelf of a library's lending store."""
+def make_copy(library_code: str, record=None, *, status: str = "available") -> Item:
+    """A copy of a library's lending store, on the shelf unless `status` says otherwise."""
     if record is None:
         record = Record(marc="{}", title="Nhật ký trong tù", title_sort="nhat ky trong tu")
         db.session.add(record)
@@ -37,16 +37,16 @@ def make_copy(library_code: str, record=None) -> Item:
         barcode=f"S{library_code}{number:06d}",
         call_number="895.922 / H452",
         item_type="book",
-        status="available",
+        status=status,
     )
     db.session.add(item)
     db.session.flush()
     return item
 
 
-def signed_in(client, role: str, library_code: str | None):
+def signed_in(client, role: str, library_code: str | None, username: str | None = None):
     """The client signed in as a new account of the role at the library (None: network)."""
-    username = f"scope-{role}-{library_code or 'net'}"
+    username = username or f"scope-{role}-{library_code or 'net'}"
     make_staff(role, library_code, username=username)
     sign_in(client, username)
     return client

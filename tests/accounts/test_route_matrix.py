@@ -16,7 +16,6 @@ that is not the sign-in page), "login" (302 to the sign-in page), 401 (the API w
 token), 403, 404.
 """
 
-import itertools
 import json
 import os
 from datetime import date
@@ -26,11 +25,13 @@ from sqlalchemy import select
 
 from libsys.accounts.permissions import ROLES, role_permits
 from libsys.accounts.services import create_token
-from libsys.catalog.models import Item, Record
+from libsys.catalog.models import Record
 from libsys.circulation.policies.models import CirculationPolicy, Holiday
 from libsys.extensions import db
-from libsys.network.models import Library, Store
-from tests.factories import make_reader, make_staff, sign_in
+from libsys.readers.models import Reader
+from libsys.readers.services import set_reader_password
+from tests.accounts.scoping import library, make_copy, signed_in
+from tests.factories import make_reader, sign_in
 
 OWN, OTHER = "TVLC", "TVTD"
 
@@ -280,33 +281,17 @@ KEEPER_FIELD_ERROR = {"readers.new", "api.create_reader"}
 # allowed account may get 404 there.
 NEEDS_A_QUERY = {"account.place_hold"}
 
-_serial = itertools.count(1)
-
-
-def _library(code: str) -> Library:
-    return db.session.scalar(select(Library).where(Library.code == code))
-
 
 def _things(code: str, record: Record) -> dict:
     """One of each thing a path or a form names, belonging to the library `code`."""
-    lib = _library(code)
-    store = db.session.scalar(select(Store).where(Store.library_id == lib.id, Store.code == "VN"))
-    number = next(_serial)
-    item = Item(
-        record_id=record.id,
-        library_id=lib.id,
-        store_id=store.id,
-        accession_number=f"VN.8{number:05d}",
-        barcode=f"M{code}{number:05d}",
-        call_number="895.922 / T550",
-        item_type="book",
-        status="lost",  # findable, and "lost" and "damaged" accept it too
-    )
+    lib = library(code)
+    # Findable, and "lost" and "damaged" accept it too.
+    item = make_copy(code, record, status="lost")
     reader = make_reader(home_library=code, full_name="Hà Thị Lan")
     policy = CirculationPolicy(library_id=lib.id, loan_days=14)
     day = date(2027, 9, 2)
     holiday = Holiday(library_id=lib.id, name="Quốc khánh", first_day=day, last_day=day)
-    db.session.add_all([item, policy, holiday])
+    db.session.add_all([policy, holiday])
     db.session.flush()
     return {
         "barcode": item.barcode,
@@ -320,7 +305,7 @@ def _things(code: str, record: Record) -> dict:
         "library": code,
         "library_id": str(lib.id),
         "store": "VN",
-        "store_id": str(store.id),
+        "store_id": str(item.store_id),
         "kind": "json",
     }
 
@@ -449,17 +434,13 @@ def test_route_matrix(app, client, network, who):
     headers = {}
     if who["kind"] == "reader":
         card = things["own"]["card_number"]
-        from libsys.readers.models import Reader
-        from libsys.readers.services import set_reader_password
-
         set_reader_password(db.session.scalar(select(Reader).where(Reader.card_number == card)),
                             "reader-pass-1")  # fmt: skip
         sign_in(client, card, "reader-pass-1")
     elif who["kind"] == "staff":
         username = f"matrix-{_principal_id(who)}"
-        make_staff(who["role"], who["library"], username=username)
+        signed_in(client, who["role"], who["library"], username=username)
         headers = {"Authorization": f"Bearer {create_token(username)}"}
-        sign_in(client, username)
     wrong = []
     asked = 0
     last = []
