@@ -13,13 +13,15 @@ same name at once never lose a failure, on SQLite or PostgreSQL.
 - An address: `SIGN_IN_ADDRESS_FAILURES` wrong passwords within the window, to any names,
   lock the address the same way (a guesser trying many names); success does not reset it.
 
-While locked, a sign-in is refused before the password is even looked at.
+While locked, a sign-in is refused before the password is even looked at. Every night the
+counters quiet for `SIGN_IN_FORGET_DAYS` are deleted (`forget_quiet_counters`), so the table
+holds only the names and addresses that failed lately, not every typo since installation.
 """
 
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, func, null, or_, select, update
+from sqlalchemy import and_, case, delete, func, null, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -33,6 +35,7 @@ DEFAULTS = {
     "SIGN_IN_WINDOW_MINUTES": 15,
     "SIGN_IN_LOCKOUT_MINUTES": 15,
     "SIGN_IN_LOCKOUT_MAX_MINUTES": 240,
+    "SIGN_IN_FORGET_DAYS": 7,
 }
 KEY_LENGTH = 200
 
@@ -150,3 +153,22 @@ def _count_failure(key: str, limit: int, moment: datetime) -> datetime | None:
     if started.rowcount:
         return until
     return db.session.scalar(select(table.locked_until).where(table.key == key))
+
+
+def forget_quiet_counters() -> int:
+    """Delete the counters with no failure and no lockout in the last `SIGN_IN_FORGET_DAYS`
+    (a name's later failure starts a new count, its lockouts from the first length again);
+    the number deleted. The nightly job (core.jobs PERIODIC)."""
+    cutoff = now() - timedelta(days=_setting("SIGN_IN_FORGET_DAYS"))
+    table = SignInThrottle
+    # One guarded DELETE: a counter that fails again meanwhile no longer matches.
+    forgotten = db.session.execute(
+        delete(table)
+        .where(
+            or_(table.first_failure_at.is_(None), table.first_failure_at < cutoff),
+            or_(table.locked_until.is_(None), table.locked_until < cutoff),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return forgotten

@@ -34,6 +34,7 @@ TASKS = {
     "catalog.import_marc": "libsys.catalog.marc.import_jobs:run_import",
     "stats.export": "libsys.stats.exports.jobs:run_export",
     "stats.freeze_closed_months": "libsys.stats.freezing:freeze_closed_months_job",
+    "accounts.forget_quiet_sign_in_counters": "libsys.accounts.throttle:forget_quiet_counters",
 }
 # Run once by every worker as it starts, before it takes any task (and every few minutes
 # after): they pick up the jobs a stopped worker left behind.
@@ -52,6 +53,8 @@ PERIODIC = {
     "search.repair_interrupted_imports": crontab(minute="*/5"),
     # Every night at 00:30 in Vietnam the month that ended is frozen (and any missed).
     "stats.freeze_closed_months": crontab(hour="17", minute="30"),
+    # At 01:00 in Vietnam, sign-in counters quiet for a week are forgotten.
+    "accounts.forget_quiet_sign_in_counters": crontab(hour="18", minute="0"),
 }
 POSTGRES_SCHEMA = "libsys_jobs"
 

@@ -1,13 +1,16 @@
 """Sign-in throttling and lockout, revocable sessions (staff and readers)."""
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from libsys.accounts import throttle
 from libsys.accounts.models import SignInThrottle
+from libsys.core.jobs import make_queue
 from libsys.db import utcnow
+from libsys.extensions import db
 from tests.factories import TEST_PASSWORD, make_reader, make_staff, sign_in
 
 
@@ -232,3 +235,29 @@ def test_failures_counted_at_once_by_two_workers_are_all_counted(app, committed_
     row = committed_db.session.query(SignInThrottle).filter_by(key="name:SHARED-NAME").one()
     assert row.failures == 2 * rounds
     assert row.locked_until is None  # 8 < 10
+
+
+def test_counters_quiet_for_a_week_are_forgotten_every_night(app, client, network, clock):
+    huey, tasks = make_queue(app)
+    due = {task.name for task in huey.read_periodic(datetime(2026, 3, 1, 18, 0, tzinfo=UTC))}
+    assert "accounts.forget_quiet_sign_in_counters" in due  # 01:00 in Vietnam
+    make_staff("circulation", "TVLC", username="thuthu10")
+    for n in range(10):  # locked for 15 minutes
+        _try(client, "thuthu10", f"guess-{n}", address="10.0.0.8")
+    _try(client, "ai-do", "guess", address="10.0.0.9")
+    clock.advance(days=6)
+    _try(client, "ai-do-khac", "guess", address="10.0.0.9")
+    clock.advance(days=1, minutes=1)  # a week after the lockout began: it ended 14 min later
+    tasks["accounts.forget_quiet_sign_in_counters"]()
+    assert "name:THUTHU10" in set(db.session.scalars(select(SignInThrottle.key)))
+    clock.advance(minutes=15)  # a week after the lockout ended
+    tasks["accounts.forget_quiet_sign_in_counters"]()  # what the worker runs at night
+
+    keys = set(db.session.scalars(select(SignInThrottle.key)))
+    # A week without a failure: the locked name, its address and the one-off typo go; the
+    # address that failed again six days later and that name stay.
+    assert keys == {"name:AI-DO-KHAC", "address:10.0.0.9"}
+    # The forgotten name counts from one again: nine more failures do not lock it.
+    for n in range(9):
+        assert _try(client, "thuthu10", f"again-{n}", address="10.0.0.10").status_code == 200
+    assert _try(client, "thuthu10", TEST_PASSWORD, address="10.0.0.10").status_code == 302
