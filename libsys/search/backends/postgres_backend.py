@@ -5,6 +5,10 @@ the same folded and exact tokens as the Whoosh index (weights: A title, B author
 subjects, D the rest; identifiers as "#..." lexemes), a GIN index on the folded one, facets
 counted by SQL and did-you-mean from search_term by pg_trgm similarity. Query trees become
 tsquery literals, so PostgreSQL's own parser and dictionaries never change a token.
+
+A little over the ~500 lines the rest of libsys keeps to, on purpose: one backend (its
+documents, queries, facets and suggestions against one table) is one cohesive thing, the
+same interface as whoosh_backend.py, best read in one place.
 """
 
 import json

@@ -5,6 +5,10 @@ never lock and reopen their searcher when a newer generation is on disk. Matchin
 facet counts are worked out with numpy over per-segment arrays read once from a column
 (segments never change once written), so counting facets over many thousand hits does not
 touch stored fields; Whoosh scores only the page of hits asked for.
+
+A little over the ~500 lines the rest of libsys keeps to, on purpose: one backend (its
+index, writers, queries and facets) is one cohesive thing, the same interface as
+postgres_backend.py, best read in one place.
 """
 
 import logging
