@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from libsys.accounts.scope import require_library_scope
-from libsys.accounts.services import check_password, hash_password
+from libsys.accounts.services import check_password, end_sessions, hash_password
 from libsys.core.clock import local_today
 from libsys.core.counters import next_value
 from libsys.core.schemas import validation_failed
@@ -351,6 +351,13 @@ def set_reader_password(reader: Reader, password: str, *, user=None) -> None:
     if len(password or "") < 6:
         raise ValidationFailed(fields={"password": _l("The password needs at least 6 characters.")})
     reader.password_hash = hash_password(password)
+
+
+def sign_reader_out(reader: Reader, *, user=None) -> None:
+    """End every session of a reader on every phone and computer (a lost phone, a shared
+    computer left signed in): staff of her home library only, as for her password."""
+    require_library_scope(user, reader.home_library_id)
+    end_sessions(reader)
 
 
 def change_reader_password(reader: Reader, current: str, new: str) -> None:

@@ -22,6 +22,7 @@ from libsys.readers.services import (
     register_reader,
     renew_card,
     set_reader_password,
+    sign_reader_out,
     unblock_reader,
     update_reader,
 )
@@ -208,6 +209,17 @@ def unblock(card_number):
     """Lift a block."""
     return _action(
         card_number, lambda r: unblock_reader(r, user=current_user), _("The card is unblocked.")
+    )
+
+
+@bp.route("/<card_number>/sign-out", methods=["POST"])
+@permission_required("readers.edit")
+def sign_out(card_number):
+    """Sign the reader out of the OPAC everywhere (a lost phone, a shared computer)."""
+    return _action(
+        card_number,
+        lambda r: sign_reader_out(r, user=current_user),
+        _("The reader is signed out everywhere."),
     )
 
 

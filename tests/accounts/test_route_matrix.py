@@ -143,6 +143,7 @@ SCOPE = {
     "readers.unblock": 403,
     "readers.renew": 403,
     "readers.set_password": 403,
+    "readers.sign_out": 403,
     "circulation.reader_card_pdf": "read",
     "reader_cards.index": "read",
     "api.list_readers": "read",
@@ -271,7 +272,8 @@ CODE_OF_NOTHING = {"network.edit_unit", "rotation.point", "api.point_rotation_hi
 # What a point keeper asks of a reader of another library: not found (readers_scope).
 KEEPER_HIDDEN = {
     "readers.show", "readers.edit", "readers.block", "readers.unblock", "readers.renew",
-    "readers.set_password", "circulation.reader_card_pdf", "api.show_reader", "api.patch_reader",
+    "readers.set_password", "readers.sign_out", "circulation.reader_card_pdf",
+    "api.show_reader", "api.patch_reader",
 }  # fmt: skip
 
 # What a point keeper registers at another library: the home library field is wrong (422).

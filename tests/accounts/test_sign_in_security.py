@@ -186,6 +186,33 @@ def test_staff_setting_a_readers_password_ends_her_sessions(app, client, network
     assert client.get("/account/").status_code == 302
 
 
+def test_staff_of_her_library_sign_a_reader_out_everywhere(app, client, network):
+    from libsys.readers.services import set_reader_password
+
+    reader = make_reader(home_library="TVLC")
+    set_reader_password(reader, "reader-pass")
+    sign_in(client, reader.card_number, "reader-pass")
+    phone = app.test_client()
+    sign_in(phone, reader.card_number, "reader-pass")
+    other = app.test_client()
+    make_staff("circulation", "TVTD", username="thuthu-td")
+    sign_in(other, "thuthu-td")
+    refused = other.post(f"/staff/readers/{reader.card_number}/sign-out")
+    assert refused.status_code == 403  # another library's desk
+    assert client.get("/account/").status_code == 200
+    desk = app.test_client()
+    make_staff("circulation", "TVLC", username="thuthu-lc")
+    sign_in(desk, "thuthu-lc")
+    page = desk.get(f"/staff/readers/{reader.card_number}").get_data(as_text=True)
+    assert "Đăng xuất ở mọi nơi" in page
+    answer = desk.post(f"/staff/readers/{reader.card_number}/sign-out", follow_redirects=True)
+    assert "Bạn đọc đã được đăng xuất ở mọi nơi." in answer.get_data(as_text=True)
+    assert client.get("/account/").status_code == 302
+    assert phone.get("/account/").status_code == 302
+    sign_in(phone, reader.card_number, "reader-pass")  # her password still works
+    assert phone.get("/account/").status_code == 200
+
+
 def test_an_admin_signs_an_account_out_everywhere(app, staff_client, network):
     make_staff("circulation", "TVLC", username="thuthu8")
     desk = app.test_client()
