@@ -53,10 +53,15 @@ def monthly_chart(title, desc, month_labels, this_year, last_year, legend) -> Ma
     `month_labels` name the months drawn; `this_year` and `last_year` are lists of values in
     the same order; `legend` is (this year's name, last year's name).
     """
-    width, height, left, bottom, top = 400, 230, 48, 34, 30
-    plot_w, plot_h = width - left - 8, height - top - bottom
     values = [v or 0 for v in list(this_year) + list(last_year)]
     axis_top = _nice_top(max(values, default=0))
+    # The y axis's labels end 6 units left of the plot: room for the widest, the top one
+    # ("10.000" is 46 units wide in the 13 px axis font: 8.3 a digit, 4.2 a dot).
+    top_label = format_figure(axis_top)
+    label_width = sum(8.3 if c.isdigit() else 4.2 for c in top_label)
+    width, height, bottom, top = 400, 230, 34, 30
+    left = max(48, round(label_width) + 12)
+    plot_w, plot_h = width - left - 8, height - top - bottom
     _ident, parts = _head(title, desc, width, height, "chart-months")
     # Legend along the top.
     parts.append(f'<rect class="bar-now" x="{left}" y="6" width="12" height="12"/>')
