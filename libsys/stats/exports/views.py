@@ -110,8 +110,17 @@ def show(job_id):
     """An export's state and progress (the page refreshes itself while it runs), then
     the link to its file."""
     job = _own_job(job_id)
+    library = (
+        db.session.scalar(select(Library).where(Library.code == job.library_code))
+        if job.library_code
+        else None
+    )
     return render_template(
-        "stats/exports/show.html", job=job, format_labels=FORMAT_LABELS, level_labels=LEVEL_LABELS
+        "stats/exports/show.html",
+        job=job,
+        library=library,
+        format_labels=FORMAT_LABELS,
+        level_labels=LEVEL_LABELS,
     )
 
 
