@@ -1,8 +1,12 @@
 """The exports pages name what was exported in words: a library by its code and name, a
 level by its name ("Thư viện huyện", not "district"), a format by its name ("Bảng CSV", not
-"csv"), in the list of recent exports and on an export's page."""
+"csv"), in the list of recent exports and on an export's page; the spreadsheet names the
+adults counted at the door ("adults" was their row's name)."""
 
+import io
 import re
+
+from openpyxl import load_workbook
 
 from libsys.stats.exports.models import ExportJob
 from tests.factories import make_staff, sign_in
@@ -29,3 +33,16 @@ def test_recent_exports_and_an_exports_page_say_names_not_codes(client, history)
     job = ExportJob.query.filter_by(library_code="TVTD").one()
     page = client.get(f"/staff/stats/exports/{job.id}").get_data(as_text=True)
     assert "<dd>TVTD · Thư viện huyện Tam Đường</dd>" in page
+
+
+def test_the_door_counts_adults_are_named_in_the_reader_category_sheet(client, history):
+    make_staff("viewer", None, "baocao")
+    sign_in(client, "baocao")
+    data = {"period": "2025-01-01..2025-06-30", "format": "xlsx"}
+    page = client.post("/staff/stats/exports", data=data, follow_redirects=True)
+    (link,) = re.findall(r'href="([^"]+/file)"', page.get_data(as_text=True))
+    workbook = load_workbook(io.BytesIO(client.get(link).data))
+    rows = list(workbook["Đối tượng bạn đọc"].iter_rows(min_row=4, values_only=True))
+    names = {row[0]: row[1] for row in rows if row[0]}
+    assert names["adults"] == "Người lớn (đếm lượt vào)"  # was "adults", the code
+    assert names["children"] == "Thiếu nhi"

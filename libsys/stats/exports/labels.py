@@ -62,6 +62,9 @@ def group_namer(breakdown: str) -> Callable[[str], str]:
         names = dict(ETHNICITY_NAMES)
     elif breakdown == "reader_category":
         names = dict(db.session.execute(select(ReaderCategory.code, ReaderCategory.name)).all())
+        # The desk's tally of visitors without a card counts "children" (a category's code
+        # too) and "adults" (no category's).
+        names.setdefault("adults", str(_l("Adults counted at the door")))
     elif breakdown == "library":
         names = dict(db.session.execute(select(Library.code, Library.name)).all())
     elif breakdown == "commune":
