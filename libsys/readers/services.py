@@ -163,6 +163,11 @@ def _apply(
         reader.admin_unit = given["admin_unit"] and _by_code(
             AdminUnit, given["admin_unit"], "admin_unit", errors
         )
+    for field in ("card_issued", "card_expires"):
+        # A card always has both dates: a blank one is kept as it was and said wrong.
+        if not creating and field in given and given[field] is None:
+            errors.setdefault(field, _l("A card needs this date (dd/mm/yyyy)."))
+            del given[field]
     for field in PLAIN_FIELDS:
         if field in given:
             setattr(reader, field, given[field])

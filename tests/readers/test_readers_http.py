@@ -130,6 +130,18 @@ def test_api_create_get_patch_reader(client, network, db):
     assert blocked.json["status"] == "blocked"
 
 
+def test_a_card_date_cleared_is_refused_and_the_card_keeps_it(client, network, db):
+    headers = api_headers("circulation", "TVLC")
+    reader = make_reader(card_number="BD322")
+    issued, expires = reader.card_issued, reader.card_expires
+    for field in ("card_issued", "card_expires"):
+        answer = client.patch("/api/v1/readers/BD322", json={field: None}, headers=headers)
+        assert answer.status_code == 422
+        assert answer.json["error"]["fields"][field] == "Thẻ phải có ngày này (dd/mm/yyyy)."
+    db.session.expire_all()
+    assert (reader.card_issued, reader.card_expires) == (issued, expires)
+
+
 def test_api_validation_errors_are_422_with_a_code(client, network, db):
     headers = api_headers("circulation", "TVLC")
     make_reader(card_number="BD321")
