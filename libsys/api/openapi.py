@@ -2,6 +2,10 @@
 
 Request bodies refer to components that are the marshmallow schemas `load_body` checks
 (apispec's MarshmallowPlugin turns them into JSON Schema); responses are written by hand.
+Every operation also gets, written once here, what any call may answer: an endpoint that
+needs a token declares the bearer scheme with its 401 (no valid token) and 403 (the role may
+not), and every one a `default` response in the error shape (404, 413, 414, 422, 429...), so
+no answer of the API is outside its document.
 """
 
 import sys
@@ -13,6 +17,7 @@ from flask import current_app, jsonify
 
 from libsys.api import api_public, bp
 
+METHODS = ("get", "put", "post", "patch", "delete")
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
@@ -28,6 +33,38 @@ ERROR_SCHEMA = {
         }
     },
 }
+
+
+def _error(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+UNAUTHORIZED = _error("No valid API token (Authorization: Bearer ...): UNAUTHORIZED")
+FORBIDDEN = _error("The token's account may not do this: FORBIDDEN")
+ANY_ERROR = _error(
+    "Any other answer is an error in this shape: not found (404), a wrong or too big request "
+    "(400, 413, 414, 422), a conflict (409), too many requests (429)"
+)
+
+
+def _complete(document: dict, rules, app) -> None:
+    """Add to each operation the answers every call of its kind may get (see the module)."""
+    for rule in rules:
+        view = app.view_functions[rule.endpoint]
+        operations = document["paths"].get(FlaskPlugin.flaskpath2openapi(rule.rule), {})
+        for method in rule.methods:
+            operation = operations.get(method.lower())
+            if method.lower() not in METHODS or operation is None:
+                continue
+            responses = operation.setdefault("responses", {})
+            if getattr(view, "required_permission", None) is not None:
+                operation.setdefault("security", [{"bearer": []}])
+                responses.setdefault("401", UNAUTHORIZED)
+                responses.setdefault("403", FORBIDDEN)
+            responses.setdefault("default", ANY_ERROR)
 
 
 def build_spec(app) -> dict:
@@ -55,7 +92,9 @@ def build_spec(app) -> dict:
     for rule in sorted(rules, key=lambda r: r.rule):
         view = app.view_functions[rule.endpoint]
         spec.path(view=view, app=app)
-    return spec.to_dict()
+    document = spec.to_dict()
+    _complete(document, rules, app)
+    return document
 
 
 @bp.route("/openapi.json")

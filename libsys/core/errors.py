@@ -50,7 +50,13 @@ def http_error(exc: HTTPException):
     """A 403, 404, 405, 500...: the one error shape under /api/, else an error page."""
     if _is_api_request():
         code = (exc.name or "ERROR").upper().replace(" ", "_")
-        return error_response(code, _http_message(exc), exc.code or 500)
+        body, status = error_response(code, _http_message(exc), exc.code or 500)
+        # The exception's own headers stay: a 405 says which methods are allowed (Allow), a
+        # 429 or 503 when to come back (Retry-After).
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                body.headers[name] = value
+        return body, status
     # Too large or too long: the page says what to do, as the API does.
     message = _http_message(exc) if exc.code in (413, 414) else None
     return render_http_error(exc, message)

@@ -126,11 +126,11 @@ def search():
         - {name: sort, in: query, schema: {type: string, enum: [relevance, newest, title, author], default: relevance}}
         - {name: library, in: query, schema: {type: array, items: {type: string}}, explode: true, description: library code holding a copy}
         - {name: material_type, in: query, schema: {type: array, items: {type: string}}, explode: true}
-        - {name: language, in: query, schema: {type: array, items: {type: string}}, explode: true, description: MARC language code (vie, eng)}
+        - {name: language, in: query, schema: {type: array, items: {type: string}}, explode: true, description: "MARC language code (vie, eng...)"}
         - {name: year, in: query, schema: {type: array, items: {type: string}}, explode: true, description: "year range: 2020-, 2010-2019, 2000-2009, 1975-1999, -1974"}
         - {name: subject, in: query, schema: {type: array, items: {type: string}}, explode: true}
         - {name: audience, in: query, schema: {type: array, items: {type: string}}, explode: true, description: children}
-        - {name: available, in: query, schema: {type: string, enum: ["1"]}, description: only records with a copy on the shelf}
+        - {name: available, in: query, schema: {type: string, enum: ["1", "true", "yes", "on"]}, description: only records with a copy on the shelf}
       responses:
         200:
           description: One page of hits with facet counts and a did-you-mean suggestion

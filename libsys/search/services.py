@@ -124,7 +124,7 @@ def read_search_args(args) -> dict:
             if any(v not in known for v in values):
                 errors[name] = _l("Choose one of: %(choices)s.", choices=", ".join(sorted(known)))
         if name == "available":
-            if any(v.lower() not in TRUE_VALUES for v in values):
+            if any(v not in TRUE_VALUES for v in values):
                 errors[name] = _l("Use 1 to keep only copies on the shelf.")
             values = ["1"]
         filters[name] = values

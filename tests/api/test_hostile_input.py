@@ -2,6 +2,7 @@
 bodies and addresses are refused with a 4xx in the API's JSON shape, and nothing is stored."""
 
 import json
+import re
 from datetime import datetime
 
 import pytest
@@ -141,6 +142,46 @@ def test_an_over_long_address_is_a_json_414_under_the_api_and_a_page_elsewhere(a
 def test_http_errors_under_the_api_are_json(client, method, path, status, code):
     response = getattr(client, method)(path)
     assert response.status_code == status and _error(response)["code"] == code
+
+
+def test_a_json_405_says_which_methods_are_allowed(client):
+    response = client.open("/api/v1/checkouts", method="TRACE")
+    assert response.status_code == 405 and _error(response)["code"] == "METHOD_NOT_ALLOWED"
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"POST"}
+    assert "TRACE" not in response.headers["Allow"]
+
+
+@pytest.mark.parametrize("value, status", [("1", 200), ("true", 200), ("True", 422), ("2", 422)])
+def test_the_available_filter_takes_only_what_the_document_lists(client, value, status):
+    response = client.get("/api/v1/search", query_string={"available": value})
+    assert response.status_code == status
+    document = client.get("/api/v1/openapi.json").get_json()
+    (available,) = [
+        p for p in document["paths"]["/api/v1/search"]["get"]["parameters"]
+        if p["name"] == "available"
+    ]  # fmt: skip
+    assert (value in available["schema"]["enum"]) == (status == 200)
+
+
+def test_every_operation_documents_its_errors_and_its_token(app, client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    # /api/v1/x/<int:id> is /api/v1/x/{id} in the document.
+    views = {
+        re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule): app.view_functions[rule.endpoint]
+        for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
+    }  # fmt: skip
+    checked = 0
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert "Error" in str(responses["default"]["content"]), (method, path)
+            if getattr(views[path], "required_permission", None) is not None:
+                assert operation["security"] == [{"bearer": []}], (method, path)
+                assert {"401", "403"} <= set(responses), (method, path)
+            else:
+                assert "401" not in responses, (method, path)
+            checked += 1
+    assert checked >= 40
 
 
 def test_a_records_updated_at_carries_its_time_zone(client, headers):
