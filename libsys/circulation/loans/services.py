@@ -136,6 +136,10 @@ def checkout(
             renew(loan, library=library, user=user, override_reason=override_reason, in_person=True)
             return LoanResult(loan, renewed=True)
         raise DeskRefusal(code="ALREADY_ON_LOAN", details={"item": item.barcode})
+    if item.status == "on_loan":
+        # Read on loan, yet its loan is closed now: another desk took it back a moment ago.
+        # Read the copy again rather than refuse a copy that is on the shelf.
+        db.session.refresh(item)
     lend, point_line = "lend", None
     if item.status == "at_rotation_point" or library.level == "point":
         # Rotation (issue 13): a copy out in a batch is lent only at its point, by the point,

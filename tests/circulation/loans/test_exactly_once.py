@@ -188,3 +188,48 @@ def test_only_an_authorised_call_that_may_write_waits_for_the_write_lock(
     assert write_locks("post", "/api/v1/checkins", json={"item": "X"}, headers=bad_token) == 0
     assert write_locks("get", f"/api/v1/readers/{cards[0]}", headers=headers) == 0
     assert write_locks("post", "/api/v1/checkins", json={"item": "X"}, headers=headers) == 1
+
+
+def test_a_copy_read_on_loan_and_returned_a_moment_later_is_lent(app, committed_db):
+    """A desk reads the copy on loan; before it reads the loans, another desk takes the copy
+    back: the copy is lent (it is on the shelf now), not refused as not for loan."""
+    import pytest
+    from sqlalchemy import event
+
+    from libsys.circulation.loans.returns import checkin
+    from libsys.circulation.loans.services import checkout
+    from tests.circulation.conftest import library
+
+    db = committed_db
+    if db.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite: a desk's transaction holds the write lock from its first read")
+    cards, barcode, _headers = _committed_desk_setup(db, 2)
+    checkout(barcode, cards[0], library=library("TVLC"))
+    db.session.commit()
+    db.session.expire_all()
+    desk = threading.get_ident()
+    returned = []
+
+    def other_desk():
+        with app.app_context():
+            checkin(barcode, library=library("TVLC"))
+            db.session.commit()
+            db.session.remove()
+            returned.append(True)
+
+    def between(_conn, _cursor, statement, _params, _context, _many):
+        # The lending desk has read the copy (on loan) and is about to read the open loans.
+        if threading.get_ident() == desk and not returned and "UNION" in statement.upper():
+            returning = threading.Thread(target=other_desk)
+            returning.start()
+            returning.join(timeout=60)
+
+    event.listen(db.engine, "before_cursor_execute", between)
+    try:
+        result = checkout(barcode, cards[1], library=library("TVLC"))
+        db.session.commit()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", between)
+    assert returned == [True]
+    assert result.loan.reader.card_number == cards[1] and not result.renewed
+    assert db.session.scalar(select(func.count(Loan.id)).where(Loan.returned_at.is_(None))) == 1
