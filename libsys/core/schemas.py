@@ -148,10 +148,17 @@ class Flag(fields.Boolean):
 
 
 class ApiSchema(Schema):
-    """Base of every request schema: unknown keys are ignored, as the API always did."""
+    """Base of every request schema: unknown keys are ignored, as the API always did; every
+    field, whatever its class, says a missing or null value in the request's language."""
 
     class Meta:
         unknown = EXCLUDE
+
+    def on_bind_field(self, field_name, field_obj):
+        _default_messages(field_obj)
+        inner = getattr(field_obj, "inner", None)  # a list's items
+        if inner is not None:
+            _default_messages(inner)
 
 
 def _first_message(messages):

@@ -61,6 +61,28 @@ def test_a_hostile_field_is_a_422_naming_it_and_nothing_is_stored(client, header
     assert _readers() == before
 
 
+@pytest.mark.parametrize(
+    "path, body, field",
+    [
+        (
+            "/api/v1/rotation/routes",
+            {"name": "Tuyến 1", "library": "TVTD", "stages": None},
+            "stages",
+        ),
+        (
+            "/api/v1/rotation/routes",
+            {"name": "Tuyến 1", "library": "TVTD", "stages": [None]},
+            "stages",
+        ),
+        ("/api/v1/rotation/batches", {"library": "TVTD", "point": None}, "point"),
+    ],
+)
+def test_a_null_field_is_told_in_vietnamese_whatever_its_kind(client, headers, path, body, field):
+    response = _post(client, headers, body, path=path)
+    assert response.status_code == 422
+    assert _error(response)["fields"][field] == "Trường này là bắt buộc."
+
+
 def test_a_lone_surrogate_escaped_in_the_json_is_refused(client, headers):
     raw = '{"full_name": "\\ud800", "category": "official", "home_library": "TVLC"}'
     response = _post(client, headers, raw=raw)
