@@ -1,7 +1,8 @@
 """The exports pages name what was exported in words: a library by its code and name, a
 level by its name ("Thư viện huyện", not "district"), a format by its name ("Bảng CSV", not
 "csv"), in the list of recent exports and on an export's page; the spreadsheet names the
-adults counted at the door ("adults" was their row's name)."""
+adults counted at the door ("adults" was their row's name), and the form's empty choices say
+what they mean ("—" did)."""
 
 import io
 import re
@@ -46,3 +47,16 @@ def test_the_door_counts_adults_are_named_in_the_reader_category_sheet(client, h
     names = {row[0]: row[1] for row in rows if row[0]}
     assert names["adults"] == "Người lớn (đếm lượt vào)"  # was "adults", the code
     assert names["children"] == "Thiếu nhi"
+
+
+def test_the_forms_empty_choices_say_what_they_mean(client, history):
+    make_staff("viewer", None, "baocao")
+    sign_in(client, "baocao")
+    form = client.get("/staff/stats/exports").get_data(as_text=True)
+    assert '<option value="">Toàn mạng lưới</option>' in form  # was "—"
+    assert '<option value="">Mọi cấp</option>' in form
+    make_staff("viewer", "TVTD", "xem-td")
+    sign_in(client, "xem-td")
+    form = client.get("/staff/stats/exports").get_data(as_text=True)
+    assert '<option value="">Thư viện của tôi</option>' in form
+    assert 'name="level"' not in form
