@@ -18,7 +18,9 @@ def format_figure(value) -> str:
     if value is None:
         return "–"
     if isinstance(value, float) and not value.is_integer():
-        whole, _, decimals = f"{value:,.2f}".rstrip("0").partition(".")
+        # Two decimals, four under 0.1 (0.003 copies per inhabitant is not 0).
+        digits = 2 if abs(value) >= 0.1 else 4
+        whole, _, decimals = f"{value:,.{digits}f}".rstrip("0").partition(".")
         return whole.replace(",", ".") + ("," + decimals if decimals else "")
     return f"{int(value):,}".replace(",", ".")
 

@@ -1,7 +1,11 @@
 """Every indicator against a year of history counted by hand (tests/stats/conftest.py)."""
 
 import pytest
+from sqlalchemy import select
 
+from libsys.extensions import db
+from libsys.network.models import AdminUnit
+from libsys.stats.charts import format_figure
 from libsys.stats.indicators import INDICATORS
 from libsys.stats.periods import parse_period
 from libsys.stats.scope import library_scope, network_scope
@@ -105,3 +109,12 @@ def test_an_indicator_without_the_breakdown_gives_its_total(history):
     values = _values(parse_period("2025"), library_scope("TVTD"), breakdown="gender")
     assert values["collection_turnover"].breakdown is None
     assert values["collection_turnover"].value == 0.6
+
+
+def test_a_small_figure_per_inhabitant_is_not_rounded_to_zero(history):
+    db.session.scalar(select(AdminUnit).where(AdminUnit.code == "106")).population = 1600
+    values = _values(parse_period("2025"), library_scope("TVTD"))
+    assert values["copies_per_inhabitant"].value == 0.0031  # 5 / 1,600
+    assert values["loans_per_inhabitant"].value == 0.0019  # 3 / 1,600
+    assert format_figure(values["copies_per_inhabitant"].value) == "0,0031"
+    assert format_figure(0.25) == "0,25" and format_figure(0.0) == "0"

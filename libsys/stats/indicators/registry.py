@@ -60,8 +60,9 @@ def _holdings(titles: bool):
 
 
 def _per_inhabitant(code: str):
+    # Four decimals: a province's 0.003 copies per inhabitant is not 0.
     def compute(figures, breakdown):
-        return ratio(figures.value(code), figures.population()), {}
+        return ratio(figures.value(code), figures.population(), digits=4), {}
 
     return compute
 
