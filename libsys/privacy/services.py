@@ -8,6 +8,7 @@ old they need not say who.
 
 from datetime import UTC, date, datetime, time
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
@@ -56,12 +57,6 @@ READER_FIELDS = (
 def _stored_midnight(day: date) -> datetime:
     """The stored (naive UTC) time of the library's local midnight starting a day."""
     return datetime.combine(day, time(), tzinfo=_zone()).astimezone(UTC).replace(tzinfo=None)
-
-
-def _plain(value):
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
 
 
 def anonymise(before: date) -> dict:
@@ -121,11 +116,12 @@ def anonymise(before: date) -> dict:
 
 
 def reader_data(reader: Reader, *, user=None) -> dict:
-    """Everything libsys keeps about a reader, for her (the export); `user`, a library's
-    account, gives it only to the readers of its own library."""
+    """Everything libsys keeps about a reader, for her (the export): codes as stored, days and
+    times as Python values (the JSON writes them ISO), her category's name in the request's
+    language; `user`, a library's account, gives it only to the readers of its own library."""
     require_library_scope(user, reader.home_library_id)
-    record = {name: _plain(getattr(reader, name)) for name in READER_FIELDS}
-    record["category"] = reader.category.name
+    record = {name: getattr(reader, name) for name in READER_FIELDS}
+    record["category"] = reader.category.label(str(get_locale() or "vi"))
     record["admin_unit"] = reader.admin_unit.path() if reader.admin_unit else None
     record["home_library"] = reader.home_library.name
     record["has_password"] = bool(reader.password_hash)
@@ -157,9 +153,9 @@ def reader_data(reader: Reader, *, user=None) -> dict:
                 "barcode": loan.item.barcode,
                 "title": loan.item.record.title,
                 "library": loan.library.name,
-                "checked_out_at": _plain(loan.checked_out_at),
-                "due_date": _plain(loan.due_date),
-                "returned_at": _plain(loan.returned_at),
+                "checked_out_at": loan.checked_out_at,
+                "due_date": loan.due_date,
+                "returned_at": loan.returned_at,
                 "status": loan.status,
                 "renewals": loan.renewals,
             }
@@ -169,19 +165,19 @@ def reader_data(reader: Reader, *, user=None) -> dict:
             {
                 "title": hold.record.title,
                 "pickup_library": hold.pickup_library.name,
-                "placed_at": _plain(hold.placed_at),
+                "placed_at": hold.placed_at,
                 "status": hold.status,
-                "closed_at": _plain(hold.closed_at),
+                "closed_at": hold.closed_at,
             }
             for hold in holds
         ],
-        "visits": [{"day": _plain(visit.day), "library": visit.library.name} for visit in visits],
+        "visits": [{"day": visit.day, "library": visit.library.name} for visit in visits],
         "fines": [
             {
                 "amount": fine.amount,
                 "overdue_days": fine.overdue_days,
-                "charged_at": _plain(fine.charged_at),
-                "settled_at": _plain(fine.settled_at),
+                "charged_at": fine.charged_at,
+                "settled_at": fine.settled_at,
                 "waived": fine.waived,
             }
             for fine in fines

@@ -114,12 +114,80 @@ def test_staff_give_a_reader_her_data_as_json_and_xlsx(staff_client, history, db
     assert {loan["barcode"] for loan in data["loans"]} == {returned.barcode, kept_out.barcode}
     assert [hold["status"] for hold in data["holds"]] == ["cancelled"]
     assert len(data["visits"]) == 1
-    workbook = load_workbook(
-        io.BytesIO(staff_client.get(f"/staff/readers/{reader.card_number}/data.xlsx").data)
-    )
-    assert workbook.sheetnames == ["reader", "loans", "holds", "visits", "fines"]
-    assert workbook["loans"].max_row == 3  # the headings and two loans
     assert staff_client.get(f"/staff/readers/{reader.card_number}/data.pdf").status_code == 404
+
+
+def _her_workbook(client, reader):
+    response = client.get(f"/staff/readers/{reader.card_number}/data.xlsx")
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.data))
+    return workbook, {
+        sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets
+    }
+
+
+def test_her_spreadsheet_speaks_vietnamese_names_not_codes(staff_client, history, today, db):
+    """The file given to the reader reads as her page does: labels, names, dd/mm/yyyy."""
+    reader, returned, kept_out = history
+    reader.gender, reader.ethnicity, reader.disability = "female", "08", True
+    db.session.commit()
+    workbook, sheets = _her_workbook(staff_client, reader)
+    assert workbook.sheetnames == [
+        "Thông tin bạn đọc", "Sách đã mượn", "Đặt mượn", "Lượt đến thư viện", "Tiền phạt"
+    ]  # fmt: skip
+    record = sheets["Thông tin bạn đọc"]
+    assert record[0] == ("Thông tin", "Giá trị")
+    fields = dict(record[1:])
+    assert fields["Số thẻ"] == reader.card_number
+    assert fields["Họ và tên"] == "Đinh Thị Mai"
+    assert fields["Giới tính"] == "Nữ"
+    assert fields["Dân tộc"] == "H'Mông"
+    assert fields["Đối tượng"] == reader.category.name
+    assert fields["Thư viện cấp thẻ"] == reader.home_library.name
+    assert fields["Người khuyết tật"] == "Có"
+    assert fields["Lưu lịch sử đọc (bạn đọc đồng ý)"] == "Có"
+    assert fields["Trạng thái"] == "Đang hoạt động"
+    assert fields["Hạn thẻ"].date() == reader.card_expires
+    sheet = workbook["Thông tin bạn đọc"]
+    expires = next(row[1] for row in sheet.iter_rows() if row[0].value == "Hạn thẻ")
+    assert expires.number_format == "DD/MM/YYYY"
+    assert not any(name in fields for name in ("card_number", "gender", "ethnicity"))
+    loans = sheets["Sách đã mượn"]
+    assert loans[0] == (
+        "Mã vạch", "Nhan đề", "Thư viện", "Ngày mượn", "Hạn trả", "Ngày trả", "Trạng thái",
+        "Lượt gia hạn",
+    )  # fmt: skip
+    status = {row[0]: row[6] for row in loans[1:]}
+    assert status == {returned.barcode: "Đã trả", kept_out.barcode: "Chưa trả"}
+    assert {row[3].date() for row in loans[1:]} == {today}
+    holds = sheets["Đặt mượn"]
+    assert holds[0][:4] == ("Nhan đề", "Thư viện nhận sách", "Ngày đặt", "Trạng thái")
+    assert [row[3] for row in holds[1:]] == ["Đã hủy"]
+    visits = sheets["Lượt đến thư viện"]
+    assert visits[0] == ("Ngày", "Thư viện") and visits[1][0].date() == today
+    assert sheets["Tiền phạt"] == [  # no fine: the headings all the same
+        ("Số tiền (đồng)", "Số ngày quá hạn", "Ngày tính phạt", "Ngày thanh toán", "Được miễn")
+    ]
+    text = " ".join(
+        str(value) for rows in sheets.values() for row in rows for value in row if value
+    )
+    for code in ("on_loan", "returned", "cancelled", "female", "None", "True"):
+        assert code not in text
+
+
+def test_her_spreadsheet_is_in_english_for_an_english_request(staff_client, history, db):
+    reader = history[0]
+    reader.gender = "male"
+    db.session.commit()
+    staff_client.post("/lang/en", data={"next": "/"})
+    workbook, sheets = _her_workbook(staff_client, reader)
+    assert workbook.sheetnames == [
+        "Her details", "Books borrowed", "Holds", "Visits to the library", "Fines"
+    ]  # fmt: skip
+    fields = dict(sheets["Her details"][1:])
+    assert fields["Full name"] == "Đinh Thị Mai" and fields["Gender"] == "Male"
+    assert fields["Category"] == (reader.category.name_en or reader.category.name)
+    assert [row[3] for row in sheets["Holds"][1:]] == ["Cancelled"]
 
 
 def test_the_command_writes_her_data(app, history, tmp_path):
@@ -129,7 +197,7 @@ def test_the_command_writes_her_data(app, history, tmp_path):
         args=["privacy", "export", reader.card_number, "-o", str(target)]
     )
     assert result.exit_code == 0, result.output
-    assert load_workbook(target)["reader"]["B3"].value == "Đinh Thị Mai"
+    assert load_workbook(target)["Thông tin bạn đọc"]["B3"].value == "Đinh Thị Mai"
     shown = app.test_cli_runner().invoke(args=["privacy", "export", reader.card_number])
     assert json.loads(shown.output)["reader"]["card_number"] == reader.card_number
 
