@@ -58,6 +58,8 @@ def _labels():
         "point_kind_labels": POINT_KIND_LABELS,
         "store_kind_labels": STORE_KIND_LABELS,
         "admin_level_labels": ADMIN_LEVEL_LABELS,
+        # Libraries and units are changed by a network account only (a library's sees them).
+        "network_wide": getattr(current_user, "library_id", None) is None,
     }
 
 
@@ -78,7 +80,9 @@ def index():
 @bp.route("/libraries/new", methods=["GET", "POST"])
 @permission_required("network.manage")
 def new_library():
-    """Add a library or rotation point."""
+    """Add a library or rotation point (a network account's work: the form is not even shown
+    to a library's account)."""
+    require_network_scope(current_user)
     values, errors = request.form.to_dict(), {}
     if request.method == "POST":
         response, errors = save_form(
@@ -102,7 +106,8 @@ def library(code):
 @bp.route("/libraries/<code>/edit", methods=["GET", "POST"])
 @permission_required("network.manage")
 def edit_library(code):
-    """Change a library."""
+    """Change a library (a network account's work)."""
+    require_network_scope(current_user)
     library = get_library(code)
     errors = {}
     if request.method == "POST":
@@ -195,6 +200,7 @@ def units():
     if request.method == "POST":
         if not current_user.can("network.manage"):
             abort(403)
+        require_network_scope(current_user)
         values = request.form.to_dict()
         response, errors = save_form(
             lambda: save_admin_unit(values, user=current_user),
@@ -214,9 +220,9 @@ def units():
 @bp.route("/units/<code>", methods=["GET", "POST"])
 @permission_required("network.manage")
 def edit_unit(code):
-    """Change an administrative unit (name, population, remote)."""
-    if request.method == "POST":
-        require_network_scope(current_user)  # the network's settings, whichever unit is named
+    """Change an administrative unit (name, population, remote): the network's settings,
+    whichever unit is named, so a network account's work."""
+    require_network_scope(current_user)
     unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == code))
     if unit is None:
         raise NotFound()

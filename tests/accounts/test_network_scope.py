@@ -27,6 +27,24 @@ LIBRARY_FORM = {"code": "TVTD", "name": "Thư viện đổi tên", "level": "dis
 # -- libraries and administrative units: the network's --------------------------------------
 
 
+def test_a_library_admin_is_not_shown_the_networks_forms(app, client, network):
+    signed_in(client, "admin", "TVTD")
+    for path in ("/staff/network/libraries/TVTD/edit", "/staff/network/libraries/new",
+                 "/staff/network/units/106"):  # fmt: skip
+        assert network_only(client.get(path)), path
+    page = client.get("/staff/network/libraries/TVTD").get_data(as_text=True)
+    assert "/staff/network/libraries/TVTD/edit" not in page
+    units = client.get("/staff/network/units").get_data(as_text=True)
+    assert "/staff/network/units/106" not in units and 'name="population"' not in units
+    index = client.get("/staff/network/")
+    assert index.status_code == 200
+    assert "/staff/network/libraries/new" not in index.get_data(as_text=True)
+    network_admin = signed_in(app.test_client(), "admin", None)
+    assert network_admin.get("/staff/network/libraries/TVTD/edit").status_code == 200
+    assert "/staff/network/libraries/TVTD/edit" in network_admin.get(
+        "/staff/network/libraries/TVTD").get_data(as_text=True)  # fmt: skip
+
+
 def test_a_library_admin_changes_no_library_not_even_its_own(client, network):
     signed_in(client, "admin", "TVTD")
     assert network_only(client.post("/staff/network/libraries/TVTD/edit", data=LIBRARY_FORM))

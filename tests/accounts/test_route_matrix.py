@@ -279,6 +279,9 @@ KEEPER_HIDDEN = {
 # What a point keeper registers at another library: the home library field is wrong (422).
 KEEPER_FIELD_ERROR = {"readers.new", "api.create_reader"}
 
+# Network-only forms a library's account is refused before it sees them (GET too).
+NETWORK_FORMS = {"network.edit_library", "network.new_library", "network.edit_unit"}
+
 # Routes that need a thing the matrix does not name in the path (a title to hold): an
 # allowed account may get 404 there.
 NEEDS_A_QUERY = {"account.place_hold"}
@@ -377,6 +380,8 @@ def _expected(app, rule, method: str, who: dict, which: str):
     declared = _declared(rule.endpoint, method)
     if who["library"] is None:
         return "ok"
+    if declared == "network" and rule.endpoint in NETWORK_FORMS:
+        return 403  # the form itself is a network account's, its own library's too
     if method == "GET" and not rule.arguments:
         return "ok"  # nothing of a library in the path: the same page for both
     if which == "other" and who["role"] == "point_keeper" and rule.endpoint in KEEPER_HIDDEN:
