@@ -9,6 +9,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -17,10 +18,22 @@ from libsys.db import lock_row
 from libsys.errors import PermissionDenied, ValidationFailed
 from libsys.extensions import db
 from libsys.network.models import AdminUnit, Library, Population
+from libsys.text import fold
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 # Columns of the import sheet; "students" is optional and only for schools.
 IMPORT_COLUMNS = ("code", "year", "population", "children", "students")
+# Their headings in the template and in the import's messages, in the page's words. A sheet
+# may head a column with these words in Vietnamese or English, with or without accents, or
+# with the column's code (templates downloaded before the headings were words).
+COLUMN_LABELS = {
+    "code": _l("Code of the unit or school"),
+    "year": _l("Year"),
+    "population": _l("Population"),
+    "children": _l("Children"),
+    "students": _l("Students (schools)"),
+}
+NAME_LABEL = _l("Unit or school")  # the template's reminder of whose row it is, not read back
 
 
 def is_school(library: Library) -> bool:
@@ -203,7 +216,8 @@ def students_of(library: Library, year: int) -> int | None:
 
 @dataclass
 class PopulationImport:
-    """What an import did: rows saved, and each refused row's number and reasons."""
+    """What an import did: rows saved, and for each refused row's every wrong column its row
+    number and a sentence naming the row, the column and what is wrong."""
 
     imported: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
@@ -245,41 +259,76 @@ def population_template(year: int, *, user=None) -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "population"
-    style_header(append_row(sheet, IMPORT_COLUMNS))
+    sheet.title = str(_l("Population served"))[:31]
+    headings = [str(COLUMN_LABELS["code"]), str(NAME_LABEL)]
+    headings += [str(COLUMN_LABELS[name]) for name in IMPORT_COLUMNS[1:]]
+    style_header(append_row(sheet, headings))
     for unit in db.session.scalars(select(AdminUnit).order_by(AdminUnit.code)):
         if not may_enter_population(user, unit):
             continue
         inhabitants, children = population_served(unit, year)
-        append_row(sheet, (unit.code, year, inhabitants, children, None))
+        append_row(sheet, (unit.code, unit.path(), year, inhabitants, children, None))
     for library in db.session.scalars(select(Library).order_by(Library.code)):
         if is_school(library) and may_enter_population(user, library):
-            append_row(sheet, (library.code, year, None, None, students_of(library, year)))
-    set_widths(sheet, (14, 8, 14, 14, 14))
+            students = students_of(library, year)
+            append_row(sheet, (library.code, library.name, year, None, None, students))
+    set_widths(sheet, (16, 50, 8, 14, 14, 14))
+    sheet.freeze_panes = "C2"
     return workbook_bytes(workbook)
+
+
+def _heading(text) -> str:
+    """A column's heading as compared: no accents, lower case, single spaces."""
+    return " ".join(fold(str(text or "").strip()).split())
+
+
+def _column_names() -> dict[str, str]:
+    """Every heading the import reads (folded), and the column it names."""
+    names = {}
+    for locale in ("vi", "en"):
+        with force_locale(locale):
+            names.update({_heading(label): name for name, label in COLUMN_LABELS.items()})
+    names.update({name: name for name in IMPORT_COLUMNS})
+    return names
+
+
+def _refusal(number: int, column: str, message) -> tuple[int, str]:
+    """A refused row's reason: its row and column, as the page and the template name them."""
+    label = COLUMN_LABELS.get(column, column)
+    return number, str(
+        _l(
+            "Row %(row)s, column “%(column)s”: %(message)s",
+            row=number,
+            column=label,
+            message=message,
+        )
+    )
 
 
 def import_population(stream, *, user=None) -> PopulationImport:
     """Read an xlsx or CSV sheet (code, year, population, children[, students]) row by row.
 
-    The first row names the columns (in any order); a wrong row is reported with its number
-    and skipped, the others are saved, each in its own savepoint. A row of a unit or school
-    outside the account's library's area is one of the wrong rows: nothing of it is written.
+    The first row names the columns (in any order), by the template's headings in Vietnamese
+    or English or by their codes; other columns are not read. A wrong row is reported with its
+    number, column and reason, and skipped; the others are saved, each in its own savepoint. A
+    row of a unit or school outside the account's library's area is one of the wrong rows:
+    nothing of it is written.
     """
     result = PopulationImport()
     rows = iter(_sheet_rows(stream))
-    header = [str(cell or "").strip().lower() for cell in next(rows, ())]
-    missing = [name for name in IMPORT_COLUMNS[:3] if name not in header]
-    if missing:
+    names = _column_names()
+    position: dict[str, int] = {}
+    for index, cell in enumerate(next(rows, ())):
+        name = names.get(_heading(cell))
+        if name is not None:
+            position.setdefault(name, index)
+    if any(name not in position for name in IMPORT_COLUMNS[:3]):
+        columns = ", ".join(f"“{COLUMN_LABELS[name]}”" for name in IMPORT_COLUMNS)
         raise ValidationFailed(
             fields={
-                "file": _l(
-                    "The first row must name the columns: %(columns)s.",
-                    columns=", ".join(IMPORT_COLUMNS),
-                )
-            }  # fmt: skip
+                "file": _l("The first row must name the columns: %(columns)s.", columns=columns)
+            }
         )
-    position = {name: header.index(name) for name in IMPORT_COLUMNS if name in header}
     for number, cells in enumerate(rows, start=2):
         if not any(cell not in (None, "") for cell in cells):
             continue
@@ -302,10 +351,11 @@ def import_population(stream, *, user=None) -> PopulationImport:
                     user=user,
                 )
         except ValidationFailed as exc:
-            reasons = "; ".join(f"{name}: {message}" for name, message in exc.fields.items())
-            result.errors.append((number, reasons))
+            result.errors.extend(
+                _refusal(number, name, message) for name, message in exc.fields.items()
+            )
         except PermissionDenied as exc:
-            result.errors.append((number, f"code: {exc.message}"))
+            result.errors.append(_refusal(number, "code", exc.message))
         else:
             result.imported += 1
     return result

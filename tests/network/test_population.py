@@ -185,8 +185,15 @@ def test_the_template_lists_every_unit_and_school_and_imports_back(client, netwo
     response = client.get("/staff/network/population/template.xlsx?year=2026")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].endswith("dan-so-2026.xlsx")
-    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
-    assert rows[0] == ("code", "year", "population", "children", "students")
+    workbook = load_workbook(io.BytesIO(response.data))
+    assert workbook.active.title == "Dân số phục vụ"
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert rows[0] == (
+        "Mã đơn vị hoặc trường học", "Đơn vị hoặc trường học", "Năm", "Dân số", "Thiếu nhi",
+        "Học sinh (trường học)",
+    )  # fmt: skip
+    school = next(row for row in rows if row[0] == "THCSBL")
+    assert school[1] == owner_by_code("THCSBL").name  # whose row it is, in words
     codes = [row[0] for row in rows[1:]]
     units = db.session.scalars(select(AdminUnit.code)).all()
     assert set(units) <= set(codes) and "THCSBL" in codes
@@ -202,3 +209,79 @@ def test_the_template_lists_every_unit_and_school_and_imports_back(client, netwo
     client.post("/logout")
     sign_in(client, "xem")
     assert client.get("/staff/network/population/template.xlsx").status_code == 403
+
+
+def _post_sheet(client, rows, name="dan-so.xlsx"):
+    return client.post(
+        "/staff/network/population/import",
+        data={"file": (_sheet(rows), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_filled_vietnamese_template_imports_and_refusals_name_row_and_column(client, network, db):
+    """The template's Vietnamese headings are read back; a refused row is a sentence naming
+    its row and its column as the page and the template do."""
+    from openpyxl import load_workbook
+
+    make_staff("manager", None, "ql-mang")
+    sign_in(client, "ql-mang")
+    template = client.get("/staff/network/population/template.xlsx?year=2027")
+    headings = next(load_workbook(io.BytesIO(template.data)).active.iter_rows(values_only=True))
+    response = _post_sheet(
+        client,
+        [
+            headings,
+            ("03493", "Phường Tân Phong", 2027, 8_100, 2_650, None),
+            ("99999", "?", 2027, 1_000, 100, None),
+            ("106", "?", 1800, 57_000, 19_500, None),
+            ("THCSBL", "?", 2027, None, None, 670),
+            ("03496", "?", 2027, 5_000, 6_000, None),
+        ],
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert population_served(_unit(db, "03493"), 2027) == (8_100, 2_650)
+    assert students_of(owner_by_code("THCSBL"), 2027) == 670
+    assert (
+        "Dòng 3, cột “Mã đơn vị hoặc trường học”: Không có đơn vị hành chính hoặc trường học này."
+        in page
+    )
+    assert "Dòng 4, cột “Năm”: Ghi năm từ 1990 đến 2100." in page
+    assert "Dòng 6, cột “Thiếu nhi”: Số trẻ em không thể lớn hơn dân số." in page
+    assert "code:" not in page and "year:" not in page and "children:" not in page
+    # A sheet without the columns is told their headings in words.
+    wrong = _post_sheet(client, [("name", "people"), ("x", 1)])
+    assert wrong.status_code == 422
+    assert "“Mã đơn vị hoặc trường học”, “Năm”, “Dân số”" in wrong.get_data(as_text=True)
+
+
+def test_old_english_and_unaccented_headings_still_import(client, network, db):
+    """Files filled before the headings were Vietnamese keep working, as do English headings
+    (a template downloaded in English) and headings typed without accents."""
+    make_staff("manager", None, "ql-mang")
+    sign_in(client, "ql-mang")
+    old = _post_sheet(client, [("code", "year", "population", "children", "students"),
+                               ("03493", 2028, 8_200, 2_700, None)])  # fmt: skip
+    assert old.status_code == 302
+    assert population_served(_unit(db, "03493"), 2028) == (8_200, 2_700)
+    bare = _post_sheet(client, [("Ma don vi hoac truong hoc", "nam", "DAN SO", "thieu nhi"),
+                                ("106", 2028, 58_500, 19_800)])  # fmt: skip
+    assert bare.status_code == 302
+    assert population_served(_unit(db, "106"), 2028) == (58_500, 19_800)
+    client.post("/lang/en", data={"next": "/"})
+    template = client.get("/staff/network/population/template.xlsx?year=2029")
+    from openpyxl import load_workbook
+
+    headings = next(load_workbook(io.BytesIO(template.data)).active.iter_rows(values_only=True))
+    assert headings == (
+        "Code of the unit or school", "Unit or school", "Year", "Population", "Children",
+        "Students (schools)",
+    )  # fmt: skip
+    english = _post_sheet(client, [headings, ("03493", "x", 2029, 8_300, 2_750, None),
+                                   ("nope", "x", 2029, 1, 1, None)])  # fmt: skip
+    assert population_served(_unit(db, "03493"), 2029) == (8_300, 2_750)
+    assert (
+        "Row 3, column “Code of the unit or school”: Unknown administrative unit or school."
+        in english.get_data(as_text=True)
+    )
