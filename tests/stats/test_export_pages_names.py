@@ -30,10 +30,14 @@ def test_recent_exports_and_an_exports_page_say_names_not_codes(client, history)
     assert "Thư viện huyện" in cells and "TVTD · Thư viện huyện Tam Đường" in cells
     assert "Bảng CSV" in cells and "Bảng tính Excel (xlsx)" in cells
     assert not {"district", "TVTD", "csv", "xlsx"} & set(cells)
+    assert "6 tháng đầu năm 2025" in cells and "Tháng 03/2025" in cells
+    assert not {"2025-H1", "2025-03"} & set(cells)
 
     job = ExportJob.query.filter_by(library_code="TVTD").one()
     page = client.get(f"/staff/stats/exports/{job.id}").get_data(as_text=True)
     assert "<dd>TVTD · Thư viện huyện Tam Đường</dd>" in page
+    assert "<h1>Xuất số liệu thống kê · Tháng 03/2025</h1>" in page
+    assert "<dd>Tháng 03/2025</dd>" in page
 
 
 def test_the_door_counts_adults_are_named_in_the_reader_category_sheet(client, history):

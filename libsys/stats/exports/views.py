@@ -15,10 +15,12 @@ from libsys.extensions import db
 from libsys.network.forms import form_errors
 from libsys.network.labels import LEVEL_LABELS
 from libsys.network.models import Library
+from libsys.stats.exports.document import period_words
 from libsys.stats.exports.forms import ExportForm
 from libsys.stats.exports.jobs import create_export, queue_export
 from libsys.stats.exports.models import EXPORT_FORMATS, ExportJob
 from libsys.stats.exports.report import REPORT_LEVELS
+from libsys.stats.periods import parse_period
 
 bp = Blueprint("stats_exports", __name__, url_prefix="/staff/stats/exports")
 
@@ -102,6 +104,15 @@ def _own_job(job_id: int) -> ExportJob:
     if job is None or (job.user_id != current_user.id and current_user.role != "admin"):
         abort(404)
     return job
+
+
+@bp.app_template_filter("period_words")
+def _period_words(text: str) -> str:
+    """An export's period as its file names it (6 tháng đầu năm 2026), not its code."""
+    try:
+        return period_words(parse_period(text))
+    except LibsysError:
+        return text
 
 
 @bp.route("/<int:job_id>")
