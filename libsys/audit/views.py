@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from libsys.accounts.access import permission_required
 from libsys.audit.services import KINDS, PAGE_SIZE, entry_json, search_entries
+from libsys.audit.tracking import AUDITED
 from libsys.core.clock import _zone
 from libsys.core.dates import DATE_MESSAGE, InvalidDate, parse_date
 from libsys.db import MAX_INTEGER
@@ -30,6 +31,66 @@ KIND_LABELS = {
     "network": _l("Libraries and stores"),
 }
 ACTION_LABELS = {"create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted")}
+# What each audited table holds, as the log names it (tracking.AUDITED lists the tables).
+TABLE_LABELS = {
+    "record": _l("Record"),
+    "item": _l("Copy"),
+    "acquisition_batch": _l("Acquisition batch"),
+    "periodical": _l("Periodical"),
+    "periodical_subscription": _l("Periodical subscription"),
+    "withdrawn_copy": _l("Withdrawn copy"),
+    "reader": _l("Reader"),
+    "reader_category": _l("Reader category"),
+    "circulation_policy": _l("Lending rule"),
+    "closed_weekday": _l("Closed weekday"),
+    "holiday": _l("Holiday"),
+    "rotation_batch": _l("Rotation batch"),
+    "rotation_route": _l("Rotation route"),
+    "rotation_route_stage": _l("Stage of a rotation route"),
+    "stat_plan": _l("Plan"),
+    "stat_plan_target": _l("Plan target"),
+    "activity": _l("Activity"),
+    "staff_user": _l("Staff account"),
+    "api_token": _l("API token"),
+    "library": _l("Library"),
+    "store": _l("Store"),
+    "admin_unit": _l("Administrative unit"),
+    "population": _l("Population served"),
+}
+assert set(TABLE_LABELS) == set(AUDITED)
+# The columns most changes touch, in words; any other keeps its name.
+COLUMN_LABELS = {
+    "title": _l("Title"),
+    "barcode": _l("Barcode"),
+    "accession_number": _l("Accession number"),
+    "call_number": _l("Call number"),
+    "status": _l("Status"),
+    "store_id": _l("Store"),
+    "library_id": _l("Library"),
+    "record_id": _l("Record"),
+    "item_type": _l("Material type"),
+    "price": _l("Price"),
+    "full_name": _l("Full name"),
+    "card_number": _l("Card number"),
+    "card_expires": _l("Card expires"),
+    "category_id": _l("Reader category"),
+    "home_library_id": _l("Home library"),
+    "blocked_reason": _l("Reason for blocking"),
+    "address": _l("Address"),
+    "phone": _l("Phone"),
+    "email": _l("E-mail"),
+    "username": _l("User name"),
+    "role": _l("Role"),
+    "is_active": _l("Active"),
+    "password_hash": _l("Password"),
+    "name": _l("Name"),
+    "code": _l("Code"),
+    "loan_days": _l("Loan days"),
+    "population": _l("Population"),
+    "value_min": _l("Target from"),
+    "value_max": _l("Target to"),
+}
+
 assert set(KIND_LABELS) == set(KINDS)
 
 
@@ -95,6 +156,8 @@ def index():
         page=page,
         kinds=[(code, KIND_LABELS[code]) for code in KINDS],
         actions=ACTION_LABELS,
+        tables=TABLE_LABELS,
+        columns=COLUMN_LABELS,
         when=local_moment,
     ), (422 if errors else 200)
 

@@ -185,3 +185,18 @@ def test_the_network_admin_reads_every_librarys_entries(staff_client, db):
     ours, theirs = make_reader(home_library="TVLC"), make_reader(home_library="TVTD")
     listed = staff_client.get("/staff/audit/entries.json?kind=readers").get_json()["entries"]
     assert {ours.id, theirs.id} <= {e["row_id"] for e in listed}
+
+
+def test_the_log_names_what_changed_in_words(staff_client, db):
+    item = make_item()
+    item.call_number = "895.922 T550H"
+    db.session.flush()
+    staff_client.post(
+        f"/staff/catalog/items/{item.barcode}",
+        data={"call_number": "895.9223 T550H", "notes": "", "price": "", "status": "available",
+              "store": "VN"},
+    )  # fmt: skip
+    page = staff_client.get("/staff/audit/?kind=records").get_data(as_text=True)
+    assert f"Bản tài liệu #{item.id}" in page and "<code>item</code>" not in page
+    assert "<dt>Ký hiệu xếp giá</dt>" in page and "call_number" not in page
+    assert "895.922 T550H → 895.9223 T550H" in page
