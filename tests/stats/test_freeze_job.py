@@ -3,7 +3,7 @@
 import threading
 from datetime import UTC, date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from libsys.core.jobs import make_queue
 from libsys.stats.events import record_event
@@ -133,3 +133,25 @@ def test_two_freezes_again_of_one_month_at_once_keep_one_set_of_rows(app, commit
     )
     assert rows == expected_rows
     assert _visits_in("2025-07") == 7
+
+
+def test_a_freeze_refreshes_the_planners_statistics_on_postgresql(app, db, network):
+    _visits(db, date(2025, 3, 10), 4)
+    executed: list[str] = []
+
+    def remember(_conn, _cursor, statement, _params, _context, _many):
+        executed.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        assert freeze_closed_months_job()  # froze 2025-03 and the months after it
+        executed_by_job, executed[:] = list(executed), []
+        assert freeze_closed_months_job() == []  # nothing new: nothing to analyse
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    analysed = [s for s in executed_by_job if s.startswith("ANALYZE stat_seen")]
+    if db.engine.dialect.name == "postgresql":
+        assert len(analysed) == 1
+    else:
+        assert analysed == []  # SQLite's planner needs no ANALYZE of these tables
+    assert not [s for s in executed if s.startswith("ANALYZE")]

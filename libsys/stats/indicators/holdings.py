@@ -78,15 +78,14 @@ def copies_used(period: Period, scope: Scope, figures=None) -> int:
         statement = used_copies_statement(figures, held)
         if statement is not None:
             return int(db.session.scalar(statement) or 0)
-    used = (
-        select(Event.item_id)
-        .where(
-            Event.kind.in_(USE_KINDS),
-            Event.day >= period.start,
-            Event.day <= period.end,
-            Event.item_id.is_not(None),
-        )
-        .distinct()
+    # IN without DISTINCT: a semi-join each database plans by the sizes. With DISTINCT,
+    # PostgreSQL at 20,000,000 events hashed a month's 201,000 copies first, and that hash
+    # spilt to disk in 169,373 batches in 2 runs of 7 (164 and 271 s instead of 0.4 s).
+    used = select(Event.item_id).where(
+        Event.kind.in_(USE_KINDS),
+        Event.day >= period.start,
+        Event.day <= period.end,
+        Event.item_id.is_not(None),
     )
     statement = _holdings_select(func.count(Item.id), scope, period.end).where(Item.id.in_(used))
     return int(db.session.scalar(statement) or 0)
