@@ -33,7 +33,7 @@ KIND_LABELS = {
 ACTION_LABELS = {"create": _l("Created"), "update": _l("Changed"), "delete": _l("Deleted")}
 # What each audited table holds, as the log names it (tracking.AUDITED lists the tables).
 TABLE_LABELS = {
-    "record": _l("Record"),
+    "record": _l("Catalogue record"),
     "item": _l("Copy"),
     "acquisition_batch": _l("Acquisition batch"),
     "periodical": _l("Periodical"),
@@ -67,7 +67,7 @@ COLUMN_LABELS = {
     "status": _l("Status"),
     "store_id": _l("Store"),
     "library_id": _l("Library"),
-    "record_id": _l("Record"),
+    "record_id": _l("Catalogue record"),
     "item_type": _l("Material type"),
     "price": _l("Price"),
     "full_name": _l("Full name"),
