@@ -153,6 +153,12 @@ def test_wrong_plans_and_targets_are_explained_in_vietnamese(client, network):
         },
     )
     assert "Khoảng đi từ số nhỏ đến số lớn." in reversed_range.get_data(as_text=True)
+    # Every wrong field at once: a missing indicator does not hide the wrong value.
+    together = client.post(url, data={"scope": "library:TVTD", "year": "2026", "value": "nhiều"})
+    assert together.status_code == 422
+    text = together.get_data(as_text=True)
+    assert "Chọn một chỉ tiêu." in text
+    assert "Ghi một số (35.000) hoặc một khoảng (8.000-9.000)." in text
     unknown = client.post(
         url, data={"scope": "library:NOPE", "indicator": "nope", "year": "2026", "value": "5"}
     )

@@ -41,18 +41,16 @@ class PlanForm(FlaskForm):
 
 
 class TargetForm(FlaskForm):
-    """A target: for whom (library, level or network), the indicator, the years, the value."""
+    """A target: for whom (library, level or network), the indicator, the years, the value.
+
+    The form reads and strips the fields; `save_targets` checks them all at once (a missing
+    indicator and a wrong value are told together, not one after the other)."""
 
     class Meta:
         csrf = False
 
-    scope = StringField(
-        validators=[InputRequired(_l("Choose a library, a level of library or the whole network."))]
-    )
-    indicator = StringField(validators=[InputRequired(_l("Choose an indicator."))])
-    year = StringField(validators=[InputRequired(_l("Write the year."))], filters=_strip)
-    last_year = StringField(validators=[Optional()], filters=_strip)
-    value = StringField(
-        validators=[InputRequired(_l("Write a number (35.000) or a range (8.000-9.000)."))],
-        filters=_strip,
-    )
+    scope = StringField(filters=_strip)
+    indicator = StringField(filters=_strip)
+    year = StringField(filters=_strip)
+    last_year = StringField(filters=_strip)
+    value = StringField(filters=_strip)

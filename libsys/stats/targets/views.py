@@ -168,27 +168,22 @@ def add_target(plan_id):
     """Add a target (for one year, or the same for several years)."""
     plan = get_plan(plan_id)
     form = TargetForm()
-    errors: dict = {}
-    if form.validate():
-        response, errors = save_form(
-            lambda: save_targets(
-                current_user,
-                plan,
-                scope=form.scope.data,
-                indicator=form.indicator.data,
-                year=form.year.data,
-                last_year=form.last_year.data,
-                value=form.value.data,
-            ),
-            lambda rows: url_for("plans.show", plan_id=plan.id),
-            lambda rows: _(
-                "Target saved for %(years)s.", years=", ".join(str(r.year) for r in rows)
-            ),
-        )
-        if response is not None:
-            return response
-    else:
-        errors = form_errors(form)
+    form.validate()  # strips the fields; the service checks them all at once
+    response, errors = save_form(
+        lambda: save_targets(
+            current_user,
+            plan,
+            scope=form.scope.data,
+            indicator=form.indicator.data,
+            year=form.year.data,
+            last_year=form.last_year.data,
+            value=form.value.data,
+        ),
+        lambda rows: url_for("plans.show", plan_id=plan.id),
+        lambda rows: _("Target saved for %(years)s.", years=", ".join(str(r.year) for r in rows)),
+    )
+    if response is not None:
+        return response
     return _targets_page(plan, request.form.to_dict(), errors, 422)
 
 
@@ -201,23 +196,21 @@ def edit_target(plan_id, target_id):
     form = TargetForm()
     errors: dict = {}
     if request.method == "POST":
-        if form.validate():
-            response, errors = save_form(
-                lambda: save_targets(
-                    current_user,
-                    plan,
-                    target,
-                    scope=form.scope.data,
-                    indicator=form.indicator.data,
-                    year=form.year.data,
-                    value=form.value.data,
-                ),
-                lambda rows: url_for("plans.show", plan_id=plan.id),
-            )
-            if response is not None:
-                return response
-        else:
-            errors = form_errors(form)
+        form.validate()  # strips the fields; the service checks them all at once
+        response, errors = save_form(
+            lambda: save_targets(
+                current_user,
+                plan,
+                target,
+                scope=form.scope.data,
+                indicator=form.indicator.data,
+                year=form.year.data,
+                value=form.value.data,
+            ),
+            lambda rows: url_for("plans.show", plan_id=plan.id),
+        )
+        if response is not None:
+            return response
         values = request.form.to_dict()
     else:
         values = {"scope": scope_value(target), "indicator": target.indicator,
