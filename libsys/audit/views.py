@@ -14,6 +14,7 @@ from libsys.core.clock import _zone
 from libsys.core.dates import DATE_MESSAGE, InvalidDate, parse_date
 from libsys.db import MAX_INTEGER
 from libsys.extensions import db
+from libsys.readers.labels import READER_LABELS
 from libsys.readers.models import Reader
 from libsys.readers.services import normalize_card_number
 
@@ -58,27 +59,21 @@ TABLE_LABELS = {
     "population": _l("Population served"),
 }
 assert set(TABLE_LABELS) == set(AUDITED)
-# The columns most changes touch, in words; any other keeps its name.
+# The columns most changes touch, in words (a reader's as her page says them); any other
+# keeps its name.
 COLUMN_LABELS = {
+    **READER_LABELS,
     "title": _l("Title"),
     "barcode": _l("Barcode"),
     "accession_number": _l("Accession number"),
     "call_number": _l("Call number"),
-    "status": _l("Status"),
     "store_id": _l("Store"),
     "library_id": _l("Library"),
     "record_id": _l("Catalogue record"),
     "item_type": _l("Material type"),
     "price": _l("Price"),
-    "full_name": _l("Full name"),
-    "card_number": _l("Card number"),
-    "card_expires": _l("Card expires"),
     "category_id": _l("Reader category"),
     "home_library_id": _l("Home library"),
-    "blocked_reason": _l("Reason for blocking"),
-    "address": _l("Address"),
-    "phone": _l("Phone"),
-    "email": _l("E-mail"),
     "username": _l("User name"),
     "role": _l("Role"),
     "is_active": _l("Active"),

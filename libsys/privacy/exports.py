@@ -22,7 +22,7 @@ from libsys.core.spreadsheets import (
     workbook_bytes,
 )
 from libsys.readers.ethnicities import ETHNICITY_NAMES
-from libsys.stats.exports.labels import GENDER_LABELS
+from libsys.readers.labels import GENDER_LABELS, READER_LABELS
 
 
 def _iso(value):
@@ -36,34 +36,6 @@ def data_json(data: dict) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2, default=_iso).encode()
 
 
-# Her record's fields, in the words of the staff reader page and its form.
-READER_LABELS = {
-    "card_number": _l("Card number"),
-    "full_name": _l("Full name"),
-    "date_of_birth": _l("Date of birth"),
-    "gender": _l("Gender"),
-    "ethnicity": _l("Ethnicity"),
-    "category": _l("Category"),
-    "home_library": _l("Home library"),
-    "admin_unit": _l("Commune / ward"),
-    "address": _l("Address"),
-    "phone": _l("Phone"),
-    "email": _l("E-mail"),
-    "school": _l("School"),
-    "guardian_name": _l("Parent or guardian"),
-    "guardian_phone": _l("Guardian's phone"),
-    "disability": _l("Person with a disability"),
-    "card_issued": _l("Card issued"),
-    "card_expires": _l("Card expires"),
-    "status": _l("Status"),
-    "blocked_reason": _l("Reason for blocking"),
-    "keep_history": _l("Keep my reading history (the reader agrees)"),
-    "has_password": _l("Has an OPAC password"),
-    "language": _l("Language"),
-    "notes": _l("Notes"),
-    "created_at": _l("Registered on"),
-    "updated_at": _l("Last changed on"),
-}
 READER_STATUS_LABELS = {"active": _l("Active"), "blocked": _l("Blocked"), "expired": _l("Expired")}
 LOAN_STATUS_LABELS = {
     "on_loan": _l("Not yet returned"),

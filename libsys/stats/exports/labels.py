@@ -13,13 +13,13 @@ from libsys.extensions import db
 from libsys.network.labels import LEVEL_LABELS
 from libsys.network.models import AdminUnit, Library
 from libsys.readers.ethnicities import ETHNICITY_NAMES
+from libsys.readers.labels import GENDER_LABELS
 from libsys.readers.models import ReaderCategory
 from libsys.stats.indicators.queries import UNKNOWN
 from libsys.stats.scope import Scope
 
 Progress = Callable[[int, int], None] | None
 
-GENDER_LABELS = {"female": _l("Female"), "male": _l("Male"), "other": _l("Other")}
 AGE_GROUP_LABELS = {
     "child": _l("Under 15"),
     "youth": _l("15 to 17"),
